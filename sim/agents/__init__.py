@@ -1,0 +1,20 @@
+"""The actors of the world, one kind per module (see docs/model.md for each rule)."""
+
+from sim.agents.beneficial import BeneficialUsers
+from sim.agents.defenders import DetectionResearch, Platforms
+from sim.agents.lab import ReleasingLab
+from sim.agents.malicious import MaliciousActors
+from sim.agents.monitors import Monitor
+from sim.agents.other_labs import OtherLab
+from sim.agents.partners import ResearchPartner
+
+__all__ = [
+    "BeneficialUsers",
+    "DetectionResearch",
+    "MaliciousActors",
+    "Monitor",
+    "OtherLab",
+    "Platforms",
+    "ReleasingLab",
+    "ResearchPartner",
+]

@@ -1,0 +1,49 @@
+"""Beneficial users: developers who adopt the best size they can reach and build on it."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.agents.population import ResourcePopulation
+
+
+class BeneficialUsers(mesa.Agent):
+    """A population of developers (array-backed), each in one application domain.
+
+    A developer adopts at a weekly rate that rises with the best quality within reach, then
+    builds on the size that gives it the most value for its compute. Value per developer-week
+    grows with quality (mapping.benefit_elasticity) and the domain's value weight; API-only
+    access is worth a share of weights access.
+    """
+
+    def __init__(self, model, rng: np.random.Generator):
+        super().__init__(model)
+        cfg = model.spec.beneficial
+        w = model.world
+        n = cfg.developers
+        shares = np.array([d.share for d in cfg.domains.values()])
+        weights = np.array([d.value_weight for d in cfg.domains.values()])
+        domain = rng.choice(len(shares), size=n, p=shares / shares.sum())
+        self.population = ResourcePopulation(
+            resources=cfg.resources_median * np.exp(cfg.resources_spread * rng.standard_normal(n)),
+            thresholds=rng.exponential(size=n),
+            weights=weights[domain],
+        )
+        self.seen_version = -1
+        self.utility = (w.quality / w.reference_quality) ** model.spec.mapping.benefit_elasticity
+
+    def step(self) -> None:
+        w = self.model.world
+        cfg = self.model.spec.beneficial
+        if not w.reach_any:
+            return
+        if w.access_version != self.seen_version:  # value depends on access levels only
+            self.seen_version = w.access_version
+            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.best = min(1.0, float(self.value.max()))
+            self.value_list = self.value.tolist()
+        self.population.advance(w.hazard(cfg.adoption_rate * self.best))
+        share = np.array(self.population.allocate(w.cost_list, self.value_list))
+        w.benefit += self.value * share * (cfg.value_per_developer / 1e3)  # thousand dev-weeks
+        w.adopted_developers = self.population.n_active

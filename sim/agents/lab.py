@@ -1,0 +1,43 @@
+"""The releasing lab: applies its release strategy to the access ladder each step."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.access import Access
+from sim.strategies import LabView, Strategy
+
+
+class ReleasingLab(mesa.Agent):
+    """Follows a strategy; sees evidence of misuse and replications by others."""
+
+    def __init__(self, model, strategy: Strategy):
+        super().__init__(model)
+        self.strategy = strategy
+        strategy.reset()
+
+    def view(self) -> LabView:
+        w = self.model.world
+        return LabView(
+            step=w.step,
+            week=w.week,
+            today=w.today,
+            start_date=w.start_date,
+            size_names=w.size_names,
+            parameters=w.parameters,
+            trained=w.trained,
+            level=w.level.copy(),
+            published_by_others=w.public_route_code > 1,  # leak or replication
+            observed_misuse=w.observed_misuse,
+            known_replications=int(w.replicated_by_labs.sum()),
+        )
+
+    def step(self) -> None:
+        w = self.model.world
+        view = self.view()
+        wanted = np.asarray(self.strategy.access(view), dtype=np.int8)
+        wanted = np.where(w.trained, wanted, Access.UNRELEASED)
+        w.raise_access(wanted, route="release")
+        if self.strategy.releases_outputs(view):
+            w.outputs_released |= w.trained

@@ -1,0 +1,137 @@
+"""Array-backed populations: many actors that differ in compute, choosing which size to use.
+
+Actors join (become active) on an exponential clock: each draws a threshold from Exp(1) once,
+and joins when the kind's cumulative hazard passes it. That is the same as a weekly coin flip
+with the weekly hazard, but draws no random numbers during the run, so every strategy sees the
+same actors join at the same hazard (common random numbers) and a step costs no draws.
+
+An actor with compute r running a size of cost c produces min(1, r / c) of its full volume, and
+uses the reachable size that maximises value_s * min(1, r / c_s). That choice only moves to
+costlier sizes as r grows (the ratio of two sizes' payoffs never falls with r), so the actors,
+kept sorted by compute, split into one contiguous block per chosen size. `allocate` finds the
+block edges analytically and sums each block with prefix sums: the cost per step does not grow
+with the number of actors, which is what keeps thousands of spammers or developers fast.
+`brute_force_allocate` is the plain per-actor version the tests check it against.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+INF = math.inf
+
+
+class ResourcePopulation:
+    """Actors that differ in compute (rounded to one of LEVELS log-spaced levels) and weight.
+
+    Actors at one compute level make the same choice, so the population is summed per level:
+    a step costs O(LEVELS), however many actors there are. With 256 levels between the
+    smallest and largest compute of the population, rounding moves an actor's compute by a
+    few per cent at most.
+    """
+
+    LEVELS = 256
+
+    def __init__(self, resources: np.ndarray, thresholds: np.ndarray,
+                 weights: np.ndarray | None = None, active: np.ndarray | None = None):
+        n = len(resources)
+        weights = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
+        active = np.zeros(n, dtype=bool) if active is None else np.asarray(active, dtype=bool)
+        log_r = np.log(resources) if n else np.zeros(0)
+        lo, hi = (log_r.min(), log_r.max()) if n else (0.0, 0.0)
+        span = max(hi - lo, 1e-12)
+        self.level = np.rint((log_r - lo) / span * (self.LEVELS - 1)).astype(np.intp)
+        self.level_resources = np.exp(lo + span * np.arange(self.LEVELS) / (self.LEVELS - 1))
+        self.resources = self.level_resources[self.level]  # each actor's rounded compute
+        self.weights = weights
+        self.active = active.copy()
+        self.level_weight = np.bincount(self.level, weights * active, minlength=self.LEVELS)
+        # the inactive join in order of their thresholds
+        waiting = np.flatnonzero(~active)
+        order = waiting[np.argsort(thresholds[waiting], kind="stable")]
+        self.join_actor = order
+        self.join_threshold = thresholds[order]
+        self.joined = 0
+        self.hazard = 0.0  # cumulative hazard so far
+        self.n_active = int(active.sum())
+        self._sums()
+
+    def __len__(self) -> int:
+        return len(self.level)
+
+    def advance(self, step_hazard: float) -> None:
+        """Add this step's hazard; actors whose threshold it passes become active for good."""
+        self.hazard += step_hazard
+        upto = int(self.join_threshold.searchsorted(self.hazard, side="right"))
+        if upto > self.joined:
+            new = self.join_actor[self.joined : upto]
+            self.active[new] = True
+            self.level_weight += np.bincount(
+                self.level[new], self.weights[new], minlength=self.LEVELS
+            )
+            self.n_active += upto - self.joined
+            self.joined = upto
+            self._sums()
+
+    def _sums(self) -> None:
+        if not hasattr(self, "cum_w"):
+            self.cum_w = np.zeros(self.LEVELS + 1)
+            self.cum_wr = np.zeros(self.LEVELS + 1)
+        np.cumsum(self.level_weight, out=self.cum_w[1:])
+        np.cumsum(self.level_weight * self.level_resources, out=self.cum_wr[1:])
+
+    def allocate(self, costs: list[float], values: list[float]) -> list[float]:
+        """Sum over active actors choosing each size of weight * min(1, r / cost).
+
+        costs ascending; values <= 0 mark sizes that are unreachable or worthless.
+        """
+        share = [0.0] * len(costs)
+        bounds = choice_intervals(costs, values) if self.n_active else []
+        if not bounds:
+            return share
+        edges = [x for s, lo, hi in bounds for x in (lo, min(max(costs[s], lo), hi), hi)]
+        idx = self.level_resources.searchsorted(edges).tolist()
+        cw, cwr = self.cum_w, self.cum_wr
+        for k, (s, _, _) in enumerate(bounds):
+            i_lo, i_c, i_hi = idx[3 * k : 3 * k + 3]
+            partial = (cwr[i_c] - cwr[i_lo]) / costs[s]  # actors below full volume
+            full = cw[i_hi] - cw[i_c]
+            share[s] = float(partial + full)
+        return share
+
+
+def choice_intervals(costs: list[float], values: list[float]) -> list[tuple[int, float, float]]:
+    """(size, lowest r, highest r) for each size some compute level would choose.
+
+    For sizes a < b (c_a < c_b), b pays strictly more than a above the crossing
+    r* = v_a * c_b / v_b when v_b > v_a (from 0 if b pays more per unit of compute even below
+    c_a, never if v_b <= v_a). A size is chosen between its highest crossing with a cheaper
+    size and its lowest crossing with a costlier one.
+    """
+    cand = [(s, costs[s], values[s]) for s in range(len(costs)) if values[s] > 0]
+    out = []
+    for s, c_s, v_s in cand:
+        lo, hi = 0.0, INF
+        for a, c_a, v_a in cand:
+            if a < s and v_s > v_a:
+                lo = max(lo, 0.0 if v_s * c_a > v_a * c_s else v_a * c_s / v_s)
+            elif a < s:
+                lo = INF
+            elif a > s and v_a > v_s:
+                hi = min(hi, 0.0 if v_a * c_s > v_s * c_a else v_s * c_a / v_a)
+        if lo < hi:
+            out.append((s, lo, hi))
+    return out
+
+
+def brute_force_allocate(resources, weights, active, costs, values) -> np.ndarray:
+    """Reference implementation: every actor computes every payoff (used in tests)."""
+    costs, values = np.asarray(costs, dtype=float), np.asarray(values, dtype=float)
+    share = np.minimum(1.0, resources[:, None] / costs[None, :])
+    payoff = np.where(values > 0, share * values, -np.inf)
+    choice = payoff.argmax(axis=1)
+    ok = active & np.isfinite(payoff.max(axis=1))
+    chosen_share = share[np.arange(len(resources)), choice] * weights
+    return np.bincount(choice[ok], weights=chosen_share[ok], minlength=len(costs))

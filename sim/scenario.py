@@ -1,0 +1,470 @@
+"""The scenario schema: every uncertainty and lever of the model, with meaning, unit and range.
+
+A scenario YAML file is validated against `Scenario`. Each default either cites its source
+(the calibration file, the 2019 record) or says "assumption": a value to sweep, not a fact.
+`base:` lets one file extend another; the loader merges them before validation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.errors import InputError
+from sim.yamlio import LineMap, parse_yaml, validate
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def F(default: Any, description: str, **kw: Any) -> Any:
+    return Field(default, description=description, **kw)
+
+
+class ModelSize(Section):
+    name: str = Field(description="Display name of the size, e.g. '1.5B'.")
+    parameters: float = Field(gt=0, description="Parameter count (unit: parameters).")
+    trained: date | None = F(
+        None, "Date the size is trained and could be released; default: the scenario start date."
+    )
+
+
+class StrategySpec(BaseModel):
+    """A strategy to compare: a registered name or 'package.module:Class', with its settings."""
+
+    model_config = ConfigDict(extra="allow")
+    kind: str = Field(description="Registered strategy name or 'module:Class'.")
+    label: str | None = F(None, "Name shown in tables; default: the kind.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, v: Any) -> Any:
+        return {"kind": v} if isinstance(v, str) else v
+
+    @property
+    def name(self) -> str:
+        return self.label or self.kind
+
+    def settings(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class MappingParams(Section):
+    """How quality turns into misuse capacity, beneficial value and evasion of detection."""
+
+    misuse_elasticity: float = F(
+        2.0,
+        "Misuse capacity per item = (quality / reference quality) ** this. Reference: the "
+        "calibration's largest size. Assumption (to be swept); >1 means coherence matters more "
+        "than linearly for persuasion.",
+        ge=0, le=10,
+    )
+    benefit_elasticity: float = F(
+        1.5,
+        "Beneficial value per developer = (quality / reference quality) ** this. Assumption.",
+        ge=0, le=10,
+    )
+    evasion_multiplier: float = F(
+        1.0,
+        "Scales the calibrated detector evasion of every size (1 = as calibrated). Sweep it to "
+        "ask how much the conclusions rest on the detector figures.",
+        ge=0, le=5,
+    )
+
+
+class OtherLabs(Section):
+    """Other labs that may replicate a size and publish it."""
+
+    enabled: bool = F(True, "Whether other labs replicate at all (switch off to isolate a lever).")
+    count: int = F(
+        6,
+        "Number of labs able to replicate. Source: by August 2019 OpenAI knew of more than five "
+        "replications (1.5B release post).",
+        ge=0, le=200,
+    )
+    base_replication_weeks: float = F(
+        40.0,
+        "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model at the "
+        "announcement. Assumption calibrated to the 2019 record (a public 1.5B-class replication "
+        "27 weeks after announcement, by a lab of above-median resources).",
+        gt=0, le=1000,
+    )
+    cost_exponent: float = F(
+        0.5,
+        "Replication time grows with (parameters / 1.5e9) ** this. Assumption: less than "
+        "proportional to training compute, since data collection and engineering are a fixed "
+        "cost whatever the size.",
+        ge=0, le=3,
+    )
+    cost_halving_weeks: float = F(
+        70.0,
+        "Weeks for the cost of replicating a given size to halve (hardware and know-how). "
+        "Assumption, of the order of published compute price-performance trends.",
+        gt=0, le=1000,
+    )
+    resources_median: float = F(
+        1.0, "Median lab resources (relative units; 1 = reference lab). Assumption.", gt=0, le=100
+    )
+    resources_spread: float = F(
+        0.6, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3
+    )
+    publish_share: float = F(
+        0.35,
+        "Share of labs that publish what they replicate. Assumption (2019: at least one of the "
+        "known replications was published openly).",
+        ge=0, le=1,
+    )
+    spillover: float = F(
+        0.5,
+        "Relative speed-up of replication once a size is public (weights to study). Assumption.",
+        ge=0, le=10,
+    )
+
+
+class Partners(Section):
+    """Research partners who get sizes before the public under partnership strategies."""
+
+    count: int = F(
+        4,
+        "Number of partner organisations. Source: four partners named in OpenAI's August 2019 "
+        "update (Cornell, Middlebury CTEC, Oregon, Texas at Austin).",
+        ge=0, le=100,
+    )
+    leak_probability: float = F(
+        0.002,
+        "Weekly probability that one partner leaks the weights of one size it holds. "
+        "Assumption (no leak happened in 2019).",
+        ge=0, le=1,
+    )
+    research_rate: float = F(
+        0.005,
+        "Research progress a partner adds per week on a size it holds (progress 1 = the best "
+        "detector is reached). Assumption.",
+        ge=0, le=1,
+    )
+
+
+class MaliciousKind(Section):
+    """One kind of malicious actor (an array-backed population)."""
+
+    count: int = F(100, "Potential actors of this kind (unit: actors).", ge=0, le=1_000_000)
+    initially_active: float = F(0.1, "Share active at the start.", ge=0, le=1)
+    entry_rate: float = F(
+        0.01, "Weekly chance an inactive actor takes up text generation.", ge=0, le=1
+    )
+    resources_median: float = F(
+        0.3,
+        "Median compute per actor, as the share of full output volume it can reach with the "
+        "1.5B size (smaller sizes cost proportionally less).",
+        gt=0, le=1000,
+    )
+    resources_spread: float = F(1.0, "Log-normal sigma of resources.", ge=0, le=4)
+    skill: float = F(0.5, "Share of outputs put to effective use (0-1).", ge=0, le=1)
+    curation: float = F(
+        0.0,
+        "Share of effort on human curation of outputs: trades volume for quality and evasion.",
+        ge=0, le=1,
+    )
+    volume: float = F(100.0, "Items per week an active actor produces at full volume.", ge=0)
+    reach: float = F(100.0, "People reached per undetected item.", ge=0)
+    can_train: bool = F(False, "Whether the kind can train (replicate) its own models.")
+    train_resources: float = F(
+        0.5, "Replication resources if it can train (same units as other labs).", gt=0, le=100
+    )
+    uses_api: bool = F(
+        True, "Whether the kind uses hosted (API) access when it is the best it can reach."
+    )
+
+
+def _default_kinds() -> dict[str, MaliciousKind]:
+    # All figures below are assumptions meant to be swept; docs/model.md explains each kind.
+    return {
+        "state_propaganda": MaliciousKind(
+            count=5, initially_active=0.4, entry_rate=0.02, resources_median=20.0,
+            resources_spread=0.5, skill=0.8, curation=0.6, volume=2000, reach=500,
+            can_train=True, train_resources=1.5, uses_api=False,
+        ),
+        "spam_phishing": MaliciousKind(
+            count=2000, initially_active=0.05, entry_rate=0.004, resources_median=0.1,
+            resources_spread=1.2, skill=0.3, curation=0.0, volume=500, reach=5,
+        ),
+        "harassment": MaliciousKind(
+            count=500, initially_active=0.05, entry_rate=0.003, resources_median=0.05,
+            resources_spread=1.0, skill=0.4, curation=0.3, volume=50, reach=20,
+        ),
+        "fake_reviews": MaliciousKind(
+            count=300, initially_active=0.05, entry_rate=0.005, resources_median=0.2,
+            resources_spread=1.0, skill=0.5, curation=0.2, volume=300, reach=30,
+        ),
+    }
+
+
+class Malicious(Section):
+    kinds: dict[str, MaliciousKind] = Field(
+        default_factory=_default_kinds,
+        description="Kinds of malicious actor by name; at least one.",
+        min_length=1,
+    )
+    curation_volume_cost: float = F(
+        0.8, "Share of volume lost at full curation (curation = 1). Assumption.", ge=0, le=1
+    )
+    curation_quality_gain: float = F(
+        0.5, "Share of the gap to human quality closed by full curation. Assumption.", ge=0, le=1
+    )
+    proof_of_concept_rate: float = F(
+        0.02,
+        "Weekly chance of a public misuse proof of concept per unit of misuse capacity of the "
+        "best public size. Assumption.",
+        ge=0, le=1,
+    )
+    proof_of_concept_boost: float = F(
+        2.0, "Entry-rate multiplier once a proof of concept is public (1 = no effect).", ge=1, le=50
+    )
+
+
+class Defenders(Section):
+    """Platforms deploying detectors and the detection-research community."""
+
+    platform_coverage: float = F(
+        0.5, "Share of malicious output passing through platforms that run detectors.", ge=0, le=1
+    )
+    deployment_lag_weeks: float = F(
+        12.0,
+        "Mean lag between research progress and deployed detectors (first-order lag). "
+        "Assumption.",
+        ge=0, le=520,
+    )
+    research_rate_public: float = F(
+        0.03, "Weekly research progress on a size whose weights are public. Assumption.",
+        ge=0, le=1,
+    )
+    research_rate_api: float = F(
+        0.01, "Weekly research progress on a size reachable only through an API.", ge=0, le=1
+    )
+    research_rate_outputs: float = F(
+        0.015,
+        "Weekly research progress from a released output dataset of a size. Assumption.",
+        ge=0, le=1,
+    )
+    api_monitoring: float = F(
+        0.5,
+        "Share of misuse through a hosted API that the provider's use policy catches, on top of "
+        "platform detection. Assumption.",
+        ge=0, le=1,
+    )
+    detected_threshold_items: float = F(
+        1000.0,
+        "Detected malicious items per week that make one unit of observed misuse (evidence). "
+        "Assumption: sets the scale of the evidence gate.",
+        gt=0,
+    )
+
+
+class Monitors(Section):
+    """Government and civil-society initiatives that track impact and diffusion."""
+
+    count: int = F(2, "Number of monitoring initiatives. Assumption.", ge=0, le=50)
+    start_week: int = F(26, "Week the first initiative starts; others follow.", ge=0, le=5200)
+    interval_weeks: int = F(26, "Weeks between initiative starts.", ge=1, le=5200)
+    visibility_gain: float = F(
+        0.25, "Added share of detected misuse that becomes public evidence, per initiative.",
+        ge=0, le=1,
+    )
+    lag_reduction: float = F(
+        0.2, "Share of the deployment lag removed per initiative.", ge=0, le=1
+    )
+
+
+class Domain(Section):
+    share: float = F(0.25, "Share of developers in this domain (shares are normalised).", gt=0)
+    value_weight: float = F(1.0, "Value of one developer-week here relative to others.", ge=0)
+
+
+class Beneficial(Section):
+    """Developers and researchers who build useful applications."""
+
+    developers: int = F(5000, "Potential developers (unit: developers).", ge=0, le=10_000_000)
+    adoption_rate: float = F(
+        0.03, "Weekly adoption chance for a developer who can reach a size, at reference "
+        "quality. Assumption.", ge=0, le=1,
+    )
+    resources_median: float = F(0.5, "Median developer compute (as for malicious actors).", gt=0)
+    resources_spread: float = F(1.0, "Log-normal sigma of developer compute.", ge=0, le=4)
+    api_value_share: float = F(
+        0.7, "Value of API-only access relative to weights (fine-tuning, offline use).",
+        ge=0, le=1,
+    )
+    value_per_developer: float = F(
+        1.0, "Value units per adopted developer-week at reference quality.", ge=0
+    )
+    domains: dict[str, Domain] = Field(
+        default_factory=lambda: {
+            "writing_assistants": Domain(share=0.35, value_weight=1.0),
+            "dialogue": Domain(share=0.25, value_weight=1.0),
+            "translation": Domain(share=0.2, value_weight=1.2),
+            "speech": Domain(share=0.2, value_weight=0.8),
+        },
+        description="Application domains (brief: writing assistants, dialogue, translation, "
+        "speech). Shares and value weights are assumptions.",
+        min_length=1,
+    )
+
+
+class Evidence(Section):
+    base_visibility: float = F(
+        0.3, "Share of detected misuse that becomes evidence without monitors.", ge=0, le=1
+    )
+    smoothing_weeks: float = F(
+        4.0, "Weeks of exponential smoothing of observed misuse.", ge=1, le=520
+    )
+
+
+class Scenario(Section):
+    """A release-sim scenario: the world, the model family and the strategies to compare."""
+
+    name: str = F("scenario", "Short name of the scenario.")
+    description: str = F("", "What the scenario asks.")
+    calibration: str = F(
+        "builtin:gpt2",
+        "Calibration file: 'builtin:gpt2' or a path (relative to this file) to a calibration "
+        "YAML, such as one written by 'release-sim calibrate measure'.",
+    )
+    family: list[ModelSize] | None = F(
+        None, "Model sizes in the family; default: the calibration's sizes.", min_length=1
+    )
+    start_date: date = F(
+        date(2019, 2, 14), "Announcement date, step 0. Source: GPT-2 announced 2019-02-14."
+    )
+    step_weeks: int = F(1, "Weeks per step.", ge=1, le=52)
+    horizon_weeks: int = F(104, "Weeks simulated (default two years).", ge=1, le=2600)
+    replicates: int = F(50, "Replicates per strategy (common random numbers).", ge=1, le=100000)
+    seed: int = F(20190214, "Seed of the replicate seed stream.", ge=0)
+    strategies: list[StrategySpec] = Field(
+        default_factory=lambda: [StrategySpec(kind=k) for k in ("full", "staged", "partnership_only")],
+        description="Strategies to compare; each a name or {kind, label, settings...}.",
+        min_length=1,
+    )
+    baseline: str = F("closed", "Strategy that paired differences are taken against.")
+    harm_weight: float = F(
+        1.0, "Value units lost per unit of misuse harm, for net value. A value judgement.", ge=0
+    )
+    mapping: MappingParams = Field(default_factory=MappingParams)
+    other_labs: OtherLabs = Field(default_factory=OtherLabs)
+    partners: Partners = Field(default_factory=Partners)
+    malicious: Malicious = Field(default_factory=Malicious)
+    defenders: Defenders = Field(default_factory=Defenders)
+    monitors: Monitors = Field(default_factory=Monitors)
+    beneficial: Beneficial = Field(default_factory=Beneficial)
+    evidence: Evidence = Field(default_factory=Evidence)
+
+    @property
+    def steps(self) -> int:
+        return -(-self.horizon_weeks // self.step_weeks)
+
+    def strategy_names(self) -> list[str]:
+        return [s.name for s in self.strategies]
+
+
+# ----------------------------------------------------------------------------------- loading
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def read_scenario_data(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap, str]:
+    """Read a scenario file and its `base:` chain into one merged dict (not yet validated)."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        field = "base" if _chain else ""
+        where = str(_chain[-1]) if _chain else name
+        raise InputError(where, field, f"scenario file not found: {name}")
+    resolved = path.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(str(p) for p in (*_chain, resolved))
+        raise InputError(name, "base", f"circular base: {cycle}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, "", f"cannot read file: {exc}") from None
+    data, lines = parse_yaml(text, name)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(name, "", "a scenario must be a mapping of fields (key: value)", 1)
+    cal = data.get("calibration")
+    if isinstance(cal, str) and not cal.startswith("builtin:") and not Path(cal).is_absolute():
+        data["calibration"] = str((path.parent / cal).resolve())
+    base = data.pop("base", None)
+    if base is None:
+        return data, lines, name
+    if not isinstance(base, str):
+        raise InputError(name, "base", "must be a path to another scenario file", lines.get(("base",)))
+    base_data, _, _ = read_scenario_data(path.parent / base, (*_chain, resolved))
+    return _deep_merge(base_data, data), lines, name
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, merge (`base:`) and validate a scenario file; apply dotted-path overrides."""
+    data, lines, name = read_scenario_data(path)
+    for dotted, value in (overrides or {}).items():
+        set_dotted(data, dotted, value)
+    scenario = validate(Scenario, data, name, lines)
+    check_scenario(scenario, name, lines)
+    return scenario
+
+
+def scenario_from_dict(data: dict, name: str = "<scenario>") -> Scenario:
+    scenario = validate(Scenario, data, name, {})
+    check_scenario(scenario, name, {})
+    return scenario
+
+
+def set_dotted(data: dict, dotted: str, value: Any) -> None:
+    """Set data['a']['b'] for 'a.b', creating mappings on the way."""
+    keys = dotted.split(".")
+    cur = data
+    for k in keys[:-1]:
+        cur = cur.setdefault(k, {})
+        if not isinstance(cur, dict):
+            raise InputError("<override>", dotted, f"'{k}' is not a section")
+    cur[keys[-1]] = value
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """A copy of the scenario with dotted-path fields changed, validated again."""
+    data = scenario.model_dump(mode="json")
+    for dotted, value in overrides.items():
+        set_dotted(data, dotted, value)
+    return scenario_from_dict(data, f"<{scenario.name} with overrides>")
+
+
+def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
+    """Checks that need more than one field: strategies exist, sizes fit the calibration."""
+    from sim.strategies import resolve_strategy
+
+    for i, spec in enumerate(scenario.strategies):
+        resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)))
+    labels = scenario.strategy_names()
+    dupes = {x for x in labels if labels.count(x) > 1}
+    if dupes:
+        raise InputError(
+            name, "strategies", f"two strategies share the label {sorted(dupes)}; give each a "
+            "distinct 'label'", lines.get(("strategies",)),
+        )
+    from sim.calibration import load_calibration
+
+    load_calibration(scenario.calibration)
+    if scenario.family is not None:
+        sizes = [s.name for s in scenario.family]
+        if len(set(sizes)) != len(sizes):
+            raise InputError(name, "family", "size names must be distinct", lines.get(("family",)))
+

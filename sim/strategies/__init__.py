@@ -1,0 +1,58 @@
+"""Release strategies: the levers. `resolve_strategy` turns a scenario entry into an instance."""
+
+from __future__ import annotations
+
+import importlib
+
+from pydantic import ValidationError
+
+from sim.errors import InputError
+from sim.strategies import builtin  # noqa: F401  (registers the built-in strategies)
+from sim.strategies.base import STRATEGIES, LabView, Strategy, StrategySettings, register
+
+__all__ = ["STRATEGIES", "LabView", "Strategy", "StrategySettings", "register", "resolve_strategy"]
+
+
+def strategy_class(kind: str, file: str = "<scenario>", field: str = "kind", line=None):
+    """The class for a registered name or 'package.module:Class'."""
+    if kind in STRATEGIES:
+        return STRATEGIES[kind]
+    if ":" in kind:
+        module_name, _, attr = kind.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # noqa: BLE001 - a user's module may fail in any way
+            raise InputError(file, field, f"cannot import module '{module_name}': {exc}", line) from None
+        cls = getattr(module, attr, None)
+        if not (isinstance(cls, type) and issubclass(cls, Strategy)):
+            raise InputError(
+                file, field, f"'{kind}' is not a subclass of sim.strategies.Strategy", line
+            )
+        return cls
+    import difflib
+
+    guess = difflib.get_close_matches(kind, list(STRATEGIES), n=1)
+    hint = f"did you mean '{guess[0]}'? " if guess else ""
+    raise InputError(
+        file, field, f"unknown strategy '{kind}'; {hint}allowed: {', '.join(STRATEGIES)} "
+        "or 'package.module:Class'", line,
+    )
+
+
+def resolve_strategy(spec, file: str = "<scenario>", field: str = "strategies", line=None) -> Strategy:
+    """Instantiate a StrategySpec with its validated settings."""
+    cls = strategy_class(spec.kind, file, f"{field}.kind", line)
+    try:
+        settings = cls.Settings(**spec.settings())
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        allowed = ", ".join(cls.Settings.model_fields)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            import difflib
+
+            guess = difflib.get_close_matches(str(err["loc"][-1]), list(cls.Settings.model_fields), n=1)
+            msg = "unknown setting" + (f"; did you mean '{guess[0]}'?" if guess else "")
+        raise InputError(file, f"{field}.{loc}", f"{msg}. Settings of '{spec.kind}': {allowed}", line) from None
+    return cls(settings)

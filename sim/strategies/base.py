@@ -1,0 +1,83 @@
+"""What a release strategy is: a small class that sets each size's access level every step.
+
+A strategy sees what the releasing lab sees (`LabView`) and returns the access level it grants
+to each size. Access only moves up the ladder: a lower level than before is ignored. Register a
+class with `@register("name")` or name it in a scenario as `package.module:Class`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+
+@dataclass
+class LabView:
+    """What the releasing lab knows at one step."""
+
+    step: int
+    week: float  # weeks since announcement
+    today: date
+    start_date: date
+    size_names: list[str]
+    parameters: np.ndarray  # per size, ascending
+    trained: np.ndarray  # bool per size: trained and releasable now
+    level: np.ndarray  # current access level per size (sim.access.Access values)
+    published_by_others: np.ndarray  # bool per size: public through a leak or replication
+    observed_misuse: float  # smoothed evidence of misuse in the wild (docs/model.md)
+    known_replications: int  # replications by other labs the lab knows of
+
+    def weeks_until(self, when: date) -> float:
+        return (when - self.start_date).days / 7.0 - self.week
+
+
+class StrategySettings(BaseModel):
+    """Settings every strategy has."""
+
+    model_config = ConfigDict(extra="forbid")
+    output_dataset_week: int | None = Field(
+        None,
+        ge=0,
+        description="Week the lab releases an output dataset of every size for detection "
+        "research; none: never.",
+    )
+
+
+class Strategy:
+    """Base class: override `access` (and `Settings` for settings of your own)."""
+
+    name: ClassVar[str] = "strategy"
+    summary: ClassVar[str] = ""
+    Settings: ClassVar[type[StrategySettings]] = StrategySettings
+
+    def __init__(self, settings: StrategySettings | None = None):
+        self.settings = settings if settings is not None else self.Settings()
+
+    def reset(self) -> None:
+        """Called at the start of every run; clear any memory kept between steps."""
+
+    def access(self, view: LabView) -> np.ndarray:
+        """Access level per size the lab grants at this step."""
+        raise NotImplementedError
+
+    def releases_outputs(self, view: LabView) -> bool:
+        week = self.settings.output_dataset_week
+        return week is not None and view.week >= week
+
+
+STRATEGIES: dict[str, type[Strategy]] = {}
+
+
+def register(name: str):
+    """Class decorator: make a strategy available by name in scenario files."""
+
+    def deco(cls: type[Strategy]) -> type[Strategy]:
+        cls.name = name
+        STRATEGIES[name] = cls
+        return cls
+
+    return deco

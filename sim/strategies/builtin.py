@@ -1,0 +1,146 @@
+"""The strategies release-sim ships. Each is one small class; docs/model.md describes them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from pydantic import Field
+
+from sim.access import Access
+from sim.strategies.base import LabView, Strategy, StrategySettings, register
+
+
+@register("full")
+class Full(Strategy):
+    summary = "Every size's weights public as soon as it is trained."
+
+    def access(self, view: LabView) -> np.ndarray:
+        return np.where(view.trained, Access.PUBLIC, Access.UNRELEASED)
+
+
+@register("closed")
+class Closed(Strategy):
+    summary = "Nothing released: the counterfactual baseline for marginal risk."
+
+    def access(self, view: LabView) -> np.ndarray:
+        return np.full(len(view.size_names), Access.UNRELEASED)
+
+
+@register("api_only")
+class ApiOnly(Strategy):
+    summary = "Every size hosted behind an API; weights never released."
+
+    def access(self, view: LabView) -> np.ndarray:
+        return np.where(view.trained, Access.API, Access.UNRELEASED)
+
+
+@register("partnership_only")
+class PartnershipOnly(Strategy):
+    summary = "The smallest size public; larger sizes only to research partners."
+
+    def access(self, view: LabView) -> np.ndarray:
+        levels = np.where(view.trained, Access.PARTNERS, Access.UNRELEASED)
+        levels[0] = Access.PUBLIC if view.trained[0] else Access.UNRELEASED
+        return levels
+
+
+class StagedSettings(StrategySettings):
+    spacing_weeks: float = Field(
+        12.0, ge=0, description="Weeks between stages when no schedule is given. Assumption."
+    )
+    schedule: list[float | date] | None = Field(
+        None,
+        description="Week (number) or date of each size's public release, smallest first; "
+        "overrides spacing_weeks.",
+    )
+    partners_first: bool = Field(
+        True, description="Sizes not yet public are shared with research partners meanwhile."
+    )
+    gate_threshold: float | None = Field(
+        None,
+        ge=0,
+        description="Evidence gate: hold the next stage while observed misuse is above this "
+        "(units of observed misuse, docs/model.md); none: no gate.",
+    )
+    release_if_published: bool = Field(
+        True, description="Release a size at once when others have already made it public."
+    )
+
+
+@register("staged")
+class Staged(Strategy):
+    summary = "Sizes made public one by one on a schedule, optionally gated by evidence."
+    Settings = StagedSettings
+    settings: StagedSettings
+
+    def reset(self) -> None:
+        self.released = 0  # number of stages done
+
+    def due_week(self, view: LabView, stage: int) -> float:
+        schedule = self.settings.schedule
+        if schedule is None:
+            return stage * self.settings.spacing_weeks
+        if stage >= len(schedule):
+            return float("inf")
+        when = schedule[stage]
+        return view.weeks_until(when) + view.week if isinstance(when, date) else float(when)
+
+    def gate_open(self, view: LabView) -> bool:
+        threshold = self.settings.gate_threshold
+        return threshold is None or view.observed_misuse <= threshold
+
+    def access(self, view: LabView) -> np.ndarray:
+        n = len(view.size_names)
+        if self.settings.release_if_published and view.published_by_others.any():
+            # release every size up to the largest already public elsewhere
+            largest = int(np.flatnonzero(view.published_by_others).max())
+            self.released = max(self.released, largest + 1)
+        while (
+            self.released < n
+            and view.trained[self.released]
+            and view.week >= self.due_week(view, self.released)
+            and (self.released == 0 or self.gate_open(view))
+        ):
+            self.released += 1
+        levels = np.full(n, Access.UNRELEASED)
+        if self.settings.partners_first:
+            levels[view.trained] = Access.PARTNERS
+        levels[: self.released] = Access.PUBLIC
+        return levels
+
+
+class History2019Settings(StagedSettings):
+    schedule: list[float | date] | None = Field(
+        # Source: OpenAI release posts: 124M on 2019-02-14, 355M in May (2019-05-03),
+        # 774M on 2019-08-20, 1.5B on 2019-11-05.
+        [date(2019, 2, 14), date(2019, 5, 3), date(2019, 8, 20), date(2019, 11, 5)],
+        description="2019 public release dates, smallest size first.",
+    )
+    partner_access: list[date | None] = Field(
+        # Assumption from the record: larger sizes shared with partners from May 2019
+        # (OpenAI's six-month update, 2019-08-20, names the partnerships).
+        [None, None, date(2019, 5, 3), date(2019, 5, 3)],
+        description="Date each size was shared with partners (none: only at release).",
+    )
+    partners_first: bool = False
+    release_if_published: bool = Field(
+        False, description="In 2019 the lab kept its schedule after a public replication."
+    )
+    output_dataset_week: int | None = Field(
+        11, description="The GPT-2 output dataset came out with the 355M release (May 2019)."
+    )
+
+
+@register("history_2019")
+class History2019(Staged):
+    summary = "GPT-2 as it happened: staged with partners and an output dataset."
+    Settings = History2019Settings
+    settings: History2019Settings
+
+    def access(self, view: LabView) -> np.ndarray:
+        levels = super().access(view)
+        for i, when in enumerate(self.settings.partner_access[: len(levels)]):
+            if when is not None and view.today >= when and view.trained[i]:
+                levels[i] = max(levels[i], Access.PARTNERS)
+        return levels

@@ -1,0 +1,167 @@
+"""The shared state of one run: access per size, research, detection and this step's tallies.
+
+Agents read and write the world; the model records it after every step. Arrays have one entry
+per model size, smallest size first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import math
+
+import numpy as np
+
+from sim.access import ROUTES, Access
+from sim.calibration import Calibration
+from sim.scenario import ModelSize, Scenario
+
+ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
+assert set(ROUTE_CODE) == set(ROUTES)
+
+
+def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize]:
+    """The scenario's model sizes (default: the calibration's), smallest first."""
+    sizes = scenario.family or [
+        ModelSize(name=s.name, parameters=s.parameters) for s in calibration.spec.sizes
+    ]
+    return sorted(sizes, key=lambda s: s.parameters)
+
+
+@dataclass
+class World:
+    scenario: Scenario
+    calibration: Calibration
+    rng: np.random.Generator  # draws the world's own event thresholds, once
+    size_names: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        sc, cal = self.scenario, self.calibration
+        sizes = family_sizes(sc, cal)
+        self.size_names = [s.name for s in sizes]
+        self.n_sizes = n = len(sizes)
+        self.parameters = np.array([s.parameters for s in sizes], dtype=float)
+        self.start_date = sc.start_date
+        self.step_weeks = sc.step_weeks
+        self.trained_week = np.array(
+            [0.0 if s.trained is None else (s.trained - sc.start_date).days / 7 for s in sizes]
+        )
+        # calibration -> quality, misuse capacity reference, detection power (2 * accuracy - 1)
+        self.quality = cal.quality(self.parameters)
+        self.extrapolated = cal.extrapolating(self.parameters)
+        largest = max(s.parameters for s in cal.spec.sizes)
+        self.reference_quality = float(cal.quality(largest))
+        mult = sc.mapping.evasion_multiplier
+        self.power_start = 1 - np.clip(cal.baseline_evasion(self.quality) * mult, 0, 1)
+        self.power_best = np.maximum(
+            self.power_start, 1 - np.clip(cal.best_evasion(self.quality) * mult, 0, 1)
+        )
+        self.transfer_efficiency = cal.transfer_efficiency
+        self.platform_coverage = sc.defenders.platform_coverage
+        self.api_monitoring = sc.defenders.api_monitoring
+        self.cost = self.parameters / 1.5e9  # compute per item relative to GPT-2 1.5B
+        self.cost_list = self.cost.tolist()
+        labs = sc.other_labs
+        self.replication_weeks = labs.base_replication_weeks * self.cost**labs.cost_exponent
+
+        self.step = 0
+        self.level = np.zeros(n, dtype=np.int8)
+        self.public = np.zeros(n, dtype=bool)
+        self.no_sizes = np.zeros(n, dtype=bool)
+        self.api = np.zeros(n, dtype=bool)
+        self.api_any = self.reach_any = False
+        self.access_version = 0  # bumped whenever any level changes
+        self.public_route_code = np.zeros(n, dtype=np.int8)
+        self.public_week = np.full(n, np.nan)
+        self.partner_access_ever = np.zeros(n, dtype=bool)
+        self.outputs_released = np.zeros(n, dtype=bool)
+        self.replicated_by_labs = np.zeros(n, dtype=bool)
+        self.defender_access = np.zeros(n, dtype=bool)
+        self.malicious_access = np.zeros(n, dtype=bool)
+        self.first_defender_week = np.full(n, np.nan)
+        self.first_malicious_week = np.full(n, np.nan)
+        self.research = np.zeros(n)
+        self.research_effective = np.zeros(n)
+        self.power_deployed = self.power_start.copy()
+        self.p_detect = self.platform_coverage * self.power_deployed
+        self.observed_misuse = 0.0
+        self.proof_of_concept = False
+        self.poc_hazard = 0.0
+        self.poc_threshold = self.rng.exponential()
+        self.adopted_developers = 0
+        self.begin_step()
+
+    # ---- time
+    @property
+    def week(self) -> float:
+        return self.step * self.step_weeks
+
+    @property
+    def today(self) -> date:
+        return self.start_date + timedelta(weeks=self.week)
+
+    @property
+    def trained(self) -> np.ndarray:
+        return self.trained_week <= self.week
+
+    def hazard(self, weekly_probability: float) -> float:
+        """Cumulative hazard added in one step by an event with this weekly chance.
+
+        Events fire when the summed hazard passes a threshold drawn once from Exp(1): the same
+        as a coin flip each week, without drawing during the run (docs/model.md, "Randomness").
+        """
+        return -self.step_weeks * math.log1p(-min(weekly_probability, 1 - 1e-12))
+
+    # ---- the access ladder
+    def raise_access(self, wanted: np.ndarray, route: str) -> None:
+        """Move sizes up the ladder (never down); record the route of a size going public."""
+        up = wanted > self.level
+        if not up.any():
+            return
+        going_public = up & (wanted == Access.PUBLIC)
+        self.public_route_code[going_public] = ROUTE_CODE[route]
+        self.public_week[going_public] = self.week
+        self.level = np.where(up, wanted, self.level).astype(np.int8)
+        self.public = self.level == Access.PUBLIC
+        self.api = self.level == Access.API
+        self.api_any = bool(self.api.any())
+        self.reach_any = self.api_any or bool(self.public.any())
+        self.access_version += 1
+        self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
+
+    # ---- per-step tallies
+    def begin_step(self) -> None:
+        n = self.n_sizes
+        self.research_input = np.zeros(n)
+        self.active_monitors = 0
+        self.items = np.zeros(n)
+        self.detected = np.zeros(n)
+        self.harm = np.zeros(n)
+        self.benefit = np.zeros(n)
+        self.entry_multiplier = (
+            self.scenario.malicious.proof_of_concept_boost if self.proof_of_concept else 1.0
+        )
+        # weekly replication rate for resources 1: cost falls over time, public weights help
+        labs = self.scenario.other_labs
+        speed = 2.0 ** (self.week / labs.cost_halving_weeks) * (1 + labs.spillover * self.public.any())
+        self.replication_base = speed * self.step_weeks / self.replication_weeks * self.trained
+
+    def end_step(self) -> None:
+        sc = self.scenario
+        visible = min(1.0, sc.evidence.base_visibility + sc.monitors.visibility_gain * self.active_monitors)
+        seen = self.detected.sum() * visible / sc.defenders.detected_threshold_items
+        self.observed_misuse += (seen - self.observed_misuse) / sc.evidence.smoothing_weeks
+        if not self.proof_of_concept:
+            reach = self.public | self.api
+            capacity = (self.quality[reach] / self.reference_quality) ** sc.mapping.misuse_elasticity
+            best = capacity.max() if reach.any() else 0.0
+            self.poc_hazard += self.hazard(sc.malicious.proof_of_concept_rate * best)
+            self.proof_of_concept = self.poc_hazard >= self.poc_threshold
+        for access, first in ((self.defender_access, self.first_defender_week),
+                              (self.malicious_access, self.first_malicious_week)):
+            first[access & np.isnan(first)] = self.week
+
+    @property
+    def detection_accuracy(self) -> np.ndarray:
+        return 0.5 + 0.5 * self.power_deployed
