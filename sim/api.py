@@ -1,0 +1,35 @@
+"""The Python API: what scripts, notebooks, the CLI and the dashboard call.
+
+    from sim.api import load_scenario, run_comparison
+    scenario = load_scenario("scenarios/compare_main_strategies.yaml", {"replicates": 20})
+    results = run_comparison(scenario)
+    results.summary()          # strategy x outcome: mean and 90% interval
+    results.paired()           # paired differences against the baseline, with 90% CIs
+    results.steps, results.sizes, results.runs   # tidy pandas tables
+"""
+
+from sim.calibration import Calibration, load_calibration
+from sim.errors import InputError
+from sim.results import Results
+from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
+from sim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
+from sim.strategies import STRATEGIES, LabView, Strategy, register
+
+__all__ = [
+    "STRATEGIES",
+    "Calibration",
+    "InputError",
+    "LabView",
+    "Results",
+    "Scenario",
+    "Strategy",
+    "load_calibration",
+    "load_scenario",
+    "register",
+    "replicate_seeds",
+    "run_comparison",
+    "run_once",
+    "run_tasks",
+    "scenario_from_dict",
+    "with_overrides",
+]

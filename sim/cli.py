@@ -1,0 +1,172 @@
+"""The `release-sim` command line: a thin layer over the Python API (sim.api).
+
+Bad input raises sim.errors.InputError anywhere below; `main` prints it as one message and
+exits with code 2, without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from sim.errors import InputError
+
+app = typer.Typer(
+    help="release-sim: compare release strategies for generative models.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+def progress_bar(description: str) -> Progress:
+    """The progress bar every long command shows (runs done, time left)."""
+    return Progress(
+        TextColumn(f"[bold]{description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs, about"),
+        TimeRemainingColumn(),
+        TextColumn("left"),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal and not sys.stderr.isatty(),
+    )
+
+
+@app.command()
+def run(
+    file: Path = typer.Argument(..., help="Scenario YAML file."),
+    replicates: int | None = typer.Option(None, "--replicates", "-n", min=1,
+                                          help="Replicates per strategy (overrides the file)."),
+    seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (overrides the file)."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Folder for Parquet tables, scenario and manifest."),
+) -> None:
+    """Run every strategy of a scenario on common random numbers and compare them."""
+    from sim.api import load_scenario, run_comparison
+
+    overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
+    scenario = load_scenario(file, overrides)
+    with progress_bar(f"{scenario.name}") as bar:
+        task = bar.add_task("runs", total=None)
+        results = run_comparison(
+            scenario, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    print_comparison(results)
+    if out is not None:
+        results.save(out)
+        console.print(f"Tables, resolved scenario and manifest written to [bold]{out}[/bold]")
+
+
+def print_comparison(results) -> None:
+    sc = results.scenario
+    table = results.comparison_table()
+    title = (f"{sc.name}: {sc.replicates} replicates per strategy, seed {sc.seed}. "
+             "Mean [90% interval across replicates]")
+    rich_table = Table(title=title, show_lines=False, header_style="bold")
+    rich_table.add_column("outcome")
+    for col in table.columns:
+        rich_table.add_column(str(col), justify="right")
+    for row, values in table.iterrows():
+        rich_table.add_row(str(row), *[str(v) for v in values])
+    console.print(rich_table)
+    paired = results.paired()
+    if not paired.empty:
+        p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
+                  "mean [90% confidence interval]", header_style="bold")
+        p.add_column("strategy")
+        outcomes = list(dict.fromkeys(paired["outcome"]))
+        for o in outcomes:
+            p.add_column(o, justify="right")
+        for strategy, g in paired.groupby("strategy", sort=False):
+            g = g.set_index("outcome")
+            p.add_row(strategy, *[
+                f"{g.loc[o, 'mean_difference']:+.3g} [{g.loc[o, 'low']:+.3g}, {g.loc[o, 'high']:+.3g}]"
+                for o in outcomes
+            ])
+        console.print(p)
+
+
+@app.command()
+def validate(files: list[Path] = typer.Argument(..., help="Scenario YAML files.")) -> None:
+    """Check scenario files; print what is wrong, with file, line and field."""
+    from sim.api import load_scenario
+
+    failed = 0
+    for f in files:
+        try:
+            sc = load_scenario(f)
+        except InputError as exc:
+            err_console.print(f"[red]{exc}[/red]", highlight=False)
+            failed += 1
+        else:
+            console.print(f"{f}: valid ({sc.name}: {', '.join(sc.strategy_names())})")
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(out: Path | None = typer.Option(None, "--out", "-o", help="File to write.")) -> None:
+    """Write the JSON Schema of scenario files (for editor autocompletion)."""
+    from sim.scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"JSON Schema written to {out}")
+
+
+@app.command()
+def strategies() -> None:
+    """List the registered release strategies and their settings."""
+    from sim.strategies import STRATEGIES
+
+    t = Table(header_style="bold")
+    t.add_column("name")
+    t.add_column("what it does")
+    t.add_column("settings")
+    for name, cls in STRATEGIES.items():
+        t.add_row(name, cls.summary, ", ".join(cls.Settings.model_fields))
+    console.print(t)
+
+
+# Sub-command groups of other modules (one line each).
+
+
+def main() -> None:
+    """Entry point: run the app; bad input is one message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except InputError as exc:
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

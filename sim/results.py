@@ -1,0 +1,208 @@
+"""Results of a comparison: tidy tables, summaries with uncertainty, and saving to a folder.
+
+Summaries report, for each strategy, the mean over replicates and the 90% interval of the
+outcome across replicates (5th to 95th percentile: the spread a decision-maker should expect).
+Paired differences against the baseline report the mean difference and a 90% confidence
+interval for it (t interval on the paired differences: common random numbers make it narrow).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+
+from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.runner import RunResult, assemble, size_names
+from sim.scenario import Scenario, scenario_from_dict
+
+INTERVAL = 0.90
+PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
+
+
+@dataclass
+class Results:
+    """The tables of one comparison and the scenario that produced them."""
+
+    scenario: Scenario
+    runs: pd.DataFrame  # one row per (strategy, replicate)
+    steps: pd.DataFrame  # one row per (strategy, replicate, step)
+    sizes: pd.DataFrame  # one row per (strategy, replicate, step, size)
+    manifest: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0):
+        run_table, steps, sizes = assemble(scenario, runs)
+        return cls(scenario, run_table, steps, sizes, make_manifest(scenario, wall_seconds))
+
+    @property
+    def strategies(self) -> list[str]:
+        """Strategies the scenario compares (the 'closed' baseline run is kept, not listed)."""
+        return self.scenario.strategy_names()
+
+    @property
+    def size_names(self) -> list[str]:
+        return size_names(self.scenario)
+
+    def listed_runs(self) -> pd.DataFrame:
+        shown = set(self.strategies) | {self.scenario.baseline}
+        return self.runs[self.runs["strategy"].isin(shown)]
+
+    # ------------------------------------------------------------------ summaries
+    def summary(self) -> pd.DataFrame:
+        """Long table: strategy, outcome, size, mean, low, high (90% interval across replicates)."""
+        rows = []
+        runs = self.listed_runs()
+        for strategy, group in runs.groupby("strategy", sort=False):
+            for outcome in RUN_OUTCOMES:
+                rows.append(_describe(strategy, outcome, "", group[outcome]))
+            for size in self.size_names:
+                for outcome in ("lead_time_weeks", "time_to_public_weeks"):
+                    rows.append(_describe(strategy, outcome, size, group[size_column(outcome, size)]))
+                routes = group[size_column("public_route", size)].value_counts()
+                rows.append({"strategy": strategy, "outcome": "public_route", "size": size,
+                             "mean": np.nan, "low": np.nan, "high": np.nan,
+                             "note": ", ".join(f"{k} {v / len(group):.0%}" for k, v in routes.items())})
+        out = pd.DataFrame(rows)
+        order = {s: i for i, s in enumerate(self._display_order())}
+        return out.sort_values("strategy", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+
+    def paired(self, baseline: str | None = None) -> pd.DataFrame:
+        """Mean paired difference (strategy minus baseline) per outcome, with a 90% CI."""
+        baseline = baseline or self.scenario.baseline
+        runs = self.runs
+        if baseline not in set(runs["strategy"]):
+            raise KeyError(f"baseline '{baseline}' was not run; choose one of {self.strategies}")
+        base = runs[runs["strategy"] == baseline].set_index("replicate")
+        rows = []
+        for strategy in self.strategies:
+            if strategy == baseline:
+                continue
+            mine = runs[runs["strategy"] == strategy].set_index("replicate")
+            for outcome in ("harm", "share_undetected", "beneficial_value", "net_value"):
+                diff = (mine[outcome] - base[outcome]).dropna()
+                mean, low, high = mean_ci(diff.to_numpy())
+                rows.append({"strategy": strategy, "baseline": baseline, "outcome": outcome,
+                             "mean_difference": mean, "low": low, "high": high,
+                             "share_of_replicates_higher": float((diff > 0).mean())})
+        return pd.DataFrame(rows)
+
+    def comparison_table(self) -> pd.DataFrame:
+        """The table the CLI prints: outcomes as rows, strategies as columns, 'mean [low, high]'."""
+        s = self.summary()
+        s["row"] = np.where(s["size"] == "", s["outcome"], s["outcome"] + " " + s["size"])
+        s["cell"] = [
+            note if isinstance(note, str) and note else _fmt(m, lo, hi)
+            for m, lo, hi, note in zip(s["mean"], s["low"], s["high"], s.get("note", ""), strict=True)
+        ]
+        table = s.pivot(index="row", columns="strategy", values="cell")
+        row_order = list(dict.fromkeys(s["row"]))
+        return table.loc[row_order, [c for c in self._display_order() if c in table.columns]]
+
+    def _display_order(self) -> list[str]:
+        names = list(self.strategies)
+        if self.scenario.baseline not in names:
+            names.append(self.scenario.baseline)
+        return names
+
+    # ------------------------------------------------------------------ files
+    def save(self, folder: str | Path) -> Path:
+        """Write runs, steps and sizes as Parquet, the resolved scenario and a manifest."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.runs.to_parquet(folder / "runs.parquet", index=False)
+        self.steps.to_parquet(folder / "steps.parquet", index=False)
+        self.sizes.to_parquet(folder / "sizes.parquet", index=False)
+        with open(folder / "scenario.yaml", "w", encoding="utf-8") as f:
+            yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
+        (folder / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Results:
+        folder = Path(folder)
+        data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+        scenario = scenario_from_dict(data, str(folder / "scenario.yaml"))
+        manifest = json.loads((folder / "manifest.json").read_text())
+        return cls(scenario, pd.read_parquet(folder / "runs.parquet"),
+                   pd.read_parquet(folder / "steps.parquet"),
+                   pd.read_parquet(folder / "sizes.parquet"), manifest)
+
+
+def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict:
+    v = values.dropna().to_numpy(dtype=float)
+    tail = (1 - INTERVAL) / 2
+    if len(v) == 0:
+        mean = low = high = np.nan
+    else:
+        mean, low, high = v.mean(), np.quantile(v, tail), np.quantile(v, 1 - tail)
+    return {"strategy": strategy, "outcome": outcome, "size": size, "mean": mean, "low": low,
+            "high": high, "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never"}
+
+
+def mean_ci(values: np.ndarray, level: float = INTERVAL) -> tuple[float, float, float]:
+    """Mean and two-sided t confidence interval of the mean."""
+    n = len(values)
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if n == 1 or np.all(values == values[0]):
+        return mean, mean, mean
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def _fmt(mean: float, low: float, high: float) -> str:
+    if np.isnan(mean):
+        return "never"
+    return f"{_num(mean)} [{_num(low)}, {_num(high)}]"
+
+
+def _num(x: float) -> str:
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 1:
+        return f"{x:.1f}"
+    return f"{x:.3f}"
+
+
+def git_commit() -> str:
+    try:
+        root = Path(__file__).resolve().parent.parent
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                             text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def make_manifest(scenario: Scenario, wall_seconds: float) -> dict:
+    versions = {}
+    for pkg in PACKAGES:
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    return {
+        "scenario": scenario.name,
+        "seed": scenario.seed,
+        "replicates": scenario.replicates,
+        "strategies": scenario.strategy_names(),
+        "git_commit": git_commit(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "wall_seconds": round(wall_seconds, 3),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+__all__ = ["Results", "SIZE_OUTCOMES", "mean_ci"]

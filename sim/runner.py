@@ -1,0 +1,142 @@
+"""Run every strategy of a scenario on common random numbers and collect tidy tables.
+
+Replicate i gets the same seed under every strategy, so differences between strategies in one
+replicate are paired: they come from the strategies, not from luck. Marginal harm subtracts the
+'closed' run of the same replicate; regret compares each strategy with the best one in the same
+replicate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration import load_calibration
+from sim.model import SIZE_SERIES, STEP_SERIES, ReleaseModel
+from sim.outcomes import run_summary
+from sim.scenario import Scenario, StrategySpec
+from sim.strategies import resolve_strategy
+from sim.world import World, family_sizes
+
+Progress = Callable[[int, int], None]
+MARGINAL_BASELINE = "closed"
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Seed of each replicate: fixed by (seed, i) alone, whatever the replicate count."""
+    out = []
+    for i in range(replicates):
+        a, b = np.random.SeedSequence(seed, spawn_key=(i,)).generate_state(2, np.uint32)
+        out.append(int(a) << 31 | int(b) >> 1)
+    return out
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced, as plain arrays (cheap to send between processes)."""
+
+    strategy: str
+    replicate: int
+    seed: int
+    summary: dict
+    size_records: dict[str, np.ndarray]  # name -> (steps, sizes)
+    step_records: dict[str, np.ndarray]  # name -> (steps,)
+
+
+def run_once(scenario: Scenario, spec: StrategySpec, replicate: int, seed: int) -> RunResult:
+    """One run of one strategy with one seed."""
+    model = ReleaseModel(scenario, resolve_strategy(spec), seed).run()
+    return RunResult(spec.name, replicate, seed, run_summary(model),
+                     model.size_records, model.step_records)
+
+
+def strategies_to_run(scenario: Scenario) -> list[StrategySpec]:
+    """The listed strategies, plus 'closed' for marginal harm if it is not listed."""
+    specs = list(scenario.strategies)
+    if MARGINAL_BASELINE not in scenario.strategy_names():
+        specs.append(StrategySpec(kind=MARGINAL_BASELINE))
+    return specs
+
+
+def run_tasks(scenario: Scenario) -> list[tuple[StrategySpec, int, int]]:
+    """(strategy, replicate, seed) for every run of the comparison, replicate-major."""
+    seeds = replicate_seeds(scenario.seed, scenario.replicates)
+    return [(spec, i, s) for i, s in enumerate(seeds) for spec in strategies_to_run(scenario)]
+
+
+def run_comparison(scenario: Scenario, progress: Progress | None = None) -> Results:
+    """Run every strategy of the scenario for every replicate, in this process."""
+    from sim.results import Results
+
+    load_calibration(scenario.calibration)  # fail early on a bad calibration
+    tasks = run_tasks(scenario)
+    started = time.perf_counter()
+    out: list[RunResult] = []
+    for k, (spec, rep, seed) in enumerate(tasks):
+        out.append(run_once(scenario, spec, rep, seed))
+        if progress:
+            progress(k + 1, len(tasks))
+    return Results.from_runs(scenario, out, wall_seconds=time.perf_counter() - started)
+
+
+def size_names(scenario: Scenario) -> list[str]:
+    return [s.name for s in family_sizes(scenario, load_calibration(scenario.calibration))]
+
+
+def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFrame, ...]:
+    """Tidy tables from run results: (runs, steps, sizes)."""
+    runs = sorted(runs, key=lambda r: (r.replicate, r.strategy))
+    if not runs:
+        raise ValueError("no runs to assemble")
+    names = size_names(scenario)
+    n_steps, n_sizes = scenario.steps, len(names)
+    step_weeks = scenario.step_weeks
+    ids = pd.DataFrame(
+        {"strategy": [r.strategy for r in runs], "replicate": [r.replicate for r in runs],
+         "seed": [r.seed for r in runs]}
+    )
+    run_table = pd.concat([ids, pd.DataFrame([r.summary for r in runs])], axis=1)
+    run_table = add_paired_outcomes(run_table, scenario)
+
+    n = len(runs)
+    week = np.arange(n_steps) * step_weeks
+    dates = pd.Timestamp(scenario.start_date) + pd.to_timedelta(week * 7, unit="D")
+    steps = ids.loc[ids.index.repeat(n_steps)].reset_index(drop=True)
+    steps["step"] = np.tile(np.arange(n_steps), n)
+    steps["week"] = np.tile(week, n)
+    steps["date"] = np.tile(dates.values, n)
+    for key in ("harm", "beneficial_value", "malicious_items", "detected_items"):
+        steps[key] = np.concatenate([r.size_records[key].sum(axis=1) for r in runs])
+    for key in STEP_SERIES:
+        steps[key] = np.concatenate([r.step_records[key] for r in runs])
+
+    sizes = ids.loc[ids.index.repeat(n_steps * n_sizes)].reset_index(drop=True)
+    sizes["step"] = np.tile(np.repeat(np.arange(n_steps), n_sizes), n)
+    sizes["week"] = sizes["step"] * step_weeks
+    sizes["size"] = pd.Categorical(np.tile(names, n_steps * n), categories=names, ordered=True)
+    for key in SIZE_SERIES:
+        sizes[key] = np.concatenate([r.size_records[key].ravel() for r in runs])
+    from sim.access import LEVEL_NAMES
+
+    sizes["access_level"] = pd.Categorical.from_codes(
+        sizes["access_level"].astype(int), categories=[LEVEL_NAMES[i] for i in range(4)]
+    )
+    return run_table, steps, sizes
+
+
+def add_paired_outcomes(runs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Marginal harm against 'closed' and regret against the best listed strategy, per replicate."""
+    runs = runs.copy()
+    closed = runs[runs["strategy"] == MARGINAL_BASELINE].set_index("replicate")["harm"]
+    runs["marginal_harm"] = runs["harm"] - runs["replicate"].map(closed)
+    listed = runs["strategy"].isin(scenario.strategy_names())
+    best = runs[listed].groupby("replicate")["net_value"].max()
+    runs["regret"] = runs["replicate"].map(best) - runs["net_value"]
+    return runs
+
+
+__all__ = ["World", "replicate_seeds", "run_comparison", "run_once", "run_tasks"]
