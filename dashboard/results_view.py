@@ -1,0 +1,118 @@
+"""The results of one comparison: charts, tables, definitions and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import sim.outcomes
+import sim.results
+from dashboard import charts
+from sim import report
+from sim.api import STRATEGIES, Results
+from sim.outcomes import RUN_OUTCOMES
+
+STEP_OUTCOMES = {
+    "harm": RUN_OUTCOMES["harm"],
+    "beneficial_value": RUN_OUTCOMES["beneficial_value"],
+    "malicious_items": RUN_OUTCOMES["malicious_items"],
+    "detected_items": RUN_OUTCOMES["detected_items"],
+    "observed_misuse": "Observed misuse: smoothed evidence of misuse seen by the lab",
+    "adopted_developers": "Developers who have adopted a model",
+    "active_monitors": "Monitoring initiatives running",
+}
+
+
+def show_results(results: Results) -> None:
+    sc = results.scenario
+    st.success(f"{sc.name}: {sc.replicates} replicates x {len(results.strategies)} strategies "
+               f"(+ closed), {sc.horizon_weeks} weeks, in "
+               f"{results.manifest.get('wall_seconds', 0):.1f} s.")
+    tabs = st.tabs(["Outcomes over time", "Summary and differences", "Harm vs benefit",
+                    "Access timeline", "Definitions and assumptions", "Downloads"])
+    with tabs[0]:
+        _over_time(results)
+    with tabs[1]:
+        _tables(results)
+    with tabs[2]:
+        st.markdown("Each faint dot is one replicate; diamonds are means with 90% ranges "
+                    "across replicates. Up and to the left is better (more benefit, less harm).")
+        st.altair_chart(charts.tradeoff(report.shown(results, results.runs), results.summary()),
+                        width="stretch")
+    with tabs[3]:
+        _timeline(results)
+    with tabs[4]:
+        _definitions(results)
+    with tabs[5]:
+        download_results(results)
+
+
+def _over_time(results: Results) -> None:
+    c1, c2 = st.columns([3, 1])
+    outcome = c1.selectbox("Outcome", list(STEP_OUTCOMES), format_func=STEP_OUTCOMES.get,
+                           key="series_outcome")
+    cumulative = c2.checkbox("Cumulative", value=outcome in ("harm", "beneficial_value"),
+                             key=f"series_cum:{outcome}", help="Sum over weeks so far.")
+    df = report.step_bands(results, outcome, cumulative)
+    st.altair_chart(charts.bands(df, STEP_OUTCOMES[outcome]), width="stretch")
+    st.caption("Line: mean over replicates. Band: 90% of replicates fall inside.")
+
+
+def _tables(results: Results) -> None:
+    baseline = results.scenario.baseline
+    st.markdown("#### Outcomes per strategy")
+    st.caption("Mean [90% interval across replicates]: the spread a decision-maker should expect.")
+    st.dataframe(results.comparison_table(), width="stretch", key="comparison_table")
+    st.markdown(f"#### Differences against the baseline ({baseline})")
+    st.caption("Mean paired difference (strategy minus baseline) with a 90% confidence interval, "
+               "and the share of replicates where the strategy is higher.")
+    st.dataframe(report.paired_text(results, baseline), width="stretch",
+                 hide_index=True, key="paired_table")
+
+
+def _timeline(results: Results) -> None:
+    st.markdown("Access level of each size over time in the median replicate; black marks show "
+                "when and how a size became public (release, leak or replication).")
+    st.altair_chart(charts.timeline(report.access_segments(results),
+                                    report.public_routes(results), results.size_names),
+                    width="stretch")
+    with st.expander("Timeline details: first week at each level (or higher) and routes"):
+        st.dataframe(report.access_timeline(results), hide_index=True)
+        st.dataframe(report.public_routes(results), hide_index=True)
+
+
+def _definitions(results: Results) -> None:
+    st.markdown("#### Outcomes")
+    st.markdown(report.definitions_markdown())
+    st.markdown("#### How outcomes are defined")
+    st.text((sim.outcomes.__doc__ or "").strip())
+    st.markdown("#### How uncertainty is reported")
+    st.text((sim.results.__doc__ or "").strip())
+    st.markdown("#### Strategies")
+    kinds = {s.name: s.kind for s in results.scenario.strategies}
+    kinds.setdefault("closed", "closed")
+    st.markdown("\n".join(f"- **{name}** ({kind}): {STRATEGIES[kind].summary}"
+                          for name, kind in kinds.items() if kind in STRATEGIES))
+    st.markdown("#### Assumptions")
+    st.markdown("Every input not set in the scenario takes its documented default; each default "
+                "names its source or says it is an assumption. Hover over a lever or "
+                "uncertainty for its meaning, unit and source; the Scenario editor lists them all.")
+
+
+def download_results(results: Results) -> None:
+    name = results.scenario.name
+    st.download_button("Runs (CSV): one row per strategy and replicate",
+                       results.runs.to_csv(index=False), f"{name}_runs.csv", "text/csv",
+                       key="dl_runs")
+    st.download_button("Weekly outcomes (CSV)", results.steps.to_csv(index=False),
+                       f"{name}_steps.csv", "text/csv", key="dl_steps")
+    st.download_button("Comparison report (Markdown)", report.report_markdown(results),
+                       f"{name}_report.md", "text/markdown", key="dl_md")
+    chart_specs = {
+        "Harm against benefit": charts.tradeoff(report.shown(results, results.runs),
+                                                results.summary()).to_dict(),
+        "Cumulative harm over time": charts.bands(
+            report.step_bands(results, "harm", True), STEP_OUTCOMES["harm"]).to_dict(),
+    }
+    st.download_button("Comparison report with charts (HTML)",
+                       report.report_html(results, charts=chart_specs),
+                       f"{name}_report.html", "text/html", key="dl_html")
