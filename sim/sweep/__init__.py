@@ -1,0 +1,38 @@
+"""Experiments at scale: sweeps over levers and uncertainties, run locally or on Dask.
+
+    from sim.sweep import load_sweep_file, run_sweep, open_sweep
+    spec = load_sweep_file("scenarios/sweeps/quick.yaml")
+    results = run_sweep(spec, "out/quick")          # resumable; results stream to Parquet
+    results.runs()                                  # one row per run (pandas)
+    from sim.sweep.analysis import robustness, sensitivity, scenario_discovery
+
+docs/sweeps.md walks through a worked example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sim.sweep.execute import Progress, execute
+from sim.sweep.results import SweepResults, open_sweep
+from sim.sweep.spec import SweepSpec, load_sweep_file, sweep_from_dict
+
+
+def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | None = None,
+              scheduler: str | None = None, dask_local: int | None = None, resume: bool = False,
+              progress: Progress | None = None) -> SweepResults:
+    """Run a sweep (a SweepSpec or a sweep file) into out_dir and return its results handle.
+
+    workers: local processes (default: all cores; 1 runs in this process). scheduler: address
+    of a running Dask scheduler; dask_local: start a Dask LocalCluster of that many workers.
+    resume: finish a sweep already started in out_dir (only missing batches run).
+    progress: called as progress(runs_done, runs_total) after each batch.
+    """
+    if not isinstance(spec, SweepSpec):
+        spec = load_sweep_file(spec)
+    execute(spec, out_dir, workers, scheduler, dask_local, resume, progress)
+    return open_sweep(out_dir)
+
+
+__all__ = ["SweepResults", "SweepSpec", "load_sweep_file", "open_sweep", "run_sweep",
+           "sweep_from_dict"]

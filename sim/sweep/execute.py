@@ -1,0 +1,442 @@
+"""Run a sweep: plan experiments, batch them into tasks, run them on a backend, stream results.
+
+An experiment cell is one uncertainty point and one replicate: every lever (plus 'closed' for
+marginal harm, when it is not a lever) runs on the same seed there, so paired outcomes (marginal
+harm, regret) are computed inside the cell and no task depends on another. Cells are grouped
+into batches fixed by the sweep alone (not by the worker count), so any backend and any number
+of workers produce identical part files, and --resume knows exactly what is missing.
+
+Backends: in-process (workers=1), a local process pool (default: all cores) or dask.distributed
+(a running scheduler by address, or a LocalCluster started here). At most two tasks per worker
+are in flight and each finished batch is written at once, so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import math
+import multiprocessing
+import os
+import platform
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import InputError
+from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.runner import MARGINAL_BASELINE, replicate_seeds, run_once, size_names
+from sim.scenario import Scenario, StrategySpec, set_dotted
+from sim.sweep import store
+from sim.sweep.design import Points, make_points
+from sim.sweep.spec import SweepSpec
+
+Progress = Callable[[int, int], None]
+TEXT_OUTCOMES = ("public_route",)
+
+
+# ------------------------------------------------------------------------------------ plan
+
+
+@dataclass
+class Plan:
+    """Everything decided before any run: points, seeds, batches and the table schema."""
+
+    spec: SweepSpec
+    points: Points
+    strategies: list[StrategySpec]  # levers, then 'closed' if added for marginal harm
+    n_levers: int
+    batch_cells: int
+    sizes: list[str]
+
+    @property
+    def replicates(self) -> int:
+        return self.spec.replicates
+
+    @property
+    def runs_per_cell(self) -> int:
+        return len(self.strategies)
+
+    @property
+    def n_cells(self) -> int:
+        return len(self.points) * self.replicates
+
+    @property
+    def total_runs(self) -> int:
+        return self.n_cells * self.runs_per_cell
+
+    @property
+    def n_batches(self) -> int:
+        return math.ceil(self.n_cells / self.batch_cells)
+
+    def seed(self, point: int, replicate: int) -> int:
+        if self.spec.seed_per_point:
+            a, b = np.random.SeedSequence(self.spec.seed, spawn_key=(point, replicate)
+                                          ).generate_state(2, np.uint32)
+            return int(a) << 31 | int(b) >> 1
+        return self._seeds[replicate]
+
+    def __post_init__(self) -> None:
+        self._seeds = replicate_seeds(self.spec.seed, self.spec.replicates)
+
+    def cells(self, batch: int) -> list[tuple[int, int, int, dict[str, Any]]]:
+        """(point, replicate, seed, overrides) of each cell of a batch, point-major."""
+        lo = batch * self.batch_cells
+        out = []
+        for c in range(lo, min(lo + self.batch_cells, self.n_cells)):
+            point, rep = divmod(c, self.replicates)
+            out.append((point, rep, self.seed(point, rep), self.points.overrides(point)))
+        return out
+
+    def float_columns(self) -> list[str]:
+        cols = [k for k in RUN_OUTCOMES]
+        for name in SIZE_OUTCOMES:
+            if name not in TEXT_OUTCOMES:
+                cols += [size_column(name, s) for s in self.sizes]
+        return cols
+
+    def text_columns(self) -> list[str]:
+        return [size_column(name, s) for name in TEXT_OUTCOMES for s in self.sizes]
+
+
+def auto_batch_runs(total_runs: int) -> int:
+    """Runs per task: about 64 tasks, between 8 and 200 runs each (overhead stays small)."""
+    return int(min(200, max(8, math.ceil(total_runs / 64))))
+
+
+def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
+    base = spec.base_scenario()
+    points = make_points(spec.uncertainties, spec.design, spec.seed, spec.current_values())
+    strategies = list(spec.strategies)
+    n_levers = len(strategies)
+    if MARGINAL_BASELINE not in spec.labels():
+        strategies.append(StrategySpec(kind=MARGINAL_BASELINE))
+    rpc = len(strategies)
+    if batch_cells is None:
+        n_runs = len(points) * spec.replicates * rpc
+        per_batch = spec.batch_runs or auto_batch_runs(n_runs)
+        batch_cells = max(1, round(per_batch / rpc))
+    return Plan(spec, points, strategies, n_levers, batch_cells, size_names(base))
+
+
+# ---------------------------------------------------------------------------------- worker
+
+_BASE_CACHE: dict[str, tuple[dict, Scenario]] = {}
+
+
+def run_cells(payload: dict, cells: list[tuple[int, int, int, dict]]) -> list[dict]:
+    """Run every strategy in each cell (same seed), add paired outcomes. Runs in a worker."""
+    key = payload["key"]
+    if key not in _BASE_CACHE:
+        _BASE_CACHE.clear()
+        data = payload["base"]
+        _BASE_CACHE[key] = (data, Scenario.model_validate(data))
+    data, base = _BASE_CACHE[key]
+    strategies = [StrategySpec(**s) for s in payload["strategies"]]
+    n_levers = payload["n_levers"]
+    rows: list[dict] = []
+    last: tuple[int, Scenario | Exception] | None = None
+    for point, rep, seed, overrides in cells:
+        if last is None or last[0] != point:
+            last = (point, _scenario_at(data, base, overrides))
+        scenario = last[1]
+        cell = []
+        for i, spec in enumerate(strategies):
+            row = {"point": point, "strategy": spec.name, "lever": i < n_levers,
+                   "replicate": rep, "seed": seed, "error": ""}
+            if isinstance(scenario, Exception):
+                row["error"] = _describe(scenario)
+            else:
+                try:
+                    row.update(run_once(scenario, spec, rep, seed).summary)
+                except Exception as exc:  # noqa: BLE001 - a failing run is recorded, not fatal
+                    row["error"] = _describe(exc)
+            cell.append(row)
+        _paired(cell)
+        rows += cell
+    return rows
+
+
+def _scenario_at(data: dict, base: Scenario, overrides: dict) -> Scenario | Exception:
+    if not overrides:
+        return base
+    d = copy.deepcopy(data)
+    for dotted, value in overrides.items():
+        set_dotted(d, dotted, value)
+    try:
+        return Scenario.model_validate(d)
+    except Exception as exc:  # noqa: BLE001 - recorded as the error of every run of the point
+        return exc
+
+
+def _describe(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:2000]
+
+
+def _paired(cell: list[dict]) -> None:
+    """Marginal harm against 'closed' and regret against the best lever, within one cell."""
+    closed = next((r for r in cell if r["strategy"] == MARGINAL_BASELINE and not r["error"]), None)
+    nets = [r["net_value"] for r in cell if r["lever"] and not r["error"]]
+    best = max(nets) if nets else math.nan
+    for r in cell:
+        if r["error"]:
+            continue
+        r["marginal_harm"] = r["harm"] - closed["harm"] if closed else math.nan
+        r["regret"] = best - r["net_value"]
+
+
+# -------------------------------------------------------------------------------- backends
+
+
+class Backend:
+    """Submits batches and waits for some to finish; closes what it started."""
+
+    workers = 1
+
+    def submit(self, payload: dict, cells: list) -> Any:
+        raise NotImplementedError
+
+    def wait_some(self, pending: set) -> tuple[set, set]:
+        raise NotImplementedError
+
+    def result(self, future: Any) -> list[dict]:
+        return future.result()
+
+    def close(self) -> None:
+        pass
+
+
+class InProcess(Backend):
+    """Runs each batch when submitted (no pool): the reference backend."""
+
+    name = "in-process"
+
+    class _Done:
+        def __init__(self, value: Any = None, error: Exception | None = None):
+            self.value, self.error = value, error
+
+        def result(self) -> Any:
+            if self.error:
+                raise self.error
+            return self.value
+
+    def submit(self, payload: dict, cells: list) -> Any:
+        return self._Done(run_cells(payload, cells))
+
+    def wait_some(self, pending: set) -> tuple[set, set]:
+        return set(pending), set()
+
+
+class Pool(Backend):
+    """A local process pool (forkserver with the simulator preloaded: quick, thread-safe)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
+        ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            ctx.set_forkserver_preload(["sim.sweep.execute"])
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def submit(self, payload: dict, cells: list) -> Any:
+        return self.pool.submit(run_cells, payload, cells)
+
+    def wait_some(self, pending: set) -> tuple[set, set]:
+        done, rest = wait_futures(pending, return_when=FIRST_COMPLETED)
+        return set(done), set(rest)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Dask(Backend):
+    """dask.distributed: a running scheduler by address, or a LocalCluster started here."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, local_workers: int | None = None):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
+                                        processes=True, dashboard_address=None)
+            scheduler = self.cluster.scheduler_address
+        try:
+            self.client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            if self.cluster:
+                self.cluster.close()
+            raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at "
+                             f"{scheduler}: {exc}") from None
+        threads = self.client.nthreads()
+        self.workers = max(1, sum(threads.values()))
+
+    def submit(self, payload: dict, cells: list) -> Any:
+        return self.client.submit(run_cells, payload, cells, pure=False)
+
+    def wait_some(self, pending: set) -> tuple[set, set]:
+        from distributed import wait
+
+        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
+        return set(done), set(rest)
+
+    def result(self, future: Any) -> list[dict]:
+        out = future.result()
+        future.release()
+        return out
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_backend(workers: int | None, scheduler: str | None, dask_local: int | None) -> Backend:
+    if scheduler is not None and dask_local is not None:
+        raise InputError("<options>", "scheduler", "give either a scheduler address or "
+                         "--dask-local N, not both")
+    if scheduler is not None or dask_local is not None:
+        return Dask(scheduler, dask_local)
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers < 1:
+        raise InputError("<options>", "workers", f"must be at least 1 (got {workers})")
+    return InProcess() if workers == 1 else Pool(workers)
+
+
+# ---------------------------------------------------------------------------------- driver
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("release-sim", "mesa", "numpy", "SALib", "pandas", "pyarrow"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[pkg] = metadata.version(pkg)
+    return out
+
+
+def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
+    """Plan the sweep and set up the folder (or check it matches, when resuming)."""
+    out_dir = Path(out_dir)
+    manifest_path = out_dir / "manifest.json"
+    if manifest_path.exists():
+        manifest = store.read_json(manifest_path)
+        if not resume:
+            raise InputError(str(out_dir), "", "this folder already holds a sweep; add --resume "
+                             "to finish it, or choose another --out folder")
+        if manifest.get("digest") != spec.digest():
+            raise InputError(str(out_dir), "", "the sweep in this folder differs from the one "
+                             "given (levers, uncertainties, design, seed or scenario changed); "
+                             "resume needs the same sweep file")
+        plan = make_plan(spec, manifest["batch_cells"])
+        return plan, manifest
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise InputError(str(out_dir), "", "folder is not empty and holds no sweep; choose an "
+                         "empty or new --out folder")
+    plan = make_plan(spec)
+    (out_dir / "runs").mkdir(parents=True, exist_ok=True)
+    store.write_json(out_dir / "spec.json", spec.model_dump(mode="json"))
+    store.write_points(out_dir, plan.points.names, plan.points.unit, plan.points.values)
+    manifest = {
+        "format": store.FORMAT,
+        "name": spec.name,
+        "digest": spec.digest(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "design": spec.design.method,
+        "points": len(plan.points),
+        "replicates": spec.replicates,
+        "levers": spec.labels(),
+        "strategies_run": [s.name for s in plan.strategies],
+        "uncertainties": plan.points.names,
+        "sizes": plan.sizes,
+        "total_runs": plan.total_runs,
+        "runs_per_cell": plan.runs_per_cell,
+        "batch_cells": plan.batch_cells,
+        "batches": plan.n_batches,
+        "status": "running",
+        "versions": _versions(),
+    }
+    store.write_json(manifest_path, manifest)
+    return plan, manifest
+
+
+def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
+            scheduler: str | None = None, dask_local: int | None = None, resume: bool = False,
+            progress: Progress | None = None) -> Path:
+    """Run what is missing of the sweep into out_dir; return the folder."""
+    out_dir = Path(out_dir)
+    plan, manifest = prepare(spec, out_dir, resume)
+    done = store.done_batches(out_dir)
+    todo = [b for b in range(plan.n_batches) if b not in done]
+    cells_done = sum(len(plan.cells(b)) for b in done) if done else 0
+    runs_done = cells_done * plan.runs_per_cell
+    total = plan.total_runs
+    if progress:
+        progress(runs_done, total)
+    payload = {
+        "key": spec.digest(),
+        "base": spec.base_scenario().model_dump(mode="json"),
+        "strategies": [s.model_dump(exclude_none=True) for s in plan.strategies],
+        "n_levers": plan.n_levers,
+    }
+    schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
+                               plan.text_columns())
+    started = time.perf_counter()
+    backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()
+    failed = 0
+    try:
+        window = 2 * backend.workers
+        pending: dict[Any, int] = {}
+        queue = iter(todo)
+        while True:
+            while len(pending) < window:
+                batch = next(queue, None)
+                if batch is None:
+                    break
+                pending[backend.submit(payload, plan.cells(batch))] = batch
+            if not pending:
+                break
+            finished, _ = backend.wait_some(set(pending))
+            for fut in finished:
+                batch = pending.pop(fut)
+                rows = pd.DataFrame(backend.result(fut))
+                failed += int((rows["error"] != "").sum())
+                _write(out_dir, plan, batch, rows, schema)
+                runs_done += len(rows)
+                if progress:
+                    progress(runs_done, total)
+    finally:
+        backend.close()
+    manifest.update({
+        "status": "complete",
+        "completed": datetime.now(UTC).isoformat(timespec="seconds"),
+        "backend": backend.name, "workers": backend.workers,
+        "wall_seconds_last_session": round(time.perf_counter() - started, 3),
+        "runs_last_session": runs_done - cells_done * plan.runs_per_cell,
+        "failed_runs_last_session": failed,
+    })
+    store.write_json(out_dir / "manifest.json", manifest)
+    return out_dir
+
+
+def _write(out_dir: Path, plan: Plan, batch: int, rows: pd.DataFrame, schema) -> None:
+    values = plan.points.values.iloc[rows["point"].to_numpy()].reset_index(drop=True)
+    for name in plan.points.names:
+        rows[name] = store._storable(values[name]).to_numpy()
+    for col in schema.names:
+        if col not in rows:
+            rows[col] = None
+    store.write_part(out_dir, batch, rows, schema)

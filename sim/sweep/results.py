@@ -1,0 +1,83 @@
+"""SweepResults: a handle on a sweep folder that loads its tables lazily into pandas."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.sweep import store
+from sim.sweep.spec import SweepSpec
+
+
+class SweepResults:
+    """What a sweep folder holds: `.runs()`, `.points()`, `.manifest`, `.spec`.
+
+    Nothing is read until asked for; `.runs()` reads every finished batch once and caches it
+    (pass `columns=` to read only some columns, e.g. for a very large sweep).
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        if not (self.folder / "manifest.json").is_file():
+            raise InputError(str(self.folder), "", "not a sweep folder (no manifest.json); "
+                             "give the --out folder of 'release-sim sweep'")
+        self._runs: pd.DataFrame | None = None
+
+    @property
+    def manifest(self) -> dict:
+        return store.read_json(self.folder / "manifest.json")
+
+    @cached_property
+    def spec(self) -> SweepSpec:
+        return SweepSpec.model_validate(store.read_json(self.folder / "spec.json"))
+
+    @property
+    def uncertainties(self) -> list[str]:
+        return list(self.manifest["uncertainties"])
+
+    @property
+    def levers(self) -> list[str]:
+        return list(self.manifest["levers"])
+
+    def points(self) -> pd.DataFrame:
+        """The design: point id, unit sample (u:NAME columns) and values (NAME columns)."""
+        return store.read_points(self.folder)
+
+    def runs(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """One row per run, ordered by point, replicate and lever order."""
+        if columns is not None:
+            keep = list(dict.fromkeys(["point", "replicate", "strategy", *columns]))
+            return self._order(store.read_runs(self.folder, keep))[columns]
+        if self._runs is None:
+            self._runs = self._order(store.read_runs(self.folder))
+        return self._runs
+
+    def _order(self, df: pd.DataFrame) -> pd.DataFrame:
+        if df.empty:
+            return df
+        order = {name: i for i, name in enumerate(self.manifest["strategies_run"])}
+        key = df["strategy"].map(order)
+        df = df.assign(_k=key).sort_values(["point", "replicate", "_k"], kind="stable")
+        return df.drop(columns="_k").reset_index(drop=True)
+
+    def failed(self) -> pd.DataFrame:
+        """The runs that raised, with their parameters and error."""
+        df = self.runs()
+        return df[df["error"] != ""] if not df.empty else df
+
+    @property
+    def complete(self) -> bool:
+        return len(store.done_batches(self.folder)) == self.manifest["batches"]
+
+    def __repr__(self) -> str:
+        m = self.manifest
+        return (f"SweepResults({str(self.folder)!r}: {m['name']}, {m['total_runs']} runs, "
+                f"{len(store.done_batches(self.folder))}/{m['batches']} batches)")
+
+
+def open_sweep(folder: str | Path) -> SweepResults:
+    """Open a sweep folder written by run_sweep or `release-sim sweep`."""
+    return SweepResults(folder)

@@ -1,0 +1,381 @@
+"""The sweep file: a base scenario, levers, uncertainties, a design, replicates and a seed.
+
+A sweep file is validated like a scenario file (sim.yamlio): every bad input is one InputError
+naming the file, line, field path and what is allowed. Loading resolves the base scenario into a
+self-contained mapping, so a saved sweep can be re-run or analysed without the original files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import math
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from scipy import stats
+
+from sim.errors import InputError
+from sim.scenario import Scenario, StrategySpec, read_scenario_data, set_dotted
+from sim.yamlio import LineMap, line_of, parse_yaml, validate
+
+Number = float | int
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Uncertainty(Strict):
+    """One uncertain scenario field: a range with a distribution, or a list of values."""
+
+    dist: Literal["uniform", "loguniform", "triangular", "normal"] = Field(
+        "uniform",
+        description="Distribution over the range: uniform, loguniform (low > 0), triangular "
+        "(needs mode) or normal (needs mean and sd; truncated to low/high when given).",
+    )
+    low: Number | None = Field(None, description="Lower end of the range.")
+    high: Number | None = Field(None, description="Upper end of the range.")
+    mode: Number | None = Field(None, description="Peak of a triangular distribution.")
+    mean: Number | None = Field(None, description="Mean of a normal distribution.")
+    sd: float | None = Field(None, gt=0, description="Standard deviation of a normal distribution.")
+    values: list[Any] | None = Field(
+        None, min_length=1, description="Discrete values, equally likely (instead of a range)."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Uncertainty:
+        if self.values is not None:
+            if any(v is not None for v in (self.low, self.high, self.mode, self.mean, self.sd)):
+                raise ValueError("give either 'values' or a range, not both")
+            return self
+        if self.dist == "normal":
+            if self.mean is None or self.sd is None:
+                raise ValueError("a normal distribution needs 'mean' and 'sd'")
+        elif self.low is None or self.high is None:
+            raise ValueError(f"a {self.dist} range needs 'low' and 'high' (or give 'values')")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"'low' ({self.low}) must be less than 'high' ({self.high})")
+        if self.dist == "loguniform" and self.low <= 0:
+            raise ValueError("a loguniform range needs low > 0")
+        mode_ok = self.mode is not None and self.low <= self.mode <= self.high
+        if self.dist == "triangular" and not mode_ok:
+            raise ValueError("a triangular distribution needs 'mode' between low and high")
+        return self
+
+    @property
+    def discrete(self) -> bool:
+        return self.values is not None
+
+    def from_unit(self, u: Any) -> Any:
+        """Map unit-interval draws (numpy array) to values of this uncertainty."""
+        import numpy as np
+
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if self.values is not None:
+            idx = np.minimum((u * len(self.values)).astype(int), len(self.values) - 1)
+            return [self.values[i] for i in idx]
+        if self.dist == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.dist == "loguniform":
+            return np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        if self.dist == "triangular":
+            c = (self.mode - self.low) / (self.high - self.low)
+            return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+        lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
+        hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
+        eps = 1e-9  # keep an unbounded normal finite at the ends of a factorial grid
+        return stats.truncnorm.ppf(np.clip(u, eps, 1 - eps), lo, hi, loc=self.mean, scale=self.sd)
+
+    def grid(self, levels: int) -> list[float]:
+        """Unit-interval points of a full-factorial grid: every value, or evenly spaced levels."""
+        if self.values is not None:
+            n = len(self.values)
+            return [(i + 0.5) / n for i in range(n)]
+        if self.dist == "normal" and (self.low is None or self.high is None):
+            return [(i + 0.5) / levels for i in range(levels)]
+        return [i / (levels - 1) for i in range(levels)] if levels > 1 else [0.5]
+
+
+class Design(Strict):
+    """How uncertainty points are chosen (SALib samplers; docs/sweeps.md)."""
+
+    method: Literal["factorial", "lhs", "sobol", "morris"] = Field(
+        "lhs", description="factorial, lhs (Latin hypercube), sobol (Saltelli) or morris."
+    )
+    samples: int = Field(
+        16,
+        ge=1,
+        le=1_000_000,
+        description="lhs: points; sobol: base samples N (points = N(D+2), or N(2D+2) with "
+        "second_order; a power of 2); morris: trajectories (points = N(D+1)). Unused by factorial.",
+    )
+    levels: int = Field(
+        3, ge=1, le=100, description="factorial: levels per range; morris: grid levels (even)."
+    )
+    second_order: bool = Field(False, description="sobol: also estimate second-order indices.")
+
+
+class Lever(StrategySpec):
+    """A strategy to compare; `vary` expands it into one lever per combination of settings."""
+
+    vary: dict[str, list[Any]] | None = Field(
+        None,
+        description="Settings to vary, each a list of values: one lever per combination. A "
+        "'label' may use them as placeholders, e.g. 'staged {spacing_weeks}w'.",
+    )
+
+
+class SweepSpec(Strict):
+    """A sweep: the experiments to run and how (docs/sweeps.md)."""
+
+    name: str = Field("sweep", description="Short name of the sweep.")
+    description: str = Field("", description="What the sweep asks.")
+    scenario: str | dict[str, Any] = Field(
+        default_factory=dict,
+        description="Base scenario: a scenario file (relative to this file) or a mapping of "
+        "scenario fields; default: the default scenario. Its 'strategies' are replaced by levers.",
+    )
+    set: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Fixed changes to the base scenario by dotted path, e.g. horizon_weeks: 52.",
+    )
+    levers: list[Lever] = Field(
+        min_length=1, description="Strategies to compare, each a name or {kind, label, settings}."
+    )
+    uncertainties: dict[str, Uncertainty] = Field(
+        default_factory=dict,
+        description="Uncertain scenario fields by dotted path (e.g. mapping.misuse_elasticity).",
+    )
+    design: Design = Field(default_factory=Design)
+    replicates: int = Field(2, ge=1, le=100_000, description="Replicates per point and lever.")
+    seed: int = Field(20190214, ge=0, description="Seed of the design and the replicate seeds.")
+    seed_per_point: bool = Field(
+        False,
+        description="false: every point reuses the same replicate seeds (common random numbers "
+        "across points as well as levers); true: fresh seeds per point.",
+    )
+    batch_runs: int | None = Field(
+        None, ge=1, description="Runs per task; default: chosen from the sweep size."
+    )
+
+    _base: Scenario | None = PrivateAttr(None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _levers_from_strings(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("levers"), list):
+            data = dict(data)
+            data["levers"] = [{"kind": v} if isinstance(v, str) else v for v in data["levers"]]
+        return data
+
+    # ------------------------------------------------------------------ derived views
+
+    def base_scenario(self) -> Scenario:
+        """The base scenario (set: applied), validated; strategies are the expanded levers."""
+        if self._base is None:
+            data = _scenario_mapping(self.scenario)
+            for dotted, value in self.set.items():
+                set_dotted(data, dotted, value)
+            data["strategies"] = [s.model_dump(exclude_none=True) for s in self.strategies]
+            self._base = Scenario.model_validate(data)
+        return self._base
+
+    @cached_property
+    def strategies(self) -> list[StrategySpec]:
+        """The levers with every `vary` combination expanded, in file order."""
+        return expand_levers(self.levers)
+
+    def labels(self) -> list[str]:
+        return [s.name for s in self.strategies]
+
+    def names(self) -> list[str]:
+        """Uncertainty names (dotted paths), in file order."""
+        return list(self.uncertainties)
+
+    def current_values(self) -> dict[str, Any]:
+        """Each uncertain field's value in the base scenario (its type decides rounding)."""
+        leaves = _leaf_paths(self.base_scenario().model_dump(mode="json"))
+        return {k: leaves.get(k) for k in self.uncertainties}
+
+    def digest(self) -> str:
+        """A fingerprint of everything that decides the results (for --resume)."""
+        payload = self.model_dump(mode="json", exclude={"name", "description"})
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _scenario_mapping(scenario: str | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(scenario, str):
+        data, _, _ = read_scenario_data(scenario)
+        return data
+    return json.loads(json.dumps(scenario, default=str))
+
+
+def expand_levers(levers: list[Lever]) -> list[StrategySpec]:
+    out = []
+    for lever in levers:
+        base = lever.model_dump(exclude={"vary"}, exclude_none=True)
+        if not lever.vary:
+            out.append(StrategySpec(**base))
+            continue
+        keys = list(lever.vary)
+        for combo in itertools.product(*(lever.vary[k] for k in keys)):
+            values = dict(zip(keys, combo, strict=True))
+            label = lever.label
+            if label is None:
+                inner = ", ".join(f"{k}={v}" for k, v in values.items())
+                label = f"{lever.kind}[{inner}]"
+            else:
+                label = label.format(**values)
+            out.append(StrategySpec(**{**base, **values, "label": label}))
+    return out
+
+
+# ---------------------------------------------------------------------------------- loading
+
+
+def load_sweep_file(path: str | Path) -> SweepSpec:
+    """Read, validate and resolve a sweep YAML file."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputError(name, "", "sweep file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, "", f"cannot read file: {exc}") from None
+    data, lines = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise InputError(name, "", "a sweep file must be a mapping of fields (key: value)", 1)
+    if isinstance(data.get("scenario"), str):
+        ref = Path(data["scenario"])
+        data["scenario"] = str(ref if ref.is_absolute() else (path.parent / ref))
+    return sweep_from_dict(data, name, lines)
+
+
+def sweep_from_dict(data: dict[str, Any], name: str = "<sweep>", lines: LineMap | None = None
+                    ) -> SweepSpec:
+    """Validate a sweep given as a mapping (from a script or notebook) and resolve its scenario."""
+    lines = lines or {}
+    spec = validate(SweepSpec, data, name, lines)
+    if isinstance(spec.scenario, str):
+        try:
+            resolved, _, _ = read_scenario_data(spec.scenario)
+        except InputError as exc:
+            raise InputError(name, "scenario", str(exc), line_of(lines, ("scenario",))) from None
+        spec = spec.model_copy(update={"scenario": resolved})
+    check_sweep(spec, name, lines)
+    return spec
+
+
+def _leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out.update(_leaf_paths(v, f"{prefix}{k}."))
+    elif prefix:
+        out[prefix[:-1]] = data
+    return out
+
+
+def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
+    """Checks that need the scenario: levers exist, dotted paths name fields, ranges are allowed."""
+    from sim.scenario import scenario_from_dict
+    from sim.strategies import resolve_strategy
+
+    # the base scenario alone (with its own strategies), so its errors name the scenario part
+    data = _scenario_mapping(spec.scenario)
+    try:
+        for dotted, value in spec.set.items():
+            set_dotted(data, dotted, value)
+        plain = scenario_from_dict(data, name)
+    except InputError as exc:
+        field = f"set.{exc.field}" if spec.set and exc.field else f"scenario.{exc.field}"
+        raise InputError(name, field.rstrip("."), exc.message, line_of(lines, ("set",))) from None
+
+    labels = []
+    for i, lever in enumerate(spec.levers):
+        line = line_of(lines, ("levers", i))
+        for combo in expand_levers([lever]):
+            resolve_strategy(combo, name, f"levers[{i}]", line)
+            labels.append(combo.name)
+    dupes = sorted({x for x in labels if labels.count(x) > 1})
+    if dupes:
+        raise InputError(name, "levers", f"two levers share the label {dupes}; give each a "
+                         "distinct 'label'", line_of(lines, ("levers",)))
+
+    leaves = _leaf_paths(plain.model_dump(mode="json"))
+    leaves.pop("name", None)
+    for dotted, unc in spec.uncertainties.items():
+        where = ("uncertainties", dotted)
+        line = line_of(lines, where)
+        if dotted not in leaves or dotted in ("strategies", "family", "seed", "replicates"):
+            guess = difflib.get_close_matches(dotted, list(leaves), n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(name, f"uncertainties.{dotted}", f"not a scenario field; {hint}"
+                             "give the dotted path of a field (release-sim schema), e.g. "
+                             "mapping.misuse_elasticity", line)
+        current = leaves[dotted]
+        if not isinstance(current, bool | int | float | str | None):
+            raise InputError(name, f"uncertainties.{dotted}", "only single values (numbers, "
+                             "true/false, text) can be uncertain", line)
+        if isinstance(current, bool) and not unc.discrete:
+            raise InputError(name, f"uncertainties.{dotted}", "a true/false field needs "
+                             "'values: [true, false]'", line)
+        ends = ({"values": v} for v in unc.values) if unc.discrete else (
+            {"low": v} for v in _range_ends(unc))
+        for end in ends:
+            key, value = next(iter(end.items()))
+            value = coerce(value, current)
+            try:
+                trial = plain.model_dump(mode="json")
+                set_dotted(trial, dotted, value)
+                Scenario.model_validate(trial)
+            except Exception as exc:  # noqa: BLE001 - pydantic's message is the point
+                msg = _first_error(exc)
+                raise InputError(name, f"uncertainties.{dotted}.{key}",
+                                 f"{value!r} is not allowed for {dotted}: {msg}",
+                                 line_of(lines, (*where, key))) from None
+    if spec.design.method in ("sobol", "morris") and not spec.uncertainties:
+        raise InputError(name, "design.method", f"{spec.design.method} needs at least one "
+                         "uncertainty", line_of(lines, ("design", "method")))
+    if spec.design.method == "morris" and spec.design.levels % 2:
+        raise InputError(name, "design.levels", "morris needs an even number of levels (e.g. 4)",
+                         line_of(lines, ("design", "levels")))
+    if spec.design.method == "sobol" and spec.design.samples & (spec.design.samples - 1):
+        raise InputError(name, "design.samples", "sobol needs a power of 2 (e.g. 16, 32, 64)",
+                         line_of(lines, ("design", "samples")))
+    spec._base = None
+    spec.base_scenario()
+
+
+def _range_ends(unc: Uncertainty) -> list[float]:
+    ends = [unc.low, unc.high] if unc.dist != "normal" else [
+        unc.low if unc.low is not None else unc.mean - 4 * unc.sd,
+        unc.high if unc.high is not None else unc.mean + 4 * unc.sd,
+    ]
+    return [e for e in ends if e is not None]
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        e = errors()[0]
+        return e["msg"].replace("Input should be", "must be")
+    return str(exc)
+
+
+def coerce(value: Any, like: Any) -> Any:
+    """A sampled value in the type of the scenario field it sets (integers are rounded)."""
+    if isinstance(like, bool) or isinstance(value, bool):
+        return value
+    if isinstance(like, int) and isinstance(value, Number):
+        return int(math.floor(float(value) + 0.5))
+    if isinstance(like, float) and isinstance(value, int):
+        return float(value)
+    return value
