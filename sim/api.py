@@ -1,11 +1,11 @@
 """The Python API: what scripts, notebooks, the CLI and the dashboard call.
 
-    from sim.api import load_scenario, run_comparison
-    scenario = load_scenario("scenarios/compare_main_strategies.yaml", {"replicates": 20})
-    results = run_comparison(scenario)
-    results.summary()          # strategy x outcome: mean and 90% interval
-    results.paired()           # paired differences against the baseline, with 90% CIs
-    results.steps, results.sizes, results.runs   # tidy pandas tables
+from sim.api import load_scenario, run_comparison
+scenario = load_scenario("scenarios/compare_main_strategies.yaml", {"replicates": 20})
+results = run_comparison(scenario)
+results.summary()          # strategy x outcome: mean and 90% interval
+results.paired()           # paired differences against the baseline, with 90% CIs
+results.steps, results.sizes, results.runs   # tidy pandas tables
 """
 
 from sim.calibration import Calibration, load_calibration

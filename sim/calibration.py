@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sim.errors import InputError
@@ -190,7 +189,9 @@ def _fit_logistic(log_p: np.ndarray, q: np.ndarray, source: str) -> LogisticFit:
             "the quality index does not rise with model size in this calibration, so no "
             "monotone curve fits it; check the measurements",
         )
-    return LogisticFit(float(slope), float(-intercept / slope), float(log_p.min()), float(log_p.max()))
+    return LogisticFit(
+        float(slope), float(-intercept / slope), float(log_p.min()), float(log_p.max())
+    )
 
 
 def _fit_linear(x: np.ndarray, y: np.ndarray) -> LinearMap:

@@ -90,10 +90,13 @@ def print_comparison(results) -> None:
         for strategy, g in paired.groupby("strategy", sort=False):
             g = g.set_index("outcome")
             p.add_row(strategy, *[
-                f"{g.loc[o, 'mean_difference']:+.3g} [{g.loc[o, 'low']:+.3g}, {g.loc[o, 'high']:+.3g}]"
-                for o in outcomes
+                _paired_cell(g.loc[o]) for o in outcomes
             ])
         console.print(p)
+
+
+def _paired_cell(row) -> str:
+    return f"{row['mean_difference']:+.3g} [{row['low']:+.3g}, {row['high']:+.3g}]"
 
 
 @app.command()
@@ -147,7 +150,9 @@ def strategies() -> None:
 def main() -> None:
     """Entry point: run the app; bad input is one message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except InputError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(2)

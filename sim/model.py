@@ -51,8 +51,13 @@ STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = ran
 class ReleaseModel(mesa.Model):
     """The world under one strategy, run for the scenario's horizon."""
 
-    def __init__(self, scenario: Scenario, strategy: Strategy, seed: int,
-                 calibration: Calibration | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        strategy: Strategy,
+        seed: int,
+        calibration: Calibration | None = None,
+    ):
         super().__init__(rng=seed)
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
         self.seed = seed
@@ -74,10 +79,13 @@ class ReleaseModel(mesa.Model):
             for i, (r, p) in enumerate(zip(resources, publishes, strict=True))
         ]
         self.partners = [
-            ResearchPartner(self, stream(STREAM_PARTNERS, i)) for i in range(scenario.partners.count)
+            ResearchPartner(self, stream(STREAM_PARTNERS, i))
+            for i in range(scenario.partners.count)
         ]
         mon = scenario.monitors
-        self.monitors = [Monitor(self, mon.start_week + i * mon.interval_weeks) for i in range(mon.count)]
+        self.monitors = [
+            Monitor(self, mon.start_week + i * mon.interval_weeks) for i in range(mon.count)
+        ]
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
         self.malicious = [
@@ -85,12 +93,22 @@ class ReleaseModel(mesa.Model):
             for i, (kind, cfg) in enumerate(scenario.malicious.kinds.items())
         ]
         self.users = BeneficialUsers(self, stream(STREAM_USERS))
-        self.order = [self.lab, *self.other_labs, *self.partners, *self.monitors, self.research,
-                      self.platforms, *self.malicious, self.users]
+        self.order = [
+            self.lab,
+            *self.other_labs,
+            *self.partners,
+            *self.monitors,
+            self.research,
+            self.platforms,
+            *self.malicious,
+            self.users,
+        ]
 
         steps, n = scenario.steps, w.n_sizes
         self.size_records = {k: np.zeros((steps, n)) for k in SIZE_SERIES}
         self.step_records = {k: np.zeros(steps) for k in STEP_SERIES}
+        for group in self.malicious:  # harm by kind of actor: which actors drive the harm
+            self.step_records[f"harm[{group.kind}]"] = group.harm_record
 
     def step(self) -> None:
         w = self.world

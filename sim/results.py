@@ -67,14 +67,26 @@ class Results:
                 rows.append(_describe(strategy, outcome, "", group[outcome]))
             for size in self.size_names:
                 for outcome in ("lead_time_weeks", "time_to_public_weeks"):
-                    rows.append(_describe(strategy, outcome, size, group[size_column(outcome, size)]))
+                    rows.append(
+                        _describe(strategy, outcome, size, group[size_column(outcome, size)])
+                    )
                 routes = group[size_column("public_route", size)].value_counts()
-                rows.append({"strategy": strategy, "outcome": "public_route", "size": size,
-                             "mean": np.nan, "low": np.nan, "high": np.nan,
-                             "note": ", ".join(f"{k} {v / len(group):.0%}" for k, v in routes.items())})
+                rows.append(
+                    {
+                        "strategy": strategy,
+                        "outcome": "public_route",
+                        "size": size,
+                        "mean": np.nan,
+                        "low": np.nan,
+                        "high": np.nan,
+                        "note": ", ".join(f"{k} {v / len(group):.0%}" for k, v in routes.items()),
+                    }
+                )
         out = pd.DataFrame(rows)
         order = {s: i for i, s in enumerate(self._display_order())}
-        return out.sort_values("strategy", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+        return out.sort_values("strategy", key=lambda s: s.map(order), kind="stable").reset_index(
+            drop=True
+        )
 
     def paired(self, baseline: str | None = None) -> pd.DataFrame:
         """Mean paired difference (strategy minus baseline) per outcome, with a 90% CI."""
@@ -91,9 +103,17 @@ class Results:
             for outcome in ("harm", "share_undetected", "beneficial_value", "net_value"):
                 diff = (mine[outcome] - base[outcome]).dropna()
                 mean, low, high = mean_ci(diff.to_numpy())
-                rows.append({"strategy": strategy, "baseline": baseline, "outcome": outcome,
-                             "mean_difference": mean, "low": low, "high": high,
-                             "share_of_replicates_higher": float((diff > 0).mean())})
+                rows.append(
+                    {
+                        "strategy": strategy,
+                        "baseline": baseline,
+                        "outcome": outcome,
+                        "mean_difference": mean,
+                        "low": low,
+                        "high": high,
+                        "share_of_replicates_higher": float((diff > 0).mean()),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def comparison_table(self) -> pd.DataFrame:
@@ -102,7 +122,9 @@ class Results:
         s["row"] = np.where(s["size"] == "", s["outcome"], s["outcome"] + " " + s["size"])
         s["cell"] = [
             note if isinstance(note, str) and note else _fmt(m, lo, hi)
-            for m, lo, hi, note in zip(s["mean"], s["low"], s["high"], s.get("note", ""), strict=True)
+            for m, lo, hi, note in zip(
+                s["mean"], s["low"], s["high"], s.get("note", ""), strict=True
+            )
         ]
         table = s.pivot(index="row", columns="strategy", values="cell")
         row_order = list(dict.fromkeys(s["row"]))
@@ -133,9 +155,13 @@ class Results:
         data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
         scenario = scenario_from_dict(data, str(folder / "scenario.yaml"))
         manifest = json.loads((folder / "manifest.json").read_text())
-        return cls(scenario, pd.read_parquet(folder / "runs.parquet"),
-                   pd.read_parquet(folder / "steps.parquet"),
-                   pd.read_parquet(folder / "sizes.parquet"), manifest)
+        return cls(
+            scenario,
+            pd.read_parquet(folder / "runs.parquet"),
+            pd.read_parquet(folder / "steps.parquet"),
+            pd.read_parquet(folder / "sizes.parquet"),
+            manifest,
+        )
 
 
 def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict:
@@ -145,8 +171,15 @@ def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict
         mean = low = high = np.nan
     else:
         mean, low, high = v.mean(), np.quantile(v, tail), np.quantile(v, 1 - tail)
-    return {"strategy": strategy, "outcome": outcome, "size": size, "mean": mean, "low": low,
-            "high": high, "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never"}
+    return {
+        "strategy": strategy,
+        "outcome": outcome,
+        "size": size,
+        "mean": mean,
+        "low": low,
+        "high": high,
+        "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never",
+    }
 
 
 def mean_ci(values: np.ndarray, level: float = INTERVAL) -> tuple[float, float, float]:
@@ -178,8 +211,9 @@ def _num(x: float) -> str:
 def git_commit() -> str:
     try:
         root = Path(__file__).resolve().parent.parent
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                             text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        )
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"

@@ -11,16 +11,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from sim.calibration import load_calibration
-from sim.model import SIZE_SERIES, STEP_SERIES, ReleaseModel
+from sim.model import SIZE_SERIES, ReleaseModel
 from sim.outcomes import run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
 from sim.world import World, family_sizes
+
+if TYPE_CHECKING:
+    from sim.results import Results
 
 Progress = Callable[[int, int], None]
 MARGINAL_BASELINE = "closed"
@@ -50,8 +54,9 @@ class RunResult:
 def run_once(scenario: Scenario, spec: StrategySpec, replicate: int, seed: int) -> RunResult:
     """One run of one strategy with one seed."""
     model = ReleaseModel(scenario, resolve_strategy(spec), seed).run()
-    return RunResult(spec.name, replicate, seed, run_summary(model),
-                     model.size_records, model.step_records)
+    return RunResult(
+        spec.name, replicate, seed, run_summary(model), model.size_records, model.step_records
+    )
 
 
 def strategies_to_run(scenario: Scenario) -> list[StrategySpec]:
@@ -96,8 +101,11 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     n_steps, n_sizes = scenario.steps, len(names)
     step_weeks = scenario.step_weeks
     ids = pd.DataFrame(
-        {"strategy": [r.strategy for r in runs], "replicate": [r.replicate for r in runs],
-         "seed": [r.seed for r in runs]}
+        {
+            "strategy": [r.strategy for r in runs],
+            "replicate": [r.replicate for r in runs],
+            "seed": [r.seed for r in runs],
+        }
     )
     run_table = pd.concat([ids, pd.DataFrame([r.summary for r in runs])], axis=1)
     run_table = add_paired_outcomes(run_table, scenario)
@@ -111,7 +119,7 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     steps["date"] = np.tile(dates.values, n)
     for key in ("harm", "beneficial_value", "malicious_items", "detected_items"):
         steps[key] = np.concatenate([r.size_records[key].sum(axis=1) for r in runs])
-    for key in STEP_SERIES:
+    for key in runs[0].step_records:
         steps[key] = np.concatenate([r.step_records[key] for r in runs])
 
     sizes = ids.loc[ids.index.repeat(n_steps * n_sizes)].reset_index(drop=True)

@@ -61,18 +61,21 @@ class MappingParams(Section):
         "Misuse capacity per item = (quality / reference quality) ** this. Reference: the "
         "calibration's largest size. Assumption (to be swept); >1 means coherence matters more "
         "than linearly for persuasion.",
-        ge=0, le=10,
+        ge=0,
+        le=10,
     )
     benefit_elasticity: float = F(
         1.5,
         "Beneficial value per developer = (quality / reference quality) ** this. Assumption.",
-        ge=0, le=10,
+        ge=0,
+        le=10,
     )
     evasion_multiplier: float = F(
         1.0,
         "Scales the calibrated detector evasion of every size (1 = as calibrated). Sweep it to "
         "ask how much the conclusions rest on the detector figures.",
-        ge=0, le=5,
+        ge=0,
+        le=5,
     )
 
 
@@ -84,44 +87,48 @@ class OtherLabs(Section):
         6,
         "Number of labs able to replicate. Source: by August 2019 OpenAI knew of more than five "
         "replications (1.5B release post).",
-        ge=0, le=200,
+        ge=0,
+        le=200,
     )
     base_replication_weeks: float = F(
         40.0,
         "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model at the "
         "announcement. Assumption calibrated to the 2019 record (a public 1.5B-class replication "
         "27 weeks after announcement, by a lab of above-median resources).",
-        gt=0, le=1000,
+        gt=0,
+        le=1000,
     )
     cost_exponent: float = F(
         0.5,
         "Replication time grows with (parameters / 1.5e9) ** this. Assumption: less than "
         "proportional to training compute, since data collection and engineering are a fixed "
         "cost whatever the size.",
-        ge=0, le=3,
+        ge=0,
+        le=3,
     )
     cost_halving_weeks: float = F(
         70.0,
         "Weeks for the cost of replicating a given size to halve (hardware and know-how). "
         "Assumption, of the order of published compute price-performance trends.",
-        gt=0, le=1000,
+        gt=0,
+        le=1000,
     )
     resources_median: float = F(
         1.0, "Median lab resources (relative units; 1 = reference lab). Assumption.", gt=0, le=100
     )
-    resources_spread: float = F(
-        0.6, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3
-    )
+    resources_spread: float = F(0.6, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3)
     publish_share: float = F(
         0.35,
         "Share of labs that publish what they replicate. Assumption (2019: at least one of the "
         "known replications was published openly).",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     spillover: float = F(
         0.5,
         "Relative speed-up of replication once a size is public (weights to study). Assumption.",
-        ge=0, le=10,
+        ge=0,
+        le=10,
     )
 
 
@@ -132,19 +139,22 @@ class Partners(Section):
         4,
         "Number of partner organisations. Source: four partners named in OpenAI's August 2019 "
         "update (Cornell, Middlebury CTEC, Oregon, Texas at Austin).",
-        ge=0, le=100,
+        ge=0,
+        le=100,
     )
     leak_probability: float = F(
         0.002,
         "Weekly probability that one partner leaks the weights of one size it holds. "
         "Assumption (no leak happened in 2019).",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     research_rate: float = F(
         0.005,
         "Research progress a partner adds per week on a size it holds (progress 1 = the best "
         "detector is reached). Assumption.",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
 
 
@@ -160,14 +170,16 @@ class MaliciousKind(Section):
         0.3,
         "Median compute per actor, as the share of full output volume it can reach with the "
         "1.5B size (smaller sizes cost proportionally less).",
-        gt=0, le=1000,
+        gt=0,
+        le=1000,
     )
     resources_spread: float = F(1.0, "Log-normal sigma of resources.", ge=0, le=4)
     skill: float = F(0.5, "Share of outputs put to effective use (0-1).", ge=0, le=1)
     curation: float = F(
         0.0,
         "Share of effort on human curation of outputs: trades volume for quality and evasion.",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     volume: float = F(100.0, "Items per week an active actor produces at full volume.", ge=0)
     reach: float = F(100.0, "People reached per undetected item.", ge=0)
@@ -184,21 +196,51 @@ def _default_kinds() -> dict[str, MaliciousKind]:
     # All figures below are assumptions meant to be swept; docs/model.md explains each kind.
     return {
         "state_propaganda": MaliciousKind(
-            count=5, initially_active=0.4, entry_rate=0.02, resources_median=20.0,
-            resources_spread=0.5, skill=0.8, curation=0.6, volume=2000, reach=500,
-            can_train=True, train_resources=1.5, uses_api=False,
+            count=5,
+            initially_active=0.4,
+            entry_rate=0.02,
+            resources_median=20.0,
+            resources_spread=0.5,
+            skill=0.8,
+            curation=0.6,
+            volume=500,
+            reach=200,
+            can_train=True,
+            train_resources=1.5,
+            uses_api=False,
         ),
         "spam_phishing": MaliciousKind(
-            count=2000, initially_active=0.05, entry_rate=0.004, resources_median=0.1,
-            resources_spread=1.2, skill=0.3, curation=0.0, volume=500, reach=5,
+            count=2000,
+            initially_active=0.05,
+            entry_rate=0.004,
+            resources_median=0.1,
+            resources_spread=1.2,
+            skill=0.3,
+            curation=0.0,
+            volume=500,
+            reach=5,
         ),
         "harassment": MaliciousKind(
-            count=500, initially_active=0.05, entry_rate=0.003, resources_median=0.05,
-            resources_spread=1.0, skill=0.4, curation=0.3, volume=50, reach=20,
+            count=500,
+            initially_active=0.05,
+            entry_rate=0.003,
+            resources_median=0.05,
+            resources_spread=1.0,
+            skill=0.4,
+            curation=0.3,
+            volume=50,
+            reach=200,
         ),
         "fake_reviews": MaliciousKind(
-            count=300, initially_active=0.05, entry_rate=0.005, resources_median=0.2,
-            resources_spread=1.0, skill=0.5, curation=0.2, volume=300, reach=30,
+            count=300,
+            initially_active=0.05,
+            entry_rate=0.005,
+            resources_median=0.2,
+            resources_spread=1.0,
+            skill=0.5,
+            curation=0.2,
+            volume=300,
+            reach=30,
         ),
     }
 
@@ -219,7 +261,8 @@ class Malicious(Section):
         0.02,
         "Weekly chance of a public misuse proof of concept per unit of misuse capacity of the "
         "best public size. Assumption.",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     proof_of_concept_boost: float = F(
         2.0, "Entry-rate multiplier once a proof of concept is public (1 = no effect).", ge=1, le=50
@@ -234,13 +277,15 @@ class Defenders(Section):
     )
     deployment_lag_weeks: float = F(
         12.0,
-        "Mean lag between research progress and deployed detectors (first-order lag). "
-        "Assumption.",
-        ge=0, le=520,
+        "Mean lag between research progress and deployed detectors (first-order lag). Assumption.",
+        ge=0,
+        le=520,
     )
     research_rate_public: float = F(
-        0.03, "Weekly research progress on a size whose weights are public. Assumption.",
-        ge=0, le=1,
+        0.03,
+        "Weekly research progress on a size whose weights are public. Assumption.",
+        ge=0,
+        le=1,
     )
     research_rate_api: float = F(
         0.01, "Weekly research progress on a size reachable only through an API.", ge=0, le=1
@@ -248,13 +293,15 @@ class Defenders(Section):
     research_rate_outputs: float = F(
         0.015,
         "Weekly research progress from a released output dataset of a size. Assumption.",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     api_monitoring: float = F(
         0.5,
         "Share of misuse through a hosted API that the provider's use policy catches, on top of "
         "platform detection. Assumption.",
-        ge=0, le=1,
+        ge=0,
+        le=1,
     )
     detected_threshold_items: float = F(
         1000.0,
@@ -271,12 +318,12 @@ class Monitors(Section):
     start_week: int = F(26, "Week the first initiative starts; others follow.", ge=0, le=5200)
     interval_weeks: int = F(26, "Weeks between initiative starts.", ge=1, le=5200)
     visibility_gain: float = F(
-        0.25, "Added share of detected misuse that becomes public evidence, per initiative.",
-        ge=0, le=1,
+        0.25,
+        "Added share of detected misuse that becomes public evidence, per initiative.",
+        ge=0,
+        le=1,
     )
-    lag_reduction: float = F(
-        0.2, "Share of the deployment lag removed per initiative.", ge=0, le=1
-    )
+    lag_reduction: float = F(0.2, "Share of the deployment lag removed per initiative.", ge=0, le=1)
 
 
 class Domain(Section):
@@ -289,14 +336,19 @@ class Beneficial(Section):
 
     developers: int = F(5000, "Potential developers (unit: developers).", ge=0, le=10_000_000)
     adoption_rate: float = F(
-        0.03, "Weekly adoption chance for a developer who can reach a size, at reference "
-        "quality. Assumption.", ge=0, le=1,
+        0.03,
+        "Weekly adoption chance for a developer who can reach a size, at reference "
+        "quality. Assumption.",
+        ge=0,
+        le=1,
     )
     resources_median: float = F(0.5, "Median developer compute (as for malicious actors).", gt=0)
     resources_spread: float = F(1.0, "Log-normal sigma of developer compute.", ge=0, le=4)
     api_value_share: float = F(
-        0.7, "Value of API-only access relative to weights (fine-tuning, offline use).",
-        ge=0, le=1,
+        0.7,
+        "Value of API-only access relative to weights (fine-tuning, offline use).",
+        ge=0,
+        le=1,
     )
     value_per_developer: float = F(
         1.0, "Value units per adopted developer-week at reference quality.", ge=0
@@ -344,7 +396,9 @@ class Scenario(Section):
     replicates: int = F(50, "Replicates per strategy (common random numbers).", ge=1, le=100000)
     seed: int = F(20190214, "Seed of the replicate seed stream.", ge=0)
     strategies: list[StrategySpec] = Field(
-        default_factory=lambda: [StrategySpec(kind=k) for k in ("full", "staged", "partnership_only")],
+        default_factory=lambda: [
+            StrategySpec(kind=k) for k in ("full", "staged", "partnership_only")
+        ],
         description="Strategies to compare; each a name or {kind, label, settings...}.",
         min_length=1,
     )
@@ -375,11 +429,15 @@ class Scenario(Section):
 def _deep_merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
-        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        out[k] = (
+            _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+        )
     return out
 
 
-def read_scenario_data(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, LineMap, str]:
+def read_scenario_data(
+    path: str | Path, _chain: tuple[Path, ...] = ()
+) -> tuple[dict, LineMap, str]:
     """Read a scenario file and its `base:` chain into one merged dict (not yet validated)."""
     path = Path(path)
     name = str(path)
@@ -407,7 +465,9 @@ def read_scenario_data(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple
     if base is None:
         return data, lines, name
     if not isinstance(base, str):
-        raise InputError(name, "base", "must be a path to another scenario file", lines.get(("base",)))
+        raise InputError(
+            name, "base", "must be a path to another scenario file", lines.get(("base",))
+        )
     base_data, _, _ = read_scenario_data(path.parent / base, (*_chain, resolved))
     return _deep_merge(base_data, data), lines, name
 
@@ -457,8 +517,10 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
     dupes = {x for x in labels if labels.count(x) > 1}
     if dupes:
         raise InputError(
-            name, "strategies", f"two strategies share the label {sorted(dupes)}; give each a "
-            "distinct 'label'", lines.get(("strategies",)),
+            name,
+            "strategies",
+            f"two strategies share the label {sorted(dupes)}; give each a distinct 'label'",
+            lines.get(("strategies",)),
         )
     from sim.calibration import load_calibration
 
@@ -467,4 +529,3 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
         sizes = [s.name for s in scenario.family]
         if len(set(sizes)) != len(sizes):
             raise InputError(name, "family", "size names must be distinct", lines.get(("family",)))
-

@@ -6,10 +6,9 @@ per model size, smallest size first.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-import math
 
 import numpy as np
 
@@ -144,22 +143,30 @@ class World:
         )
         # weekly replication rate for resources 1: cost falls over time, public weights help
         labs = self.scenario.other_labs
-        speed = 2.0 ** (self.week / labs.cost_halving_weeks) * (1 + labs.spillover * self.public.any())
+        speed = 2.0 ** (self.week / labs.cost_halving_weeks) * (
+            1 + labs.spillover * self.public.any()
+        )
         self.replication_base = speed * self.step_weeks / self.replication_weeks * self.trained
 
     def end_step(self) -> None:
         sc = self.scenario
-        visible = min(1.0, sc.evidence.base_visibility + sc.monitors.visibility_gain * self.active_monitors)
+        visible = min(
+            1.0, sc.evidence.base_visibility + sc.monitors.visibility_gain * self.active_monitors
+        )
         seen = self.detected.sum() * visible / sc.defenders.detected_threshold_items
         self.observed_misuse += (seen - self.observed_misuse) / sc.evidence.smoothing_weeks
         if not self.proof_of_concept:
             reach = self.public | self.api
-            capacity = (self.quality[reach] / self.reference_quality) ** sc.mapping.misuse_elasticity
+            capacity = (
+                self.quality[reach] / self.reference_quality
+            ) ** sc.mapping.misuse_elasticity
             best = capacity.max() if reach.any() else 0.0
             self.poc_hazard += self.hazard(sc.malicious.proof_of_concept_rate * best)
             self.proof_of_concept = self.poc_hazard >= self.poc_threshold
-        for access, first in ((self.defender_access, self.first_defender_week),
-                              (self.malicious_access, self.first_malicious_week)):
+        for access, first in (
+            (self.defender_access, self.first_defender_week),
+            (self.malicious_access, self.first_malicious_week),
+        ):
             first[access & np.isnan(first)] = self.week
 
     @property

@@ -37,7 +37,7 @@ def _walk(node: yaml.Node, path: tuple, lines: LineMap) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            k = (path + (key.value,))
+            k = path + (key.value,)
             lines[k] = key.start_mark.line + 1
             _walk_child(value, k, lines)
     elif isinstance(node, yaml.SequenceNode):
@@ -69,13 +69,18 @@ def format_path(path: tuple) -> str:
 def _fields_at(model: type[BaseModel], path: tuple) -> list[str]:
     """Field names of the (nested) model that holds the last element of path."""
     current: Any = model
+    keyed = False  # the previous step entered a dict of models: the next key is a free name
     for p in path[:-1]:
         if isinstance(p, int):
             continue
         fields = getattr(current, "model_fields", None)
+        if keyed:
+            keyed = False
+            continue
         if not fields or p not in fields:
             return []
         ann = fields[p].annotation
+        keyed = getattr(ann, "__origin__", None) is dict
         current = _model_in(ann)
         if current is None:
             return []
@@ -98,7 +103,7 @@ def _message(model: type[BaseModel], err: dict) -> str:
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc)
         guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        hint = f"; did you mean '{guess[0]}'?" if guess else "."
         return f"unknown field{hint} Allowed here: {', '.join(allowed)}"
     if kind == "missing":
         return "required field is missing"
@@ -118,7 +123,9 @@ def validate[M: BaseModel](model: type[M], data: Any, name: str, lines: LineMap)
     except ValidationError as exc:
         errors = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function")))
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
+            )
             errors.append(
                 InputError(name, format_path(loc), _message(model, err), line_of(lines, loc))
             )

@@ -6,7 +6,6 @@ import mesa
 import numpy as np
 
 
-
 class DetectionResearch(mesa.Agent):
     """Research progress per size (0 = start-of-run detector, 1 = best detector).
 

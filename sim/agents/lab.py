@@ -22,6 +22,7 @@ class ReleasingLab(mesa.Agent):
         return LabView(
             step=w.step,
             week=w.week,
+            step_weeks=w.step_weeks,
             today=w.today,
             start_date=w.start_date,
             size_names=w.size_names,

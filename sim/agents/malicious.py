@@ -34,9 +34,12 @@ class MaliciousActors(mesa.Agent):
         gain = cfg.curation * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
-        self.detectable = 1 - gain  # curated output escapes detection as much more as it gains quality
+        self.detectable = (
+            1 - gain
+        )  # curated output escapes detection as much more as it gains quality
         self.volume = cfg.volume * (1 - cfg.curation * mal.curation_volume_cost)
         self.harm_per_item = cfg.reach * cfg.skill * self.capacity / 1e6  # million people
+        self.harm_record = np.zeros(model.spec.steps)  # harm of this kind per step
 
     def step(self) -> None:
         w = self.model.world
@@ -60,4 +63,6 @@ class MaliciousActors(mesa.Agent):
         detected = items * p_detect
         w.items += items
         w.detected += detected
-        w.harm += (items - detected) * self.harm_per_item
+        harm = (items - detected) * self.harm_per_item
+        w.harm += harm
+        self.harm_record[w.step] = harm.sum()

@@ -37,5 +37,6 @@ class OtherLab(mesa.Agent):
         self.has |= new
         w.replicated_by_labs |= new
         if self.publishes:
-            w.raise_access(np.where(new & ~w.public, Access.PUBLIC, Access.UNRELEASED),
-                           route="replication")
+            w.raise_access(
+                np.where(new & ~w.public, Access.PUBLIC, Access.UNRELEASED), route="replication"
+            )

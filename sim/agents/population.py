@@ -34,8 +34,13 @@ class ResourcePopulation:
 
     LEVELS = 256
 
-    def __init__(self, resources: np.ndarray, thresholds: np.ndarray,
-                 weights: np.ndarray | None = None, active: np.ndarray | None = None):
+    def __init__(
+        self,
+        resources: np.ndarray,
+        thresholds: np.ndarray,
+        weights: np.ndarray | None = None,
+        active: np.ndarray | None = None,
+    ):
         n = len(resources)
         weights = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
         active = np.zeros(n, dtype=bool) if active is None else np.asarray(active, dtype=bool)

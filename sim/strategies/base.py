@@ -20,7 +20,8 @@ class LabView:
     """What the releasing lab knows at one step."""
 
     step: int
-    week: float  # weeks since announcement
+    week: float  # weeks since announcement, at the start of this step
+    step_weeks: int
     today: date
     start_date: date
     size_names: list[str]
@@ -31,8 +32,13 @@ class LabView:
     observed_misuse: float  # smoothed evidence of misuse in the wild (docs/model.md)
     known_replications: int  # replications by other labs the lab knows of
 
-    def weeks_until(self, when: date) -> float:
-        return (when - self.start_date).days / 7.0 - self.week
+    def week_of(self, when: date) -> float:
+        """Weeks from the announcement to a date."""
+        return (when - self.start_date).days / 7.0
+
+    def reached(self, due_week: float) -> bool:
+        """Whether a due week falls in this step or before it."""
+        return due_week < self.week + self.step_weeks
 
 
 class StrategySettings(BaseModel):
@@ -66,7 +72,7 @@ class Strategy:
 
     def releases_outputs(self, view: LabView) -> bool:
         week = self.settings.output_dataset_week
-        return week is not None and view.week >= week
+        return week is not None and view.reached(week)
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}

@@ -84,7 +84,7 @@ class Staged(Strategy):
         if stage >= len(schedule):
             return float("inf")
         when = schedule[stage]
-        return view.weeks_until(when) + view.week if isinstance(when, date) else float(when)
+        return view.week_of(when) if isinstance(when, date) else float(when)
 
     def gate_open(self, view: LabView) -> bool:
         threshold = self.settings.gate_threshold
@@ -99,7 +99,7 @@ class Staged(Strategy):
         while (
             self.released < n
             and view.trained[self.released]
-            and view.week >= self.due_week(view, self.released)
+            and view.reached(self.due_week(view, self.released))
             and (self.released == 0 or self.gate_open(view))
         ):
             self.released += 1
@@ -141,6 +141,6 @@ class History2019(Staged):
     def access(self, view: LabView) -> np.ndarray:
         levels = super().access(view)
         for i, when in enumerate(self.settings.partner_access[: len(levels)]):
-            if when is not None and view.today >= when and view.trained[i]:
+            if when is not None and view.reached(view.week_of(when)) and view.trained[i]:
                 levels[i] = max(levels[i], Access.PARTNERS)
         return levels

@@ -1,0 +1,139 @@
+"""Bad scenario input: one clear message naming file, line, field and what is allowed; exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.api import InputError, load_scenario
+from tests.conftest import SCENARIOS
+
+CASES = {
+    "malformed": ("name: x\nstrategies: [full\n", ["malformed.yaml", "line 3", "not valid YAML"]),
+    "unknown_field": (
+        "name: x\nreplicats: 3\n",
+        ["line 2", "replicats", "did you mean 'replicates'"],
+    ),
+    "unknown_nested": (
+        "malicious:\n  kinds:\n    spam_phishing:\n      reech: 3\n",
+        ["line 4", "malicious.kinds.spam_phishing.reech", "did you mean 'reach'"],
+    ),
+    "unknown_strategy": (
+        "strategies:\n  - ful\n",
+        ["line 2", "strategies[0].kind", "did you mean 'full'", "staged"],
+    ),
+    "bad_setting": (
+        "strategies:\n  - kind: staged\n    spacing_wekks: 3\n",
+        ["strategies[0].spacing_wekks", "did you mean 'spacing_weeks'"],
+    ),
+    "wrong_type": ("replicates: many\n", ["line 1", "replicates", "integer", "'many'"]),
+    "out_of_range": (
+        "partners:\n  leak_probability: -0.1\n",
+        ["line 2", "partners.leak_probability", "greater than or equal to 0"],
+    ),
+    "negative_rate": (
+        "malicious:\n  kinds:\n    harassment:\n      entry_rate: -1\n",
+        ["malicious.kinds.harassment.entry_rate", "greater than or equal to 0"],
+    ),
+    "missing_base": ("base: nothere.yaml\n", ["base", "not found", "nothere.yaml"]),
+    "not_a_mapping": ("- just\n- a list\n", ["must be a mapping"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_scenario_gives_one_clear_message(tmp_path: Path, case: str):
+    text, expected = CASES[case]
+    file = tmp_path / f"{case}.yaml"
+    file.write_text(text)
+    with pytest.raises(InputError) as info:
+        load_scenario(file)
+    message = str(info.value)
+    assert str(file.name) in message
+    for part in expected:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+def test_circular_base_is_reported(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text("base: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("base: a.yaml\n")
+    with pytest.raises(InputError, match="circular base"):
+        load_scenario(tmp_path / "a.yaml")
+
+
+def test_base_merges_sections_field_by_field(tmp_path: Path):
+    (tmp_path / "parent.yaml").write_text(
+        "name: parent\npartners:\n  count: 9\n  research_rate: 0.1\n"
+    )
+    (tmp_path / "child.yaml").write_text("base: parent.yaml\nname: child\npartners:\n  count: 2\n")
+    sc = load_scenario(tmp_path / "child.yaml")
+    assert sc.name == "child"
+    assert sc.partners.count == 2
+    assert sc.partners.research_rate == 0.1
+
+
+def test_missing_file_exits_2_without_traceback(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "not found" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("case", ["malformed", "unknown_field", "unknown_strategy", "out_of_range"])
+def test_cli_exit_code_2_and_no_traceback(tmp_path: Path, case: str):
+    text, expected = CASES[case]
+    file = tmp_path / f"{case}.yaml"
+    file.write_text(text)
+    for command in ("run", "validate"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "sim.cli", command, str(file)],
+            capture_output=True,
+            text=True,
+            env={"COLUMNS": "200", "PATH": ""},
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr + proc.stdout
+        assert expected[-1] in proc.stderr.replace("\n", " ")
+
+
+def test_shipped_scenarios_are_valid():
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    assert any("2019" in f.name for f in files)
+    for f in files:
+        assert load_scenario(f).strategies
+
+
+def test_user_strategy_class_loads_from_the_scenario_folder(tmp_path: Path):
+    (tmp_path / "my_strategies.py").write_text(
+        "import numpy as np\n"
+        "from sim.strategies import Strategy\n"
+        "class HostedLargest(Strategy):\n"
+        "    summary = 'Only the largest size, hosted'\n"
+        "    def access(self, view):\n"
+        "        levels = np.zeros(len(view.size_names), dtype=int)\n"
+        "        levels[-1] = 2\n"
+        "        return levels\n"
+    )
+    (tmp_path / "s.yaml").write_text(
+        "replicates: 2\nhorizon_weeks: 10\nother_labs: {enabled: false}\n"
+        "strategies:\n  - kind: my_strategies:HostedLargest\n    label: hosted_largest\n  - full\n"
+    )
+    from sim.api import run_comparison
+
+    results = run_comparison(load_scenario(tmp_path / "s.yaml"))
+    assert "hosted_largest" in set(results.runs["strategy"])
+    levels = results.sizes[results.sizes["strategy"] == "hosted_largest"]
+    assert set(levels[levels["size"] == "1.5B"]["access_level"]) == {"api"}
+
+
+def test_user_strategy_that_is_not_a_strategy_is_rejected(tmp_path: Path):
+    (tmp_path / "notastrategy.py").write_text("class Thing:\n    pass\n")
+    (tmp_path / "s.yaml").write_text("strategies:\n  - notastrategy:Thing\n")
+    with pytest.raises(InputError, match="not a subclass"):
+        load_scenario(tmp_path / "s.yaml")
