@@ -145,6 +145,9 @@ def strategies() -> None:
 
 
 # Sub-command groups of other modules (one line each).
+from sim.cli_sweep import register_sweep_commands  # noqa: E402
+
+register_sweep_commands(app)
 
 
 def main() -> None:

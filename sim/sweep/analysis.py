@@ -1,0 +1,354 @@
+"""Analysis of a sweep: sensitivity indices, regret and robustness, scenario discovery, charts.
+
+- sensitivity: Sobol (S1, ST, with bootstrap confidence) for a sobol design, Morris (mu_star,
+  sigma) for a morris design, and RBD-FAST first-order indices (SALib.analyze.rbd_fast) for a
+  Latin-hypercube or factorial design. The outcome per point is its mean over replicates.
+- regret: per uncertainty point (a "scenario"), the best lever's mean outcome minus each lever's;
+  the most robust lever has the smallest maximum regret (minimax regret, Savage).
+- scenario discovery: the box of uncertainties where one lever does worse than another, read
+  off the purest large leaf of a shallow scikit-learn decision tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.sweep.design import problem
+from sim.sweep.results import SweepResults
+
+# outcomes where less is better; every other outcome is maximised
+MINIMISE = {"harm", "marginal_harm", "share_undetected", "malicious_items", "regret",
+            "time_to_public_weeks"}
+CONF_LEVEL = 0.95
+MIN_RBD_POINTS = 32  # RBD-FAST with M = points // 8 harmonics; fewer points give no signal
+
+
+def maximised(outcome: str) -> bool:
+    """Whether more of the outcome is better (net value, benefit, lead time) or less (harm)."""
+    base = outcome.split("[", 1)[0]
+    return base not in MINIMISE
+
+
+def point_means(results: SweepResults, outcome: str) -> pd.DataFrame:
+    """Mean outcome over replicates: rows = points, columns = levers (failed runs left out)."""
+    runs = results.runs()
+    _check_outcome(runs, outcome)
+    ok = runs[runs["lever"] & (runs["error"] == "")]
+    table = ok.pivot_table(index="point", columns="strategy", values=outcome, aggfunc="mean",
+                           observed=True)
+    levers = [s for s in results.levers if s in table.columns]
+    return table.reindex(index=range(results.manifest["points"]), columns=levers)
+
+
+def _check_outcome(runs: pd.DataFrame, outcome: str) -> None:
+    if outcome not in runs.columns or runs[outcome].dtype == object:
+        numeric = [c for c in runs.columns if runs[c].dtype.kind == "f"]
+        raise ValueError(f"unknown or non-numeric outcome '{outcome}'; outcomes: "
+                         f"{', '.join(numeric)}")
+
+
+# ------------------------------------------------------------------------------ sensitivity
+
+
+def indices(method: str, names: list[str], unit: np.ndarray, y: np.ndarray, *,
+            levels: int = 4, second_order: bool = False, seed: int = 0) -> pd.DataFrame:
+    """Sensitivity indices of y over a unit-hypercube design (columns: parameter, index,
+    value, conf). method: sobol, morris, or any other design (RBD-FAST first-order S1)."""
+    from SALib.analyze import morris, rbd_fast, sobol
+
+    y = np.asarray(y, dtype=float)
+    if not np.isfinite(y).all():
+        raise ValueError(f"{int((~np.isfinite(y)).sum())} design points have no outcome "
+                         "(every run there failed); sensitivity needs all of them")
+    prob = problem(names)
+    rows: list[tuple[str, str, float, float]] = []
+    if method == "sobol":
+        res = sobol.analyze(prob, y, calc_second_order=second_order, conf_level=CONF_LEVEL,
+                            seed=seed)
+        for key in ("S1", "ST"):
+            rows += [(n, key, res[key][i], res[f"{key}_conf"][i]) for i, n in enumerate(names)]
+        if second_order:
+            for i in range(len(names)):
+                for j in range(i + 1, len(names)):
+                    rows.append((f"{names[i]} x {names[j]}", "S2", res["S2"][i, j],
+                                 res["S2_conf"][i, j]))
+    elif method == "morris":
+        res = morris.analyze(prob, unit, y, conf_level=CONF_LEVEL, num_levels=levels, seed=seed)
+        for i, n in enumerate(names):
+            rows += [(n, "mu_star", res["mu_star"][i], res["mu_star_conf"][i]),
+                     (n, "sigma", res["sigma"][i], np.nan), (n, "mu", res["mu"][i], np.nan)]
+    else:
+        n = len(y)
+        if n < MIN_RBD_POINTS:
+            raise ValueError(f"{n} design points are too few for sensitivity indices of a "
+                             f"{method} design (at least {MIN_RBD_POINTS}); use more samples, "
+                             "or a sobol or morris design")
+        res = rbd_fast.analyze(prob, unit, y, M=min(10, n // 8), conf_level=CONF_LEVEL,
+                               seed=seed)
+        rows += [(n_, "S1", res["S1"][i], res["S1_conf"][i]) for i, n_ in enumerate(names)]
+    out = pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
+    out[["value", "conf"]] = out[["value", "conf"]].astype(float)
+    return out
+
+
+def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
+                ) -> pd.DataFrame:
+    """Sensitivity indices of an outcome per lever (or one lever), with confidence intervals.
+
+    Columns: strategy, parameter, index (S1/ST, mu_star/sigma/mu, or S1), value, conf
+    (half-width of the 95% interval).
+    """
+    spec = results.spec
+    names = results.uncertainties
+    if not names:
+        raise ValueError("this sweep has no uncertainties, so no sensitivity to them")
+    points = results.points()
+    unit = points[[f"u:{n}" for n in names]].to_numpy(dtype=float)
+    means = point_means(results, outcome)
+    levers = [strategy] if strategy else list(means.columns)
+    frames = []
+    for lever in levers:
+        if lever not in means.columns:
+            raise ValueError(f"unknown strategy '{lever}'; levers: {', '.join(means.columns)}")
+        df = indices(spec.design.method, names, unit, means[lever].to_numpy(),
+                     levels=spec.design.levels, second_order=spec.design.second_order,
+                     seed=spec.seed)
+        df.insert(0, "strategy", lever)
+        frames.append(df)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["outcome"] = outcome
+    return out
+
+
+# --------------------------------------------------------------------------- regret, robust
+
+
+def regret_table(results: SweepResults, outcome: str = "net_value",
+                 maximize: bool | None = None) -> pd.DataFrame:
+    """Regret of each lever at each design point (scenario): best lever's mean outcome there
+    minus this lever's (or the reverse for outcomes to minimise, such as harm)."""
+    maximize = maximised(outcome) if maximize is None else maximize
+    means = point_means(results, outcome)
+    best = means.max(axis=1) if maximize else means.min(axis=1)
+    regret = (best.to_numpy()[:, None] - means) if maximize else (means - best.to_numpy()[:, None])
+    long = means.stack(future_stack=True).rename("value").to_frame()
+    long["regret"] = regret.stack(future_stack=True)
+    long = long.reset_index()
+    long["best"] = long["regret"] <= 1e-12 * (1 + long["value"].abs())
+    values = results.points()[["point", *results.uncertainties]]
+    out = long.merge(values, on="point", how="left")
+    out.attrs["outcome"] = outcome
+    return out[["point", "strategy", "value", "regret", "best", *results.uncertainties]]
+
+
+def robustness(results: SweepResults, outcome: str = "net_value",
+               maximize: bool | None = None) -> pd.DataFrame:
+    """Per lever: maximum, mean and 90th-percentile regret over scenarios, share of scenarios in
+    which it is best (ties shared), and its mean outcome; most robust (minimax regret) first."""
+    table = regret_table(results, outcome, maximize).dropna(subset=["regret"])
+    n_best = table[table["best"]].groupby("point")["strategy"].transform("count")
+    table["best_share"] = 0.0
+    table.loc[table["best"], "best_share"] = 1.0 / n_best
+    n_points = table["point"].nunique()
+    g = table.groupby("strategy", sort=False)
+    out = pd.DataFrame({
+        "max_regret": g["regret"].max(),
+        "mean_regret": g["regret"].mean(),
+        "p90_regret": g["regret"].quantile(0.9),
+        "share_best": g["best_share"].sum() / max(n_points, 1),
+        f"mean_{outcome}": g["value"].mean(),
+    }).sort_values(["max_regret", "mean_regret"])
+    out["most_robust"] = False
+    if len(out):
+        out.iloc[0, out.columns.get_loc("most_robust")] = True
+    out.index.name = "strategy"
+    out = out.reset_index()
+    out.attrs["outcome"] = outcome
+    return out
+
+
+# ----------------------------------------------------------------------- scenario discovery
+
+
+def _features(results: SweepResults) -> tuple[pd.DataFrame, dict[str, list]]:
+    """Uncertainty values as numbers (discrete text values as their position in the list)."""
+    values = results.points().set_index("point")[results.uncertainties]
+    cats: dict[str, list] = {}
+    num = pd.DataFrame(index=values.index)
+    for name in values.columns:
+        col = values[name]
+        if col.dtype.kind in "biuf":
+            num[name] = col.astype(float)
+        else:
+            cats[name] = sorted(col.unique().tolist(), key=str)
+            num[name] = col.map({v: i for i, v in enumerate(cats[name])}).astype(float)
+    return num, cats
+
+
+def scenario_discovery(results: SweepResults, strategy: str, versus: str,
+                       outcome: str = "net_value", maximize: bool | None = None,
+                       max_depth: int = 3, min_leaf: float = 0.05) -> pd.DataFrame:
+    """The box of uncertainty ranges where `strategy` does worse than `versus` on an outcome.
+
+    A decision tree (scikit-learn) splits the design points into "loses" / "does not lose"; the
+    box is the leaf predicting "loses" that holds the most losing points. Columns: uncertainty,
+    low, high, restricted (narrower than the sampled range), coverage (share of all losing points
+    inside the box), density (share of points in the box that lose), points_in_box, losing_points.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    maximize = maximised(outcome) if maximize is None else maximize
+    means = point_means(results, outcome)
+    for s in (strategy, versus):
+        if s not in means.columns:
+            raise ValueError(f"unknown strategy '{s}'; levers: {', '.join(means.columns)}")
+    if not results.uncertainties:
+        raise ValueError("this sweep has no uncertainties to discover scenarios over")
+    pair = means[[strategy, versus]].dropna()
+    diff = pair[strategy] - pair[versus]
+    loses = (diff < 0) if maximize else (diff > 0)
+    x, cats = _features(results)
+    x = x.loc[pair.index]
+    lo_all, hi_all = x.min(), x.max()
+    n_lose = int(loses.sum())
+    columns = ["uncertainty", "low", "high", "restricted", "coverage", "density",
+               "points_in_box", "losing_points"]
+    if n_lose == 0:
+        out = pd.DataFrame(columns=columns)
+    else:
+        tree = DecisionTreeClassifier(
+            max_depth=max_depth, min_samples_leaf=max(1, int(np.ceil(min_leaf * len(x)))),
+            random_state=0,
+        ).fit(x.to_numpy(), loses.to_numpy())
+        leaf_of = tree.apply(x.to_numpy())
+        stats = pd.DataFrame({"leaf": leaf_of, "lose": loses.to_numpy()}).groupby("leaf")["lose"]
+        summary = pd.DataFrame({"n": stats.size(), "k": stats.sum()})
+        summary = summary[summary["k"] / summary["n"] > 0.5]
+        if summary.empty:  # losses scattered: no box is mostly losing; report the whole space
+            leaf, box = None, {c: (lo_all[c], hi_all[c]) for c in x.columns}
+            inside = np.ones(len(x), bool)
+        else:
+            leaf = int(summary.sort_values(["k", "n"], ascending=[False, True]).index[0])
+            box = _leaf_box(tree, leaf, list(x.columns), lo_all, hi_all)
+            inside = leaf_of == leaf
+        k_in = int(loses.to_numpy()[inside].sum())
+        rows = []
+        for c in x.columns:
+            low, high = box[c]
+            restricted = bool(low > lo_all[c] or high < hi_all[c])
+            if c in cats:
+                low, high = _cat_bounds(cats[c], low, high)
+            rows.append([c, low, high, restricted, k_in / n_lose, k_in / max(int(inside.sum()), 1),
+                         int(inside.sum()), k_in])
+        out = pd.DataFrame(rows, columns=columns)
+    out.attrs.update({"strategy": strategy, "versus": versus, "outcome": outcome,
+                      "share_losing": n_lose / max(len(x), 1), "points": len(x)})
+    return out
+
+
+def _leaf_box(tree: Any, leaf: int, names: list[str], lo: pd.Series, hi: pd.Series
+              ) -> dict[str, tuple[float, float]]:
+    """Bounds of the sampled points that a tree leaf's path allows, per uncertainty."""
+    t = tree.tree_
+    parent = {}
+    for node in range(t.node_count):
+        for child, side in ((t.children_left[node], "le"), (t.children_right[node], "gt")):
+            if child != -1:
+                parent[child] = (node, side)
+    box = {n: [float(lo[n]), float(hi[n])] for n in names}
+    node = leaf
+    while node in parent:
+        node, side = parent[node]
+        name, thr = names[t.feature[node]], float(t.threshold[node])
+        if side == "le":
+            box[name][1] = min(box[name][1], thr)
+        else:
+            box[name][0] = max(box[name][0], thr)
+    return {n: (a, b) for n, (a, b) in box.items()}
+
+
+def _cat_bounds(values: list, low: float, high: float) -> tuple[Any, Any]:
+    inside = [v for i, v in enumerate(values) if low <= i <= high or (low < i <= high)]
+    return (inside[0], inside[-1]) if inside else (None, None)
+
+
+# ---------------------------------------------------------------------------------- charts
+
+
+def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
+                discovery: pd.DataFrame | None = None) -> list[Path]:
+    """Save PNG charts: sensitivity per outcome, regret per lever, the discovery scatter."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for outcome in outcomes:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        reg = regret_table(results, outcome)
+        levers = list(dict.fromkeys(reg["strategy"]))
+        ax.boxplot([reg.loc[reg["strategy"] == s, "regret"].dropna() for s in levers])
+        ax.set_xticks(range(1, len(levers) + 1), levers, rotation=20)
+        ax.set_ylabel(f"regret in {outcome}")
+        ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
+        saved.append(_save(fig, folder / f"regret_{outcome}.png"))
+        if results.uncertainties:
+            sens = sensitivity(results, outcome)
+            key = sens["index"].iloc[0]
+            if "ST" in set(sens["index"]):
+                key = "ST"
+            sub = sens[sens["index"] == key]
+            piv = sub.pivot(index="parameter", columns="strategy", values="value")
+            err = sub.pivot(index="parameter", columns="strategy", values="conf")
+            fig, ax = plt.subplots(figsize=(7, 4))
+            piv.plot.barh(ax=ax, xerr=err)
+            ax.set_xlabel(f"{key} of {outcome} (95% interval)")
+            ax.set_title(f"Sensitivity of {outcome}")
+            saved.append(_save(fig, folder / f"sensitivity_{outcome}.png"))
+    if discovery is not None and len(discovery):
+        saved.append(_discovery_chart(results, discovery, folder, plt))
+    return saved
+
+
+def _discovery_chart(results: SweepResults, box: pd.DataFrame, folder: Path, plt: Any) -> Path:
+    attrs = box.attrs
+    names = list(box.sort_values("restricted", ascending=False)["uncertainty"][:2])
+    means = point_means(results, attrs["outcome"])
+    x, _ = _features(results)
+    diff = means[attrs["strategy"]] - means[attrs["versus"]]
+    loses = (diff < 0) if maximised(attrs["outcome"]) else (diff > 0)
+    fig, ax = plt.subplots(figsize=(6, 5))
+    xs = x[names[0]]
+    ys = x[names[1]] if len(names) > 1 else np.zeros(len(x))
+    ax.scatter(xs[~loses], ys[~loses], c="tab:blue", s=14, label="does not lose")
+    ax.scatter(xs[loses], ys[loses], c="tab:red", s=14, label="loses")
+    b = box.set_index("uncertainty")
+    if b.loc[names[0], "low"] is not None and len(names) > 1:
+        x0, x1 = float(b.loc[names[0], "low"]), float(b.loc[names[0], "high"])
+        y0, y1 = float(b.loc[names[1], "low"]), float(b.loc[names[1], "high"])
+        ax.add_patch(plt.Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec="black", lw=1.5))
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1] if len(names) > 1 else "")
+    ax.set_title(f"Where {attrs['strategy']} loses to {attrs['versus']} ({attrs['outcome']})")
+    ax.legend()
+    return _save(fig, folder / "scenario_discovery.png")
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import os
+
+    import matplotlib.pyplot as plt
+
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fig.tight_layout()
+    fig.savefig(tmp, dpi=110)
+    plt.close(fig)
+    os.replace(tmp, path)
+    return path
