@@ -16,12 +16,13 @@ import streamlit as st  # noqa: E402
 
 from dashboard.components import scenario_sidebar  # noqa: E402
 
-st.set_page_config(page_title="release-sim", page_icon="📊", layout="wide")
+st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide")
 PAGES = [
-    st.Page("pages/compare.py", title="Compare strategies", icon="⚖️", default=True),
-    st.Page("pages/calibration.py", title="Calibration", icon="📏"),
-    st.Page("pages/sweeps.py", title="Sweep explorer", icon="🧭"),
-    st.Page("pages/editor.py", title="Scenario editor", icon="✏️"),
+    st.Page("pages/compare.py", title="Compare strategies", icon=":material/balance:",
+            default=True),
+    st.Page("pages/calibration.py", title="Calibration", icon=":material/straighten:"),
+    st.Page("pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
+    st.Page("pages/editor.py", title="Scenario editor", icon=":material/edit:"),
 ]
 page = st.navigation(PAGES)
 scenario_sidebar()

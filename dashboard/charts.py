@@ -36,8 +36,10 @@ def tradeoff(runs: pd.DataFrame, summary: pd.DataFrame) -> alt.Chart:
         "ben_high": ben.loc[harm.index, "high"].values,
     })
     color = alt.Color("strategy:N", title="Strategy")
-    x = alt.X("harm:Q", title="Misuse harm (million reach-weighted undetected items)")
-    y = alt.Y("beneficial_value:Q", title="Beneficial value (thousand developer-weeks)")
+    x = alt.X("harm:Q", title="Misuse harm (million reach-weighted undetected items)",
+              scale=alt.Scale(zero=False))
+    y = alt.Y("beneficial_value:Q", title="Beneficial value (thousand developer-weeks)",
+              scale=alt.Scale(zero=False))
     cloud = alt.Chart(runs).mark_circle(opacity=0.25, size=25).encode(
         x=x, y=y, color=color, tooltip=["strategy", "replicate", "harm", "beneficial_value"])
     pts = alt.Chart(means).mark_point(filled=True, size=160, shape="diamond").encode(
@@ -73,7 +75,8 @@ def _facet(bars: alt.Chart, marks: alt.Chart) -> alt.VConcatChart:
     strategies = list(dict.fromkeys(bars.data["strategy"]))
     charts = []
     for s in strategies:
-        b = bars.transform_filter(alt.datum.strategy == s).properties(title=s, height=110)
+        b = bars.transform_filter(alt.datum.strategy == s)
+        b = b.properties(title=s, height=110, width=820)
         m = marks.transform_filter(alt.datum.strategy == s)
         charts.append(alt.layer(b, m))
     return alt.vconcat(*charts).resolve_scale(x="shared")

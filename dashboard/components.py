@@ -21,7 +21,7 @@ SOURCES = ("Shipped scenario", "Upload a YAML file", "From the scenario editor")
 
 def show_input_error(exc: Exception) -> None:
     """The CLI's message for bad input, as an error box (the page goes on)."""
-    st.error("Invalid input: " + str(exc).replace("\n", "  \n"), icon="⚠️")
+    st.error("Invalid input: " + str(exc).replace("\n", "  \n"), icon=":material/warning:")
 
 
 # ----------------------------------------------------------------------- schema lookups

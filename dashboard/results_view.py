@@ -74,7 +74,7 @@ def _timeline(results: Results) -> None:
                 "when and how a size became public (release, leak or replication).")
     st.altair_chart(charts.timeline(report.access_segments(results),
                                     report.public_routes(results), results.size_names),
-                    width="stretch")
+                    width="content")
     with st.expander("Timeline details: first week at each level (or higher) and routes"):
         st.dataframe(report.access_timeline(results), hide_index=True)
         st.dataframe(report.public_routes(results), hide_index=True)
