@@ -40,7 +40,8 @@ def rows(model: type[BaseModel], prefix: str = "") -> list[str]:
         if isinstance(value, BaseModel):
             out += rows(type(value), f"{path}.")
             continue
-        if isinstance(value, dict) and value and all(isinstance(v, BaseModel) for v in value.values()):
+        models = isinstance(value, dict) and all(isinstance(v, BaseModel) for v in value.values())
+        if value and models:
             for key, sub in value.items():
                 shown = ", ".join(f"{k}={v}" for k, v in sub.model_dump().items())
                 out.append(f"| `{path}.{key}` | {shown} | assumption | one entry of {path} |")
