@@ -1,0 +1,177 @@
+"""Sweep execution: backends and worker counts agree, kill + resume, failing runs, the CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.strategies import Strategy
+from sim.sweep import open_sweep, run_sweep, store, sweep_from_dict
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def small(**over) -> dict:
+    data = {
+        "name": "small",
+        "scenario": {"horizon_weeks": 8},
+        "levers": ["full", {"kind": "staged", "spacing_weeks": 2}],
+        "uncertainties": {
+            "mapping.misuse_elasticity": {"low": 1.0, "high": 3.0},
+            "harm_weight": {"values": [0.5, 5.0]},
+        },
+        "design": {"method": "lhs", "samples": 4},
+        "replicates": 2,
+        "seed": 11,
+        "batch_runs": 3,
+    }
+    data.update(over)
+    return data
+
+
+def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    spec = sweep_from_dict(small())
+    ref = run_sweep(spec, tmp_path / "one", workers=1)
+    runs = ref.runs()
+    assert len(runs) == 4 * 2 * 3 == ref.manifest["total_runs"]
+    assert (runs["error"] == "").all() and ref.manifest["batches"] == 8
+    assert set(runs["strategy"]) == {"full", "staged", "closed"}
+    assert not runs.loc[runs["strategy"] == "closed", "lever"].any()
+    pd.testing.assert_frame_equal(runs, run_sweep(spec, tmp_path / "two", workers=2).runs())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        dask = run_sweep(spec, tmp_path / "dask", scheduler=cluster.scheduler_address)
+    assert dask.manifest["backend"] == "dask"
+    pd.testing.assert_frame_equal(runs, dask.runs())
+    # a different batch size splits the same runs differently: same table
+    other = run_sweep(sweep_from_dict(small(batch_runs=12)), tmp_path / "b12", workers=2)
+    assert other.manifest["batches"] == 2
+    pd.testing.assert_frame_equal(runs, other.runs())
+
+
+def test_paired_outcomes_and_common_random_numbers(tmp_path: Path) -> None:
+    runs = run_sweep(sweep_from_dict(small()), tmp_path / "o", workers=1).runs()
+    for _, cell in runs.groupby(["point", "replicate"]):
+        assert cell["seed"].nunique() == 1
+        closed = cell.set_index("strategy").loc["closed", "harm"]
+        assert np.allclose(cell["marginal_harm"], cell["harm"] - closed)
+        best = cell.loc[cell["lever"], "net_value"].max()
+        assert np.allclose(cell["regret"], best - cell["net_value"])
+    # without seed_per_point every point reuses the replicate seeds
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
+    # uncertainty values are the ones the runs used
+    assert set(runs["harm_weight"]) <= {0.5, 5.0}
+    row = runs.iloc[0]
+    assert row["net_value"] == pytest.approx(row["beneficial_value"] - row["harm_weight"] *
+                                             row["harm"])
+
+
+class Flaky(Strategy):
+    """Releases everything, then raises in week 3: a run that fails."""
+
+    def access(self, view):
+        if view.week >= 3:
+            raise RuntimeError("flaky strategy gave up")
+        return np.where(view.trained, 3, 0)
+
+
+def test_a_failing_run_is_recorded_and_the_rest_finish(tmp_path: Path) -> None:
+    data = small(levers=["full", {"kind": f"{__name__}:Flaky", "label": "flaky"}])
+    res = run_sweep(sweep_from_dict(data), tmp_path / "o", workers=1)
+    runs = res.runs()
+    failed = res.failed()
+    assert len(runs) == 4 * 2 * 3 and len(failed) == 8
+    assert set(failed["strategy"]) == {"flaky"}
+    assert failed["error"].str.contains("RuntimeError: flaky strategy gave up").all()
+    assert failed["harm"].isna().all() and failed["mapping.misuse_elasticity"].notna().all()
+    fine = runs[runs["error"] == ""]
+    assert len(fine) == 16 and fine["harm"].notna().all()
+    assert (fine.loc[fine["strategy"] == "full", "regret"] == 0).all()
+
+
+def test_resume_runs_only_what_is_missing(tmp_path: Path) -> None:
+    spec = sweep_from_dict(small())
+    full = run_sweep(spec, tmp_path / "ref", workers=1).runs()
+    out = tmp_path / "part"
+    run_sweep(spec, out, workers=1)
+    for b in (1, 4, 7):
+        store.part_path(out, b).unlink()
+    (out / "runs" / ".part-000001.parquet.tmp-1").write_bytes(b"half a file")
+    seen = []
+    res = run_sweep(spec, out, workers=2, resume=True, progress=lambda d, t: seen.append((d, t)))
+    assert seen[0] == (15, 24) and seen[-1] == (24, 24)
+    assert res.manifest["runs_last_session"] == 9
+    pd.testing.assert_frame_equal(full, res.runs())
+    assert not list((out / "runs").glob(".*"))
+
+
+def test_resume_refuses_another_sweep_and_plain_rerun(tmp_path: Path) -> None:
+    from sim.errors import InputError
+
+    run_sweep(sweep_from_dict(small()), tmp_path / "o", workers=1)
+    with pytest.raises(InputError, match="--resume"):
+        run_sweep(sweep_from_dict(small()), tmp_path / "o", workers=1)
+    with pytest.raises(InputError, match="differs"):
+        run_sweep(sweep_from_dict(small(seed=12)), tmp_path / "o", workers=1, resume=True)
+
+
+KILL_SWEEP = """\
+name: killme
+scenario: {horizon_weeks: 26}
+levers: [full, partnership_only]
+uncertainties:
+  mapping.misuse_elasticity: {low: 1.0, high: 3.0}
+design: {method: lhs, samples: 30}
+replicates: 1
+seed: 5
+batch_runs: 3
+"""
+
+
+def test_killed_sweep_resumed_equals_uninterrupted(tmp_path: Path) -> None:
+    path = tmp_path / "kill.yaml"
+    path.write_text(KILL_SWEEP)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "1"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and len(store.done_batches(out)) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(store.done_batches(out))
+    assert 3 <= done < 30, done
+    r = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--resume",
+         "--workers", "2"], cwd=REPO, capture_output=True, text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    resumed = open_sweep(out)
+    assert resumed.complete and resumed.manifest["runs_last_session"] == (30 - done) * 3
+    ref = run_sweep(path, tmp_path / "ref", workers=1)
+    pd.testing.assert_frame_equal(ref.runs(), resumed.runs())
+
+
+def test_cli_analyze_writes_tables_and_charts(tmp_path: Path) -> None:
+    data = small(design={"method": "sobol", "samples": 4}, replicates=1)
+    run_sweep(sweep_from_dict(data), tmp_path / "o", workers=1)
+    r = subprocess.run([sys.executable, "-m", "sim.cli", "analyze", str(tmp_path / "o"),
+                        "--outcome", "net_value"], cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    made = {p.name for p in (tmp_path / "o" / "analysis").iterdir()}
+    assert {"robustness_net_value.csv", "regret_net_value.csv", "sensitivity_net_value.csv",
+            "regret_net_value.png", "sensitivity_net_value.png"} <= made
+    sens = pd.read_csv(tmp_path / "o" / "analysis" / "sensitivity_net_value.csv")
+    assert set(sens["index"]) == {"S1", "ST"} and sens["conf"].notna().all()
