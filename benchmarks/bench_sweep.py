@@ -1,0 +1,160 @@
+"""Sweep throughput and memory: release-sim sweeps beside mesa.batch_run on the same grid.
+
+    .venv/bin/python benchmarks/bench_sweep.py                 # full: 2,000 runs; memory 1k, 10k
+    .venv/bin/python benchmarks/bench_sweep.py --quick         # 200 runs; memory 100, 1,000
+    .venv/bin/python benchmarks/bench_sweep.py --runs 400 --memory 200,2000 --skip-batch-run
+
+The grid: the default scenario's strategies (full, staged, partnership_only) plus closed, times
+K levels of mapping.misuse_elasticity, times R replicates (runs = 4 K R). The sweep runs it as a
+factorial design; batch_run runs the same parameters through a thin wrapper model. Peak memory is
+the driver's peak RSS (the process that collects results; workers are fresh processes), measured
+in a child process per size with 2 workers. Prints a table; it is not a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from sim.runner import replicate_seeds
+from sim.scenario import Scenario, StrategySpec
+from sim.strategies import resolve_strategy
+from sim.sweep import run_sweep, sweep_from_dict
+from sim.sweep.execute import make_plan
+
+STRATEGIES = ["full", "staged", "partnership_only", "closed"]
+LEVELS = 10
+LOW, HIGH = 1.0, 3.0
+
+
+def grid(runs: int) -> tuple[int, int]:
+    """(levels, replicates) with 4 x levels x replicates = runs."""
+    cells = max(1, runs // len(STRATEGIES))
+    levels = min(LEVELS, cells)
+    return levels, max(1, cells // levels)
+
+
+def sweep_spec(runs: int, seed: int = 1):
+    levels, reps = grid(runs)
+    return sweep_from_dict({
+        "name": f"bench{runs}",
+        "levers": STRATEGIES,
+        "uncertainties": {"mapping.misuse_elasticity": {"low": LOW, "high": HIGH}},
+        "design": {"method": "factorial", "levels": levels},
+        "replicates": reps,
+        "seed": seed,
+    })
+
+
+class BatchModel(mesa.Model):
+    """Thin wrapper so mesa.batch_run can run ReleaseModel from keyword parameters."""
+
+    def __init__(self, strategy: str = "full", misuse_elasticity: float = 2.0, seed=None):
+        from sim.model import ReleaseModel
+
+        super().__init__()
+        data = Scenario().model_dump(mode="json")
+        data["mapping"]["misuse_elasticity"] = misuse_elasticity
+        scenario = Scenario.model_validate(data)
+        self.inner = ReleaseModel(scenario, resolve_strategy(StrategySpec(kind=strategy)),
+                                  int(seed))
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"harm": lambda m: float(m.inner.size_records["harm"].sum())}
+        )
+
+    def step(self) -> None:
+        self.inner.step()
+        self.running = self.inner.running
+        if not self.running:
+            self.datacollector.collect(self)
+
+
+def time_sweep(runs: int, **backend) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        res = run_sweep(sweep_spec(runs), Path(tmp) / "o", **backend)
+        elapsed = time.perf_counter() - t
+        total = res.manifest["total_runs"]
+        assert total == len(res.runs(columns=["harm"]))
+    return total / elapsed
+
+
+def time_batch_run(runs: int, processes: int) -> float:
+    levels, reps = grid(runs)
+    params = {"strategy": STRATEGIES,
+              "misuse_elasticity": list(np.linspace(LOW, HIGH, levels))}
+    t = time.perf_counter()
+    out = mesa.batch_run(BatchModel, params, number_processes=processes, max_steps=10_000,
+                         display_progress=False, rng=replicate_seeds(1, reps))
+    return len(out) / (time.perf_counter() - t)
+
+
+def peak_memory(runs: int, workers: int) -> tuple[float, float]:
+    """(peak driver RSS in MB, seconds) of a sweep of `runs` runs, in a fresh process."""
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(runs),
+                          "--workers", str(workers)], capture_output=True, text=True, check=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["peak_mb"], data["seconds"]
+
+
+def memory_child(runs: int, workers: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        run_sweep(sweep_spec(runs), Path(tmp) / "o", workers=workers)
+        seconds = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peak_mb": peak, "seconds": seconds}))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=2000, help="runs of the throughput sweep")
+    ap.add_argument("--memory", default="1000,10000", help="sweep sizes for peak memory")
+    ap.add_argument("--quick", action="store_true", help="200 runs; memory for 100 and 1,000")
+    ap.add_argument("--skip-batch-run", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.memory_child:
+        memory_child(args.memory_child, args.workers)
+        return
+    if args.quick:
+        args.runs, args.memory = 200, "100,1000"
+    runs = len(make_plan(sweep_spec(args.runs)).strategies) * np.prod(grid(args.runs))
+    rows = []
+    print(f"Throughput: {runs} runs of the default scenario ({grid(args.runs)[0]} levels x "
+          f"{grid(args.runs)[1]} replicates x 4 strategies)", flush=True)
+    one = time_sweep(args.runs, workers=1)
+    rows.append(("release-sim sweep, 1 worker (in-process)", one, 1.0))
+    two = time_sweep(args.runs, workers=2)
+    rows.append(("release-sim sweep, 2 worker processes", two, two / one))
+    dask = time_sweep(args.runs, dask_local=2)
+    rows.append(("release-sim sweep, Dask LocalCluster 2 workers", dask, dask / one))
+    if not args.skip_batch_run:
+        br = time_batch_run(args.runs, 2)
+        rows.append(("mesa.batch_run, 2 processes", br, br / one))
+    print(f"{'backend':50s} {'runs/s':>8s} {'x 1 worker':>10s}")
+    for name, rate, rel in rows:
+        print(f"{name:50s} {rate:8.2f} {rel:10.2f}")
+    if not args.skip_batch_run:
+        print(f"sweep (2 processes) / batch_run (2 processes): {two / br:.2f}x")
+    if not args.skip_memory:
+        print(f"\nPeak driver memory ({args.workers} workers, default scenario)")
+        print(f"{'runs':>8s} {'peak MB':>9s} {'seconds':>9s} {'runs/s':>8s}")
+        for n in (int(x) for x in args.memory.split(",")):
+            mb, sec = peak_memory(n, args.workers)
+            print(f"{n:8d} {mb:9.1f} {sec:9.1f} {n / sec:8.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
