@@ -38,3 +38,4 @@ class Platforms(mesa.Agent):
         lag_steps = max(1.0, lag / w.step_weeks)
         w.power_deployed += (target - w.power_deployed) / lag_steps
         w.p_detect = w.platform_coverage * w.power_deployed
+        w.p_detect_list = w.p_detect.tolist()

@@ -34,12 +34,14 @@ class MaliciousActors(mesa.Agent):
         gain = cfg.curation * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
-        self.detectable = (
-            1 - gain
-        )  # curated output escapes detection as much more as it gains quality
+        # curated output escapes detection as much more as it gains quality
+        self.detectable = 1 - gain
         self.volume = cfg.volume * (1 - cfg.curation * mal.curation_volume_cost)
         self.harm_per_item = cfg.reach * cfg.skill * self.capacity / 1e6  # million people
         self.harm_record = np.zeros(model.spec.steps)  # harm of this kind per step
+        # per-size loops below run on plain lists: with a handful of sizes they beat numpy
+        self.capacity_list = self.capacity.tolist()
+        self.harm_per_item_list = self.harm_per_item.tolist()
 
     def step(self) -> None:
         w = self.model.world
@@ -50,19 +52,30 @@ class MaliciousActors(mesa.Agent):
             self.own = self.train_clock >= self.train_threshold
         if self.population.n_active == 0:
             return
-        api = w.api & ~self.own if cfg.uses_api else w.no_sizes
-        reach = w.public | self.own | api
-        if not reach.any():
-            return
-        w.malicious_access |= reach
-        p_detect = w.p_detect * self.detectable
-        if w.api_any and cfg.uses_api:
-            p_detect = p_detect + (1 - p_detect) * w.api_monitoring * api
-        value = self.capacity * (1 - p_detect) * reach
-        items = self.volume * np.array(self.population.allocate(w.cost_list, value.tolist()))
-        detected = items * p_detect
-        w.items += items
-        w.detected += detected
-        harm = (items - detected) * self.harm_per_item
-        w.harm += harm
-        self.harm_record[w.step] = harm.sum()
+        own = self.own.tolist()
+        use_api = cfg.uses_api and w.api_any
+        values, p_detect = [], []
+        for s, p in enumerate(w.p_detect_list):
+            via_api = use_api and w.api_list[s] and not own[s]
+            if not (w.public_list[s] or own[s] or via_api):
+                values.append(0.0)
+                p_detect.append(0.0)
+                continue
+            w.malicious_access[s] = True
+            p *= self.detectable
+            if via_api:  # the API provider's use policy catches some of what platforms miss
+                p += (1 - p) * w.api_monitoring
+            values.append(self.capacity_list[s] * (1 - p))
+            p_detect.append(p)
+        share = self.population.allocate(w.cost_list, values)
+        harm_total = 0.0
+        for s, sh in enumerate(share):
+            if sh:
+                items = self.volume * sh
+                detected = items * p_detect[s]
+                harm = (items - detected) * self.harm_per_item_list[s]
+                w.items[s] += items
+                w.detected[s] += detected
+                w.harm[s] += harm
+                harm_total += harm
+        self.harm_record[w.step] = harm_total

@@ -30,10 +30,11 @@ class OtherLab(mesa.Agent):
         w = self.model.world
         if not self.model.spec.other_labs.enabled:
             return
-        self.clock += self.resources * w.replication_base * ~w.public
-        new = (self.clock >= self.threshold) & ~self.has
+        self.clock += self.resources * w.replication_open
+        new = self.clock >= self.threshold
         if not new.any():
             return
+        self.threshold[new] = np.inf  # replicated once, for good
         self.has |= new
         w.replicated_by_labs |= new
         if self.publishes:

@@ -16,6 +16,7 @@ with the number of actors, which is what keeps thousands of spammers or develope
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -57,7 +58,7 @@ class ResourcePopulation:
         waiting = np.flatnonzero(~active)
         order = waiting[np.argsort(thresholds[waiting], kind="stable")]
         self.join_actor = order
-        self.join_threshold = thresholds[order]
+        self.join_threshold = thresholds[order].tolist()  # ascending; bisect beats numpy here
         self.joined = 0
         self.hazard = 0.0  # cumulative hazard so far
         self.n_active = int(active.sum())
@@ -69,7 +70,7 @@ class ResourcePopulation:
     def advance(self, step_hazard: float) -> None:
         """Add this step's hazard; actors whose threshold it passes become active for good."""
         self.hazard += step_hazard
-        upto = int(self.join_threshold.searchsorted(self.hazard, side="right"))
+        upto = bisect.bisect_right(self.join_threshold, self.hazard)
         if upto > self.joined:
             new = self.join_actor[self.joined : upto]
             self.active[new] = True
