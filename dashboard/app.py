@@ -14,8 +14,6 @@ if str(ROOT) not in sys.path:  # so `sim` and `dashboard` import without install
 
 import streamlit as st  # noqa: E402
 
-from dashboard.components import scenario_sidebar  # noqa: E402
-
 st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide")
 PAGES = [
     st.Page("pages/compare.py", title="Compare strategies", icon=":material/balance:",
@@ -25,5 +23,4 @@ PAGES = [
     st.Page("pages/editor.py", title="Scenario editor", icon=":material/edit:"),
 ]
 page = st.navigation(PAGES)
-scenario_sidebar()
 page.run()

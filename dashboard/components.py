@@ -94,37 +94,58 @@ def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIOS_DIR.glob("*.yaml"))
 
 
-def scenario_sidebar() -> None:
-    """Sidebar: choose the working scenario; store it (or the error) in session state."""
+def _kept(page: str, name: str) -> str:
+    """Widget key on this page; its value is kept under 'keep:NAME' across pages."""
+    value = st.session_state.get(f"{page}:{name}")
+    if value is not None:
+        st.session_state[f"keep:{name}"] = value
+    return f"{page}:{name}"
+
+
+def scenario_sidebar(page: str) -> None:
+    """Sidebar: choose the working scenario; store it (or the error) in session state.
+    Each page draws it (widget keys per page; the choice is kept across pages)."""
     sb = st.sidebar
     sb.header("Scenario")
-    source = sb.radio("Source", SOURCES, key="scenario_source",
+    kept = st.session_state.get("keep:scenario_source", SOURCES[0])
+    source = sb.radio("Source", SOURCES, index=SOURCES.index(kept),
+                      key=_kept(page, "scenario_source"),
                       help="A scenario file shipped in scenarios/, your own YAML file, or the "
                       "scenario as edited on the Scenario editor page.")
+    st.session_state["keep:scenario_source"] = source
     st.session_state["scenario"] = None
     st.session_state["scenario_error"] = None
     try:
         if source == SOURCES[0]:
-            files = shipped_scenarios()
-            chosen = sb.selectbox("Shipped scenario", [f.name for f in files], key="scenario_file",
+            names = [f.name for f in shipped_scenarios()]
+            kept = st.session_state.get("keep:scenario_file", names[0])
+            chosen = sb.selectbox("Shipped scenario", names, key=_kept(page, "scenario_file"),
+                                  index=names.index(kept) if kept in names else 0,
                                   help="Scenario files in the scenarios/ folder.")
+            st.session_state["keep:scenario_file"] = chosen
             text = (SCENARIOS_DIR / chosen).read_text(encoding="utf-8")
-            scenario = _load_text(text, f"scenarios/{chosen}")
+            name = f"scenarios/{chosen}"
         elif source == SOURCES[1]:
-            up = sb.file_uploader("Scenario YAML", type=["yaml", "yml"], key="scenario_upload",
+            up = sb.file_uploader("Scenario YAML", type=["yaml", "yml"],
+                                  key=f"{page}:scenario_upload",
                                   help="base: and relative calibration paths are resolved "
                                   "relative to the scenarios/ folder.")
-            if up is None:
+            if up is not None:
+                st.session_state["keep:upload"] = (
+                    up.getvalue().decode("utf-8", errors="replace"), up.name)
+            if "keep:upload" not in st.session_state:
                 sb.info("Upload a scenario YAML file.")
                 return
-            text = up.getvalue().decode("utf-8", errors="replace")
-            scenario = _load_text(text, up.name)
+            text, name = st.session_state["keep:upload"]
+            if up is None:
+                sb.caption(f"Using the file uploaded before: {name}")
         else:
             text = st.session_state.get("edited_yaml")
             if not text:
                 sb.info("Nothing edited yet: open the Scenario editor page.")
                 return
-            scenario = _load_text(text, "<scenario editor>")
+            name = "<scenario editor>"
+        scenario = _load_text(text, name)
     except InputError as exc:
         st.session_state["scenario_error"] = str(exc)
         sb.error("This scenario is invalid; see the message on the page.")

@@ -101,18 +101,21 @@ def _definitions(results: Results) -> None:
 def download_results(results: Results) -> None:
     name = results.scenario.name
     st.download_button("Runs (CSV): one row per strategy and replicate",
-                       results.runs.to_csv(index=False), f"{name}_runs.csv", "text/csv",
+                       lambda: results.runs.to_csv(index=False), f"{name}_runs.csv", "text/csv",
                        key="dl_runs")
-    st.download_button("Weekly outcomes (CSV)", results.steps.to_csv(index=False),
+    st.download_button("Weekly outcomes (CSV)", lambda: results.steps.to_csv(index=False),
                        f"{name}_steps.csv", "text/csv", key="dl_steps")
-    st.download_button("Comparison report (Markdown)", report.report_markdown(results),
+    st.download_button("Comparison report (Markdown)", lambda: report.report_markdown(results),
                        f"{name}_report.md", "text/markdown", key="dl_md")
-    chart_specs = {
-        "Harm against benefit": charts.tradeoff(report.shown(results, results.runs),
-                                                results.summary()).to_dict(),
-        "Cumulative harm over time": charts.bands(
-            report.step_bands(results, "harm", True), STEP_OUTCOMES["harm"]).to_dict(),
-    }
-    st.download_button("Comparison report with charts (HTML)",
-                       report.report_html(results, charts=chart_specs),
+
+    def html_report() -> str:  # built only when downloaded
+        specs = {
+            "Harm against benefit": charts.tradeoff(report.shown(results, results.runs),
+                                                    results.summary()).to_dict(),
+            "Cumulative harm over time": charts.bands(
+                report.step_bands(results, "harm", True), STEP_OUTCOMES["harm"]).to_dict(),
+        }
+        return report.report_html(results, charts=specs)
+
+    st.download_button("Comparison report with charts (HTML)", html_report,
                        f"{name}_report.html", "text/html", key="dl_html")

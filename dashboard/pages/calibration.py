@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import REPO, number_widget, show_input_error
+from dashboard.components import REPO, number_widget, scenario_sidebar, show_input_error
 from sim import report
 from sim.api import InputError, load_calibration
 from sim.scenario import MappingParams
@@ -25,6 +25,7 @@ def calibration_files() -> list[str]:
     return found
 
 
+scenario_sidebar("calibration")
 st.title("Calibration: quality per model size")
 st.caption("Misuse capacity and detectability of each size come from measured generation "
            "quality. Published figures come from the GPT-2 releases and papers; measured ones "

@@ -9,6 +9,7 @@ from dashboard.components import (
     get_dotted,
     number_widget,
     run_with_progress,
+    scenario_sidebar,
     show_input_error,
 )
 from dashboard.results_view import show_results
@@ -32,6 +33,7 @@ UNCERTAINTIES = [
     ("beneficial.adoption_rate", "Developer weekly adoption rate"),
 ]
 
+scenario_sidebar("compare")
 st.title("Compare release strategies")
 st.caption("Choose a scenario in the sidebar, set the levers and uncertainties, then run. "
            "Every strategy sees the same random numbers in each replicate, so differences "

@@ -8,7 +8,14 @@ import streamlit as st
 import yaml
 from pydantic import BaseModel
 
-from dashboard.components import SOURCES, field_help, field_info, number_widget, show_input_error
+from dashboard.components import (
+    SOURCES,
+    field_help,
+    field_info,
+    number_widget,
+    scenario_sidebar,
+    show_input_error,
+)
 from dashboard.results_view import download_results
 from sim.api import InputError, Scenario
 from sim.scenario import set_dotted
@@ -41,7 +48,7 @@ def _on_form_edit(path: str, key: str) -> None:
 
 
 def _use_edited() -> None:
-    st.session_state["scenario_source"] = SOURCES[2]
+    st.session_state["keep:scenario_source"] = SOURCES[2]
 
 
 def _load_sidebar() -> None:
@@ -87,6 +94,7 @@ def _fields(obj: BaseModel, prefix: str, rev: int) -> None:
                 _fields(value, f"{path}.", rev)
 
 
+scenario_sidebar("editor")
 st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
            "messages as the command line. To run it, choose 'From the scenario editor' as the "

@@ -7,10 +7,11 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from dashboard.components import REPO, show_input_error
+from dashboard.components import REPO, scenario_sidebar, show_input_error
 from sim.api import InputError
 from sim.outcomes import RUN_OUTCOMES
 
+scenario_sidebar("sweeps")
 st.title("Sweep explorer")
 st.caption("A sweep runs every strategy (lever) over many combinations of uncertain inputs. "
            "Open the output folder of `release-sim sweep` to see which uncertainties matter, "
