@@ -145,6 +145,7 @@ def strategies() -> None:
 
 
 # Sub-command groups of other modules (one line each).
+from sim.cli_calibrate import calibrate_app; app.add_typer(calibrate_app, name="calibrate")  # noqa: E402, E702, I001
 from sim.cli_sweep import register_sweep_commands  # noqa: E402
 
 register_sweep_commands(app)

@@ -1,0 +1,115 @@
+"""`release-sim calibrate ...`: measure quality from text, report it, check the 2019 history.
+
+A thin layer: the work is in sim.measure (measurement, file, report) and sim.validation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from sim.errors import InputError, InputErrors
+
+calibrate_app = typer.Typer(
+    help="Measure generation quality from text samples, report it, and check the 2019 history.",
+    no_args_is_help=True,
+)
+
+
+def _fmt(v, digits: int = 3) -> str:
+    try:
+        return "" if v is None or v != v else f"{float(v):.{digits}f}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
+@calibrate_app.command()
+def measure(
+    data_dir: Path = typer.Argument(..., help="Folder (or one file) of text samples."),
+    out: Path = typer.Option(..., "--out", "-o", help="Calibration YAML file to write."),
+    max_docs: int = typer.Option(1000, "--max-docs", min=1,
+                                 help="Documents kept per size and decoding (random sample)."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Seed for sampling and detector folds."),
+) -> None:
+    """Measure detectability, text statistics and crowd judgments per size; write a calibration."""
+    from sim.cli import console, err_console, progress_bar
+    from sim.measure.pipeline import measure as run_measure
+    from sim.measure.writer import calibration_dict, write_calibration
+
+    with progress_bar("reading files") as bar:
+        task = bar.add_task("files", total=None)
+        result = run_measure(data_dir, max_docs, seed,
+                             progress=lambda d, t: bar.update(task, completed=d, total=t))
+    measured = [g for g in result.groups if g.detector is not None]
+    problems = list(result.problems)
+    if measured or result.judgments:
+        cal = calibration_dict(result, command=" ".join(["release-sim", *sys.argv[1:]]))
+        write_calibration(cal, out)
+        _print_measured(result)
+        console.print(f"Calibration written to [bold]{out}[/bold] "
+                      f"({len(measured)} detector settings, {len(result.judgments)} judgment "
+                      "shares)")
+        try:
+            from sim.calibration import load_calibration
+
+            load_calibration(str(out))
+        except InputError as exc:
+            problems.append(exc)
+    else:
+        problems.append(InputError(str(data_dir), "DATA_DIR",
+                                   "nothing could be measured; no calibration written"))
+    if problems:
+        err_console.print(f"[yellow]{len(problems)} problem(s) with the input:[/yellow]")
+        raise InputErrors(problems)
+
+
+def _print_measured(result) -> None:
+    from sim.cli import console
+
+    t = Table(title="Held-out detector accuracy (TF-IDF 1-2-grams + logistic regression)",
+              header_style="bold")
+    for col in ("size", "decoding", "against", "docs/class", "accuracy [95% CI]", "AUROC"):
+        t.add_column(col)
+    for g in result.groups:
+        d = g.detector
+        if d is not None:
+            t.add_row(g.size, g.decoding, g.setting, str(d.n_model),
+                      f"{d.accuracy:.3f} [{d.ci_low:.3f}, {d.ci_high:.3f}]", f"{d.auroc:.3f}")
+    console.print(t)
+
+
+@calibrate_app.command()
+def report(
+    file: Path = typer.Argument(..., help="Calibration YAML file (e.g. written by measure)."),
+    chart: Path | None = typer.Option(None, "--chart", help="PNG to write; default FILE.png."),
+) -> None:
+    """Print published and measured figures side by side and save the quality chart."""
+    from sim.cli import console
+    from sim.measure.report import load_pair, quality_table, save_chart, side_by_side
+
+    cal, published = load_pair(file)
+    sbs = side_by_side(cal)
+    t = Table(title=f"{cal.family}: measured beside published", header_style="bold")
+    for col in ("size", "measured", "value [95% CI]", "n", "AUROC", "published"):
+        t.add_column(col)
+    for _, r in sbs.iterrows():
+        pub = f"{_fmt(r['published_value'])} {r['published']}" if r["published"] else ""
+        t.add_row(r["size"], r["measured"].replace("tfidf_accuracy_", "tfidf "),
+                  f"{r['value']:.3f} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]",
+                  str(int(r["n"])), _fmt(r["auroc"]), pub.strip())
+    console.print(t)
+    q = quality_table(cal, published)
+    qt = Table(title="Quality index per size", header_style="bold")
+    for col in ("size", "parameters", "index (this file)", "fit", "index (published)", "fit"):
+        qt.add_column(col)
+    for _, r in q.iterrows():
+        qt.add_row(r["size"], f"{r['parameters']:.3g}", _fmt(r["quality_index"]),
+                   _fmt(r["quality_fit"]), _fmt(r["published_index"]), _fmt(r["published_fit"]))
+    console.print(qt)
+    for note in cal.notes:
+        console.print(f"note: {note}")
+    path = save_chart(cal, published, chart or file.with_suffix(".png"))
+    console.print(f"Chart written to [bold]{path}[/bold]")
