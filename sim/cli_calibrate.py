@@ -113,3 +113,30 @@ def report(
         console.print(f"note: {note}")
     path = save_chart(cal, published, chart or file.with_suffix(".png"))
     console.print(f"Chart written to [bold]{path}[/bold]")
+
+
+@calibrate_app.command()
+def history(
+    scenario: Path = typer.Option(Path("scenarios/gpt2_2019_history.yaml"), "--scenario",
+                                  help="The 2019 history scenario file."),
+    replicates: int = typer.Option(50, "--replicates", "-n", min=1, help="Replicates."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Markdown file to write."),
+) -> None:
+    """Compare the 2019 history scenario with what was observed in 2019 (docs/validation.md)."""
+    from sim.cli import console
+    from sim.validation import history_report
+
+    command = f"release-sim calibrate history --replicates {replicates}" + (
+        f" --out {out}" if out else "")
+    text, table = history_report(scenario, replicates, command)
+    t = Table(title="2019 history: observed beside the model", header_style="bold",
+              show_lines=True)
+    for col in table.columns[:4]:
+        t.add_column(col)
+    for r in table.itertuples(index=False):
+        t.add_row(*[str(v) for v in r[:4]])
+    console.print(t)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        console.print(f"Written to [bold]{out}[/bold]")
