@@ -50,6 +50,7 @@ class ResourcePopulation:
         span = max(hi - lo, 1e-12)
         self.level = np.rint((log_r - lo) / span * (self.LEVELS - 1)).astype(np.intp)
         self.level_resources = np.exp(lo + span * np.arange(self.LEVELS) / (self.LEVELS - 1))
+        self.level_list = self.level_resources.tolist()  # for bisect
         self.resources = self.level_resources[self.level]  # each actor's rounded compute
         self.weights = weights
         self.active = active.copy()
@@ -82,11 +83,11 @@ class ResourcePopulation:
             self._sums()
 
     def _sums(self) -> None:
-        if not hasattr(self, "cum_w"):
-            self.cum_w = np.zeros(self.LEVELS + 1)
-            self.cum_wr = np.zeros(self.LEVELS + 1)
-        np.cumsum(self.level_weight, out=self.cum_w[1:])
-        np.cumsum(self.level_weight * self.level_resources, out=self.cum_wr[1:])
+        """Prefix sums of active weight and weight x compute over compute levels (as lists)."""
+        cum_w = np.add.accumulate(self.level_weight)
+        cum_wr = np.add.accumulate(self.level_weight * self.level_resources)
+        self.cum_w = [0.0, *cum_w.tolist()]
+        self.cum_wr = [0.0, *cum_wr.tolist()]
 
     def allocate(self, costs: list[float], values: list[float]) -> list[float]:
         """Sum over active actors choosing each size of weight * min(1, r / cost).
@@ -97,14 +98,13 @@ class ResourcePopulation:
         bounds = choice_intervals(costs, values) if self.n_active else []
         if not bounds:
             return share
-        edges = [x for s, lo, hi in bounds for x in (lo, min(max(costs[s], lo), hi), hi)]
-        idx = self.level_resources.searchsorted(edges).tolist()
-        cw, cwr = self.cum_w, self.cum_wr
-        for k, (s, _, _) in enumerate(bounds):
-            i_lo, i_c, i_hi = idx[3 * k : 3 * k + 3]
+        level, cw, cwr = self.level_list, self.cum_w, self.cum_wr
+        for s, lo, hi in bounds:
+            i_lo = bisect.bisect_left(level, lo)
+            i_c = bisect.bisect_left(level, min(max(costs[s], lo), hi))
+            i_hi = bisect.bisect_left(level, hi)
             partial = (cwr[i_c] - cwr[i_lo]) / costs[s]  # actors below full volume
-            full = cw[i_hi] - cw[i_c]
-            share[s] = float(partial + full)
+            share[s] = partial + cw[i_hi] - cw[i_c]  # plus actors at full volume
         return share
 
 
@@ -113,23 +113,30 @@ def choice_intervals(costs: list[float], values: list[float]) -> list[tuple[int,
 
     For sizes a < b (c_a < c_b), b pays strictly more than a above the crossing
     r* = v_a * c_b / v_b when v_b > v_a (from 0 if b pays more per unit of compute even below
-    c_a, never if v_b <= v_a). A size is chosen between its highest crossing with a cheaper
-    size and its lowest crossing with a costlier one.
+    c_a; never if v_b <= v_a). Sizes are taken cheapest first onto a stack, as for an upper
+    envelope: a newcomer that wins over the top size's whole interval removes it.
     """
-    cand = [(s, costs[s], values[s]) for s in range(len(costs)) if values[s] > 0]
-    out = []
-    for s, c_s, v_s in cand:
-        lo, hi = 0.0, INF
-        for a, c_a, v_a in cand:
-            if a < s and v_s > v_a:
-                lo = max(lo, 0.0 if v_s * c_a > v_a * c_s else v_a * c_s / v_s)
-            elif a < s:
-                lo = INF
-            elif a > s and v_a > v_s:
-                hi = min(hi, 0.0 if v_a * c_s > v_s * c_a else v_s * c_a / v_a)
-        if lo < hi:
-            out.append((s, lo, hi))
-    return out
+    stack: list[list] = []  # [size, lowest r]
+    for b, v_b in enumerate(values):
+        if v_b <= 0:
+            continue
+        c_b = costs[b]
+        while stack:
+            a, lo_a = stack[-1]
+            v_a, c_a = values[a], costs[a]
+            if v_b <= v_a:
+                break  # b never pays more than a, so it is never chosen
+            r = 0.0 if v_b * c_a > v_a * c_b else v_a * c_b / v_b
+            if r > lo_a:
+                stack.append([b, r])
+                break
+            stack.pop()
+        else:
+            stack.append([b, 0.0])
+    return [
+        (s, lo, stack[k + 1][1] if k + 1 < len(stack) else INF)
+        for k, (s, lo) in enumerate(stack)
+    ]
 
 
 def brute_force_allocate(resources, weights, active, costs, values) -> np.ndarray:
