@@ -30,7 +30,7 @@ compare: $(STAMP)
 	$(VENV)/bin/release-sim run scenarios/compare_main_strategies.yaml
 
 test: $(STAMP)
-	$(VENV)/bin/python -m pytest -n 2 tests
+	$(VENV)/bin/python -m pytest -n 2 -rs tests
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check sim dashboard tests benchmarks

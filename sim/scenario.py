@@ -84,21 +84,28 @@ class OtherLabs(Section):
 
     enabled: bool = F(True, "Whether other labs replicate at all (switch off to isolate a lever).")
     count: int = F(
-        8,
-        "Number of labs able to replicate. Calibration target: by August 2019 (week 26) OpenAI "
-        "knew of more than five replications (1.5B release post); 8 labs give about five "
-        "replications by then. Assumption beyond that target.",
+        10,
+        "Number of labs able to replicate. Assumption, set with the other replication settings "
+        "against the 2019 record (docs/validation.md): more than five replications known to "
+        "OpenAI by August 2019 (1.5B release post).",
         ge=0,
         le=200,
     )
     base_replication_weeks: float = F(
-        45.0,
+        40.0,
         "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model at the "
-        "announcement. Assumption, set with count and publish_share against two calibration "
-        "targets (docs/validation.md): more than five replications known by week 26, and the "
-        "first public 1.5B-class replication in week 27 (2019-08-22).",
+        "announcement. Assumption, set against two calibration targets (docs/validation.md): "
+        "the first 1.5B-class replication about May 2019 (week 12) and the first public one "
+        "on 2019-08-22 (week 27).",
         gt=0,
         le=1000,
+    )
+    replication_stages: int = F(
+        8,
+        "Stages a replication passes through (data, code, compute, training): the delay is "
+        "Gamma-distributed with this shape, so very early replications are rare. Assumption.",
+        ge=1,
+        le=50,
     )
     cost_exponent: float = F(
         0.5,
@@ -118,9 +125,9 @@ class OtherLabs(Section):
     resources_median: float = F(
         1.0, "Median lab resources (relative units; 1 = reference lab). Assumption.", gt=0, le=100
     )
-    resources_spread: float = F(0.6, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3)
+    resources_spread: float = F(0.3, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3)
     publish_share: float = F(
-        0.15,
+        0.1,
         "Share of labs that publish what they replicate. Assumption, set against the 2019 "
         "record: one of the 5+ known replications was published openly (2019-08-22).",
         ge=0,
@@ -145,9 +152,9 @@ class Partners(Section):
         le=100,
     )
     leak_probability: float = F(
-        0.002,
+        0.001,
         "Weekly probability that one partner leaks the weights of one size it holds. "
-        "Assumption (no leak happened in 2019).",
+        "Assumption; in 2019 no partner leaked (about 80% of history runs have no leak).",
         ge=0,
         le=1,
     )
@@ -306,9 +313,11 @@ class Defenders(Section):
         le=1,
     )
     detected_threshold_items: float = F(
-        1000.0,
-        "Detected malicious items per week that make one unit of observed misuse (evidence). "
-        "Assumption: sets the scale of the evidence gate.",
+        50000.0,
+        "Visible detected malicious items per week that make one unit of observed misuse; one "
+        "unit reads as strong public evidence of misuse. Calibration target: OpenAI reported "
+        "no strong evidence of misuse by 2019-11-05 (1.5B release post); at this scale the 2019 "
+        "history scenario stays below one unit until then (docs/validation.md).",
         gt=0,
     )
 

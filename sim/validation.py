@@ -120,19 +120,22 @@ def compare(scenario: Scenario, runs: pd.DataFrame) -> pd.DataFrame:
         "model: median [90% interval]": f"in {share:.0%} of replicates before release; week "
                                         f"{_interval(rep)}",
         "agrees": "yes" if share >= 0.1 and _covers(rep, aug_week) else "no",
-        "note": "Replication time is an assumption (other_labs.base_replication_weeks, "
-                "cost_exponent, resources_spread, publish_share). With several labs racing, the "
-                "fastest of their exponential clocks sets the date, so the first replication "
-                "comes much earlier than the mean per lab. The 2019 date is recorded here as "
-                "the calibration target of those parameters; they were not fitted to it.",
+        "note": "Calibration target of the replication settings (other_labs.count, "
+                "base_replication_weeks, replication_stages, resources_spread, publish_share), "
+                "which were set together against this date, the first replication in May and "
+                "'more than five' known replications; see their descriptions in "
+                "sim/scenario.py. With several labs racing, the fastest publishing lab sets "
+                "the date.",
     })
     first = runs["first_replication_week_xl"]
     rows.append({
         "observation": "first 1.5B replication by another lab (published or not)",
-        "observed 2019": "by August 2019 (uncertain: the labs did not all say when)",
+        "observed 2019": "by August 2019; 1.5B-class models by other groups were described "
+                         "from May 2019 (e.g. Grover-Mega, Zellers et al., 2019-05-29; week 15)",
         "model: median [90% interval]": f"week {_interval(first)}",
         "agrees": "yes" if _covers(first, aug_week) or first.median() <= aug_week else "no",
-        "note": "",
+        "note": "Calibration target of the replication settings (see above). Uncertain: "
+                "the labs did not all say when they finished.",
     })
     labs = runs["labs_replicated_by_aug"]
     rows.append({
@@ -141,10 +144,10 @@ def compare(scenario: Scenario, runs: pd.DataFrame) -> pd.DataFrame:
         "model: median [90% interval]": f"{_interval(labs)} labs; share with >5: "
                                         f"{(labs > 5).mean():.0%}",
         "agrees": "yes" if (labs > 5).mean() >= 0.1 else "no",
-        "note": f"The model has other_labs.count = {scenario.other_labs.count} labs, and a lab "
-                "stops working on a size once it is public, so 'more than five' is at the top "
-                "of its range; replications of already-public sizes (e.g. 124M, 355M) are not "
-                "counted by the model although some 2019 replications were of such sizes.",
+        "note": f"Calibration target. The model has other_labs.count = "
+                f"{scenario.other_labs.count} labs; a lab works only on the largest size "
+                "that is not public, so replications of already-public sizes (e.g. 124M, 355M), "
+                "some of which 2019 saw, are not counted.",
     })
     acc = runs["detection_accuracy_xl_nov"]
     rows.append({
@@ -164,12 +167,11 @@ def compare(scenario: Scenario, runs: pd.DataFrame) -> pd.DataFrame:
         "model: median [90% interval]": f"peak observed misuse {_interval(mis)} evidence units; "
                                         f">= 1 unit in {strong:.0%} of replicates",
         "agrees": "yes" if strong <= 0.5 else "no",
-        "note": "Uncertain mapping: one evidence unit (defenders.detected_threshold_items "
-                "detected items a week, times visibility) is read as 'strong evidence'. This is "
-                "an interpretation, not a published threshold. The evidence scale "
-                "(defenders.detected_threshold_items, evidence.base_visibility) and the size "
-                "of the malicious populations are assumptions; 2019 saw little detected "
-                "misuse, which is a calibration target for them.",
+        "note": "Calibration target of the evidence scale: one evidence unit "
+                "(defenders.detected_threshold_items visible detected items a week) is read "
+                "as 'strong evidence', an interpretation, not a published threshold; the scale "
+                "was set so that the history stays below one unit until November 2019. The "
+                "size of the malicious populations is an assumption.",
     })
     return pd.DataFrame(rows)
 

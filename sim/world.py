@@ -71,7 +71,7 @@ class World:
         self.api = np.zeros(n, dtype=bool)
         self.api_any = self.reach_any = False
         self.public_list = self.api_list = [False] * n
-        self.replication_base = self.replication_open = np.zeros(n)
+        self.replication_base = np.zeros(n)
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
         self.public_week = np.full(n, np.nan)
@@ -130,7 +130,7 @@ class World:
         self.api_any = bool(self.api.any())
         self.public_list = self.public.tolist()
         self.api_list = self.api.tolist()
-        self.replication_open = self.replication_base * ~self.public
+
         self.reach_any = self.api_any or bool(self.public.any())
         self.access_version += 1
         self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
@@ -153,7 +153,7 @@ class World:
             1 + labs.spillover * self.public.any()
         )
         self.replication_base = speed * self.step_weeks / self.replication_weeks * self.trained
-        self.replication_open = self.replication_base * ~self.public  # nobody copies public sizes
+  # nobody copies public sizes
 
     def end_step(self) -> None:
         sc = self.scenario

@@ -11,6 +11,7 @@ import mesa
 import numpy as np
 
 from sim.agents.population import ResourcePopulation
+from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
 
 
@@ -28,9 +29,9 @@ class MaliciousActors(mesa.Agent):
             thresholds=rng.exponential(size=n),
             active=rng.random(n) < cfg.initially_active,
         )
-        self.train_threshold = rng.exponential(size=w.n_sizes)
-        self.train_clock = np.zeros(w.n_sizes)
-        self.own = np.zeros(w.n_sizes, dtype=bool)  # sizes this kind trained itself
+        # sizes this kind trained itself (kinds that can train), like another lab would
+        self.training = ReplicationEffort(w.n_sizes, model.spec.other_labs.replication_stages, rng)
+        self.own = self.training.has
         gain = cfg.curation * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
@@ -48,8 +49,7 @@ class MaliciousActors(mesa.Agent):
         cfg = self.cfg
         self.population.advance(w.hazard(cfg.entry_rate * w.entry_multiplier))
         if cfg.can_train:
-            self.train_clock += cfg.train_resources * w.replication_base
-            self.own = self.train_clock >= self.train_threshold
+            self.training.advance(cfg.train_resources, w.replication_base, w.trained & ~w.public)
         if self.population.n_active == 0:
             return
         own = self.own.tolist()

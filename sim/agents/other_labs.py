@@ -6,38 +6,38 @@ import mesa
 import numpy as np
 
 from sim.access import Access
+from sim.agents.replication import ReplicationEffort
 
 
 class OtherLab(mesa.Agent):
     """One lab that may replicate sizes; some publish what they replicate.
 
-    Its replication clock for size s runs at resources * world.replication_base[s] per step
-    while s is trained and not yet public; the base rate falls with the size's cost and rises
-    as compute gets cheaper (docs/model.md, "Replication"). When the clock passes the lab's
-    threshold (drawn once from Exp(1)) the lab has replicated s.
+    Its replication effort (sim.agents.replication) goes for the largest size that is trained,
+    not public and not yet its own; the weekly rate falls with the size's cost and rises as
+    compute gets cheaper (docs/model.md, "Replication").
     """
 
     def __init__(self, model, resources: float, publishes: bool, rng: np.random.Generator):
         super().__init__(model)
-        n = model.world.n_sizes
         self.resources = resources
         self.publishes = publishes
-        self.threshold = rng.exponential(size=n)
-        self.clock = np.zeros(n)
-        self.has = np.zeros(n, dtype=bool)
+        self.effort = ReplicationEffort(
+            model.world.n_sizes, model.spec.other_labs.replication_stages, rng
+        )
+
+    @property
+    def has(self) -> np.ndarray:
+        return self.effort.has
 
     def step(self) -> None:
         w = self.model.world
         if not self.model.spec.other_labs.enabled:
             return
-        self.clock += self.resources * w.replication_open
-        new = self.clock >= self.threshold
-        if not new.any():
+        done = self.effort.advance(self.resources, w.replication_base, w.trained & ~w.public)
+        if done is None:
             return
-        self.threshold[new] = np.inf  # replicated once, for good
-        self.has |= new
-        w.replicated_by_labs |= new
+        w.replicated_by_labs[done] = True
         if self.publishes:
-            w.raise_access(
-                np.where(new & ~w.public, Access.PUBLIC, Access.UNRELEASED), route="replication"
-            )
+            wanted = np.zeros(w.n_sizes, dtype=np.int8)
+            wanted[done] = Access.PUBLIC
+            w.raise_access(wanted, route="replication")
