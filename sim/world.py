@@ -72,6 +72,8 @@ class World:
         self.api_any = self.reach_any = False
         self.public_list = self.api_list = [False] * n
         self.replication_base = np.zeros(n)
+        self.trained = self.trained_week <= 0
+        self.replication_target = -1
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
         self.public_week = np.full(n, np.nan)
@@ -103,10 +105,6 @@ class World:
     def today(self) -> date:
         return self.start_date + timedelta(weeks=self.week)
 
-    @property
-    def trained(self) -> np.ndarray:
-        return self.trained_week <= self.week
-
     def hazard(self, weekly_probability: float) -> float:
         """Cumulative hazard added in one step by an event with this weekly chance.
 
@@ -133,11 +131,13 @@ class World:
 
         self.reach_any = self.api_any or bool(self.public.any())
         self.access_version += 1
+        self._update_replication_target()
         self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
 
     # ---- per-step tallies
     def begin_step(self) -> None:
         n = self.n_sizes
+        self.trained = self.trained_week <= self.week
         self.research_input = np.zeros(n)
         self.active_monitors = 0
         self.items = np.zeros(n)
@@ -153,6 +153,12 @@ class World:
             1 + labs.spillover * self.public.any()
         )
         self.replication_base = speed * self.step_weeks / self.replication_weeks * self.trained
+        self._update_replication_target()
+
+    def _update_replication_target(self) -> None:
+        """The size replicators work on: the largest trained size not yet public (-1: none)."""
+        open_sizes = np.flatnonzero(self.trained & ~self.public)
+        self.replication_target = int(open_sizes[-1]) if open_sizes.size else -1
   # nobody copies public sizes
 
     def end_step(self) -> None:

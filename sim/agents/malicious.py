@@ -49,7 +49,7 @@ class MaliciousActors(mesa.Agent):
         cfg = self.cfg
         self.population.advance(w.hazard(cfg.entry_rate * w.entry_multiplier))
         if cfg.can_train:
-            self.training.advance(cfg.train_resources, w.replication_base, w.trained & ~w.public)
+            self.training.advance(cfg.train_resources, w.replication_base, w.replication_target)
         if self.population.n_active == 0:
             return
         own = self.own.tolist()

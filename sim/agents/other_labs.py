@@ -33,7 +33,7 @@ class OtherLab(mesa.Agent):
         w = self.model.world
         if not self.model.spec.other_labs.enabled:
             return
-        done = self.effort.advance(self.resources, w.replication_base, w.trained & ~w.public)
+        done = self.effort.advance(self.resources, w.replication_base, w.replication_target)
         if done is None:
             return
         w.replicated_by_labs[done] = True

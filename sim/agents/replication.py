@@ -17,18 +17,22 @@ class ReplicationEffort:
     """One replicator's progress on each size; `has` marks the sizes it holds."""
 
     def __init__(self, n_sizes: int, stages: int, rng: np.random.Generator):
-        self.threshold = rng.gamma(stages, 1.0 / stages, size=n_sizes)
-        self.clock = np.zeros(n_sizes)
+        self.threshold = rng.gamma(stages, 1.0 / stages, size=n_sizes).tolist()
+        self.clock = [0.0] * n_sizes
         self.has = np.zeros(n_sizes, dtype=bool)
+        self.largest_held = -1
 
-    def advance(self, resources: float, rate: np.ndarray, open_sizes: np.ndarray) -> int | None:
-        """Work one step on the target size; return its index if it was just replicated."""
-        target = np.flatnonzero(open_sizes & ~self.has)
-        if target.size == 0 or (self.has.any() and target[-1] < np.flatnonzero(self.has)[-1]):
-            return None  # nothing larger than what it already holds is left to build
-        s = int(target[-1])
-        self.clock[s] += resources * rate[s]
-        if self.clock[s] < self.threshold[s]:
+    def advance(self, resources: float, rate: np.ndarray, target: int) -> int | None:
+        """Work one step on the target size; return it if it was just replicated.
+
+        target is the largest trained size not yet public (world.replication_target); there
+        is nothing to do when there is none or the replicator already holds a larger one.
+        """
+        if target <= self.largest_held:
             return None
-        self.has[s] = True
-        return s
+        self.clock[target] += resources * float(rate[target])
+        if self.clock[target] < self.threshold[target]:
+            return None
+        self.has[target] = True
+        self.largest_held = target
+        return target
