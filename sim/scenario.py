@@ -453,9 +453,7 @@ def read_scenario_data(
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        field = "base" if _chain else ""
-        where = str(_chain[-1]) if _chain else name
-        raise InputError(where, field, f"scenario file not found: {name}")
+        raise InputError(name, "", "scenario file not found")
     resolved = path.resolve()
     if resolved in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, resolved))
@@ -464,6 +462,14 @@ def read_scenario_data(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(name, "", f"cannot read file: {exc}") from None
+    data, lines = scenario_data_from_text(text, name, path.parent, (*_chain, resolved))
+    return data, lines, name
+
+
+def scenario_data_from_text(
+    text: str, name: str, folder: Path, _chain: tuple[Path, ...] = ()
+) -> tuple[dict, LineMap]:
+    """Parse scenario YAML text; `base:` and relative calibration paths resolve in folder."""
     data, lines = parse_yaml(text, name)
     if data is None:
         data = {}
@@ -471,16 +477,28 @@ def read_scenario_data(
         raise InputError(name, "", "a scenario must be a mapping of fields (key: value)", 1)
     cal = data.get("calibration")
     if isinstance(cal, str) and not cal.startswith("builtin:") and not Path(cal).is_absolute():
-        data["calibration"] = str((path.parent / cal).resolve())
+        data["calibration"] = str((folder / cal).resolve())
     base = data.pop("base", None)
     if base is None:
-        return data, lines, name
+        return data, lines
+    line = lines.get(("base",))
     if not isinstance(base, str):
+        raise InputError(name, "base", "must be a path to another scenario file", line)
+    base_path = folder / base
+    if not base_path.is_file():
         raise InputError(
-            name, "base", "must be a path to another scenario file", lines.get(("base",))
+            name, "base", f"'{base}' not found (base: is resolved relative to {folder})", line
         )
-    base_data, _, _ = read_scenario_data(path.parent / base, (*_chain, resolved))
-    return _deep_merge(base_data, data), lines, name
+    base_data, _, _ = read_scenario_data(base_path, _chain)
+    return _deep_merge(base_data, data), lines
+
+
+def scenario_from_text(text: str, name: str, folder: Path) -> Scenario:
+    """Validate scenario YAML text (an upload, an editor), as load_scenario does a file."""
+    data, lines = scenario_data_from_text(text, name, folder)
+    scenario = validate(Scenario, data, name, lines)
+    check_scenario(scenario, name, lines)
+    return scenario
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
