@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from sim.api import InputError, Results, Scenario, run_comparison, scenario_from_dict
 from sim.uploads import SCENARIOS_DIR, scenario_from_text
+from sim.yamlio import model_in
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = ("Shipped scenario", "Upload a YAML file", "From the scenario editor")
@@ -25,16 +26,6 @@ def show_input_error(exc: Exception) -> None:
 
 
 # ----------------------------------------------------------------------- schema lookups
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_of(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def field_info(path: str, model: type[BaseModel] = Scenario) -> FieldInfo:
     """The pydantic Field of a dotted path, e.g. 'mapping.misuse_elasticity'.
     Keys of dict sections (malicious.kinds.spam_phishing.skill) are skipped over."""
@@ -44,7 +35,7 @@ def field_info(path: str, model: type[BaseModel] = Scenario) -> FieldInfo:
         if part not in current.model_fields:
             continue  # a user-chosen key of a dict section
         info = current.model_fields[part]
-        current = _model_of(info.annotation) or current
+        current = model_in(info.annotation) or current
     if info is None:
         raise KeyError(path)
     return info

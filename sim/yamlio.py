@@ -81,17 +81,18 @@ def _fields_at(model: type[BaseModel], path: tuple) -> list[str]:
             return []
         ann = fields[p].annotation
         keyed = getattr(ann, "__origin__", None) is dict
-        current = _model_in(ann)
+        current = model_in(ann)
         if current is None:
             return []
     return list(getattr(current, "model_fields", {}))
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation (Section, Section | None, dict[str, Section])."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None
