@@ -77,7 +77,8 @@ class World:
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
         self.public_week = np.full(n, np.nan)
-        self.partner_access_ever = np.zeros(n, dtype=bool)
+        self.partner_access_ever = np.zeros(n, dtype=bool)  # partners hold these weights
+        self.partners_hold_any = False
         self.outputs_released = np.zeros(n, dtype=bool)
         self.replicated_by_labs = np.zeros(n, dtype=bool)
         self.defender_access = np.zeros(n, dtype=bool)
@@ -133,6 +134,7 @@ class World:
         self.access_version += 1
         self._update_replication_target()
         self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
+        self.partners_hold_any = bool(self.partner_access_ever.any())
 
     # ---- per-step tallies
     def begin_step(self) -> None:

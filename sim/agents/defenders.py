@@ -16,10 +16,12 @@ class DetectionResearch(mesa.Agent):
     def step(self) -> None:
         w = self.model.world
         cfg = self.model.spec.defenders
-        rate = w.research_input  # partners have added their share this step
-        rate = rate + np.where(w.public, cfg.research_rate_public, 0.0)
-        rate = rate + np.where(w.api, cfg.research_rate_api, 0.0)
-        rate = rate + np.where(w.outputs_released, cfg.research_rate_outputs, 0.0)
+        rate = (
+            w.research_input  # partners have added their share this step
+            + w.public * cfg.research_rate_public
+            + w.api * cfg.research_rate_api
+            + w.outputs_released * cfg.research_rate_outputs
+        )
         w.research = np.minimum(1.0, w.research + rate * w.step_weeks)
         transfer = w.transfer_efficiency * w.research.max()
         w.research_effective = np.maximum(w.research, transfer)

@@ -19,6 +19,8 @@ class ResearchPartner(mesa.Agent):
 
     def step(self) -> None:
         w = self.model.world
+        if not w.partners_hold_any:
+            return
         cfg = self.model.spec.partners
         w.research_input += cfg.research_rate * w.partner_access_ever
         holds_unreleased = w.partner_access_ever & ~w.public
