@@ -146,6 +146,21 @@ class Calibration:
     def quality(self, parameters) -> np.ndarray:
         return self.quality_fit(parameters)
 
+    @property
+    def reference_quality(self) -> float:
+        """Quality of the largest calibrated size: misuse capacity and utility are 1 there."""
+        return float(self.quality(max(s.parameters for s in self.spec.sizes)))
+
+    def detection_power(self, quality, evasion_multiplier: float = 1.0):
+        """Detection power (2 x accuracy - 1) at the start and at best, per quality value.
+
+        Evasion comes from the calibrated detectors (scaled by the scenario's multiplier);
+        the best detector is never worse than the one at the start.
+        """
+        start = 1 - np.clip(self.baseline_evasion(quality) * evasion_multiplier, 0, 1)
+        best = np.maximum(start, 1 - np.clip(self.best_evasion(quality) * evasion_multiplier, 0, 1))
+        return start, best
+
     def extrapolating(self, parameters) -> np.ndarray:
         return self.quality_fit.extrapolating(parameters)
 

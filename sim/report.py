@@ -122,14 +122,11 @@ def calibration_curves(cal: Calibration, mapping: MappingParams | None = None,
 
 def curves_at(cal: Calibration, parameters, mapping: MappingParams) -> pd.DataFrame:
     q = cal.quality(parameters)
-    reference = float(cal.quality(max(s.parameters for s in cal.spec.sizes)))
-    mult = mapping.evasion_multiplier
-    power_start = 1 - np.clip(cal.baseline_evasion(q) * mult, 0, 1)
-    power_best = np.maximum(power_start, 1 - np.clip(cal.best_evasion(q) * mult, 0, 1))
+    power_start, power_best = cal.detection_power(q, mapping.evasion_multiplier)
     return pd.DataFrame({
         "parameters": np.asarray(parameters, dtype=float), "quality": q,
         "extrapolating": cal.extrapolating(parameters),
-        "misuse_capacity": (q / reference) ** mapping.misuse_elasticity,
+        "misuse_capacity": (q / cal.reference_quality) ** mapping.misuse_elasticity,
         "start_detector_accuracy": 0.5 + power_start / 2,
         "best_detector_accuracy": 0.5 + power_best / 2,
     })

@@ -49,12 +49,9 @@ class World:
         # calibration -> quality, misuse capacity reference, detection power (2 * accuracy - 1)
         self.quality = cal.quality(self.parameters)
         self.extrapolated = cal.extrapolating(self.parameters)
-        largest = max(s.parameters for s in cal.spec.sizes)
-        self.reference_quality = float(cal.quality(largest))
-        mult = sc.mapping.evasion_multiplier
-        self.power_start = 1 - np.clip(cal.baseline_evasion(self.quality) * mult, 0, 1)
-        self.power_best = np.maximum(
-            self.power_start, 1 - np.clip(cal.best_evasion(self.quality) * mult, 0, 1)
+        self.reference_quality = cal.reference_quality
+        self.power_start, self.power_best = cal.detection_power(
+            self.quality, sc.mapping.evasion_multiplier
         )
         self.transfer_efficiency = cal.transfer_efficiency
         self.platform_coverage = sc.defenders.platform_coverage
