@@ -56,6 +56,8 @@ def run(
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     scenario = load_scenario(file, overrides)
+    if out is not None:  # fail before the runs, not after: nothing computed is lost
+        ensure_writable_folder(out, "--out")
     with progress_bar(f"{scenario.name}") as bar:
         task = bar.add_task("runs", total=None)
         results = run_comparison(
@@ -65,6 +67,18 @@ def run(
     if out is not None:
         results.save(out)
         console.print(f"Tables, resolved scenario and manifest written to [bold]{out}[/bold]")
+
+
+def ensure_writable_folder(folder: Path, option: str) -> None:
+    """Create the output folder now, or say why it cannot be written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".release-sim-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        message = f"cannot write results here: {exc.strerror}"
+        raise InputError(str(folder), option, message) from None
 
 
 def print_comparison(results) -> None:

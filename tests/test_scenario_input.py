@@ -137,3 +137,16 @@ def test_user_strategy_that_is_not_a_strategy_is_rejected(tmp_path: Path):
     (tmp_path / "s.yaml").write_text("strategies:\n  - notastrategy:Thing\n")
     with pytest.raises(InputError, match="not a subclass"):
         load_scenario(tmp_path / "s.yaml")
+
+
+def test_unwritable_output_folder_is_one_clear_error(tmp_path: Path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    scenario = SCENARIOS / "compare_main_strategies.yaml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim.cli", "run", str(scenario), "--out", str(blocker / "out")],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "--out" in proc.stderr and "cannot write results here" in proc.stderr
+    assert "Traceback" not in proc.stderr
