@@ -68,15 +68,17 @@ class World:
         self.api = np.zeros(n, dtype=bool)
         self.api_any = self.reach_any = False
         self.public_list = self.api_list = [False] * n
-        self.replication_base = np.zeros(n)
-        self.trained = self.trained_week <= 0
-        self.replication_target = -1
+        self.public_any = False
+        self.research_input = np.zeros(n)
+        self.items, self.detected = np.zeros(n), np.zeros(n)
+        self.harm, self.benefit = np.zeros(n), np.zeros(n)
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
         self.public_week = np.full(n, np.nan)
         self.partner_access_ever = np.zeros(n, dtype=bool)  # partners hold these weights
         self.partners_hold_any = False
         self.outputs_released = np.zeros(n, dtype=bool)
+        self.next_training_week = -math.inf  # begin_step works out what is trained
         self.replicated_by_labs = np.zeros(n, dtype=bool)
         self.defender_access = np.zeros(n, dtype=bool)
         self.malicious_access = np.zeros(n, dtype=bool)
@@ -92,6 +94,7 @@ class World:
         self.poc_hazard = 0.0
         self.poc_threshold = self.rng.exponential()
         self.adopted_developers = 0
+        self._update_research_access()
         self.begin_step()
 
     # ---- time
@@ -127,32 +130,52 @@ class World:
         self.public_list = self.public.tolist()
         self.api_list = self.api.tolist()
 
-        self.reach_any = self.api_any or bool(self.public.any())
+        self.public_any = bool(self.public.any())
+        self.reach_any = self.api_any or self.public_any
         self.access_version += 1
         self._update_replication_target()
+        self._update_research_access()
         self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
         self.partners_hold_any = bool(self.partner_access_ever.any())
 
     # ---- per-step tallies
     def begin_step(self) -> None:
-        n = self.n_sizes
-        self.trained = self.trained_week <= self.week
-        self.research_input = np.zeros(n)
+        if self.week >= self.next_training_week:  # a size finished training
+            self._update_trained()
+        for tally in (self.research_input, self.items, self.detected, self.harm, self.benefit):
+            tally.fill(0.0)
         self.active_monitors = 0
-        self.items = np.zeros(n)
-        self.detected = np.zeros(n)
-        self.harm = np.zeros(n)
-        self.benefit = np.zeros(n)
         self.entry_multiplier = (
             self.scenario.malicious.proof_of_concept_boost if self.proof_of_concept else 1.0
         )
         # weekly replication rate for resources 1: cost falls over time, public weights help
         labs = self.scenario.other_labs
-        speed = 2.0 ** (self.week / labs.cost_halving_weeks) * (
-            1 + labs.spillover * self.public.any()
-        )
-        self.replication_base = speed * self.step_weeks / self.replication_weeks * self.trained
+        speed = 2.0 ** (self.week / labs.cost_halving_weeks)
+        if self.public_any:
+            speed *= 1 + labs.spillover
+        self.replication_base = self.replication_rate_trained * speed
+
+    def _update_trained(self) -> None:
+        self.trained = self.trained_week <= self.week
+        later = self.trained_week[~self.trained]
+        self.next_training_week = float(later.min()) if later.size else math.inf
+        self.replication_rate_trained = self.step_weeks / self.replication_weeks * self.trained
         self._update_replication_target()
+
+    def release_outputs(self, sizes: np.ndarray) -> None:
+        """An output dataset of these sizes is out for detection research."""
+        if (sizes & ~self.outputs_released).any():
+            self.outputs_released |= sizes
+            self._update_research_access()
+
+    def _update_research_access(self) -> None:
+        """Weekly research progress each size gets from what researchers can access."""
+        d = self.scenario.defenders
+        self.research_from_access = (
+            self.public * d.research_rate_public
+            + self.api * d.research_rate_api
+            + self.outputs_released * d.research_rate_outputs
+        )
 
     def _update_replication_target(self) -> None:
         """The size replicators work on: the largest trained size not yet public (-1: none)."""

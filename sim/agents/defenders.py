@@ -15,13 +15,7 @@ class DetectionResearch(mesa.Agent):
 
     def step(self) -> None:
         w = self.model.world
-        cfg = self.model.spec.defenders
-        rate = (
-            w.research_input  # partners have added their share this step
-            + w.public * cfg.research_rate_public
-            + w.api * cfg.research_rate_api
-            + w.outputs_released * cfg.research_rate_outputs
-        )
+        rate = w.research_input + w.research_from_access  # partners added their share
         w.research = np.minimum(1.0, w.research + rate * w.step_weeks)
         transfer = w.transfer_efficiency * w.research.max()
         w.research_effective = np.maximum(w.research, transfer)

@@ -41,4 +41,4 @@ class ReleasingLab(mesa.Agent):
         wanted = np.where(w.trained, wanted, Access.UNRELEASED)
         w.raise_access(wanted, route="release")
         if self.strategy.releases_outputs(view):
-            w.outputs_released |= w.trained
+            w.release_outputs(w.trained)

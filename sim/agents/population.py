@@ -63,6 +63,9 @@ class ResourcePopulation:
         self.joined = 0
         self.hazard = 0.0  # cumulative hazard so far
         self.n_active = int(active.sum())
+        self.cum_w = np.zeros(self.LEVELS + 1)
+        self.cum_wr = np.zeros(self.LEVELS + 1)
+        self._scratch = np.zeros(self.LEVELS)
         self._sums()
 
     def __len__(self) -> int:
@@ -83,11 +86,10 @@ class ResourcePopulation:
             self._sums()
 
     def _sums(self) -> None:
-        """Prefix sums of active weight and weight x compute over compute levels (as lists)."""
-        cum_w = np.add.accumulate(self.level_weight)
-        cum_wr = np.add.accumulate(self.level_weight * self.level_resources)
-        self.cum_w = [0.0, *cum_w.tolist()]
-        self.cum_wr = [0.0, *cum_wr.tolist()]
+        """Prefix sums of active weight and of weight x compute over compute levels."""
+        np.add.accumulate(self.level_weight, out=self.cum_w[1:])
+        np.multiply(self.level_weight, self.level_resources, out=self._scratch)
+        np.add.accumulate(self._scratch, out=self.cum_wr[1:])
 
     def allocate(self, costs: list[float], values: list[float]) -> list[float]:
         """Sum over active actors choosing each size of weight * min(1, r / cost).
@@ -104,7 +106,7 @@ class ResourcePopulation:
             i_c = bisect.bisect_left(level, min(max(costs[s], lo), hi))
             i_hi = bisect.bisect_left(level, hi)
             partial = (cwr[i_c] - cwr[i_lo]) / costs[s]  # actors below full volume
-            share[s] = partial + cw[i_hi] - cw[i_c]  # plus actors at full volume
+            share[s] = float(partial + cw[i_hi] - cw[i_c])  # plus actors at full volume
         return share
 
 
@@ -134,8 +136,7 @@ def choice_intervals(costs: list[float], values: list[float]) -> list[tuple[int,
         else:
             stack.append([b, 0.0])
     return [
-        (s, lo, stack[k + 1][1] if k + 1 < len(stack) else INF)
-        for k, (s, lo) in enumerate(stack)
+        (s, lo, stack[k + 1][1] if k + 1 < len(stack) else INF) for k, (s, lo) in enumerate(stack)
     ]
 
 
