@@ -27,6 +27,8 @@ def show_results(results: Results) -> None:
     st.success(f"{sc.name}: {sc.replicates} replicates x {len(results.strategies)} strategies "
                f"(+ closed), {sc.horizon_weeks} weeks, in "
                f"{results.manifest.get('wall_seconds', 0):.1f} s.")
+    for note in results.notes():
+        st.warning(note, icon=":material/info:")
     tabs = st.tabs(["Outcomes over time", "Summary and differences", "Harm vs benefit",
                     "Access timeline", "Definitions and assumptions", "Downloads"])
     with tabs[0]:

@@ -93,6 +93,8 @@ def print_comparison(results) -> None:
     for row, values in table.iterrows():
         rich_table.add_row(str(row), *[str(v) for v in values])
     console.print(rich_table)
+    for note in results.notes():
+        console.print(f"[yellow]note:[/yellow] {note}")
     paired = results.paired()
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "

@@ -21,9 +21,11 @@ import pandas as pd
 import yaml
 from scipy import stats
 
+from sim.calibration import load_calibration
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
 from sim.runner import RunResult, assemble, size_names
 from sim.scenario import Scenario, scenario_from_dict
+from sim.world import family_sizes
 
 INTERVAL = 0.90
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
@@ -52,6 +54,20 @@ class Results:
     @property
     def size_names(self) -> list[str]:
         return size_names(self.scenario)
+
+    def notes(self) -> list[str]:
+        """Caveats a reader must see beside the numbers (e.g. extrapolated model sizes)."""
+        cal = load_calibration(self.scenario.calibration)
+        sizes = family_sizes(self.scenario, cal)
+        outside = [s.name for s in sizes if cal.extrapolating(s.parameters)]
+        if not outside:
+            return []
+        params = cal.table["parameters"]
+        span = f"{params.min():.3g} to {params.max():.3g} parameters"
+        return [
+            f"Sizes {', '.join(outside)} lie outside the calibrated range ({span}): their "
+            "quality, misuse capacity and detectability are extrapolated along the fitted curve."
+        ]
 
     def listed_runs(self) -> pd.DataFrame:
         shown = set(self.strategies) | {self.scenario.baseline}

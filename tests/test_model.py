@@ -153,3 +153,15 @@ def test_harm_grows_with_the_reach_of_undetected_items(small_scenario):
     base = run_once(small_scenario, StrategySpec(kind="full"), 0, 5).summary["harm"]
     wider = with_overrides(small_scenario, {"malicious.kinds.spam_phishing.reach": 50.0})
     assert run_once(wider, StrategySpec(kind="full"), 0, 5).summary["harm"] > base
+
+
+def test_results_say_when_sizes_are_extrapolated():
+    from sim.api import load_scenario
+    from tests.conftest import SCENARIOS
+
+    larger = load_scenario(SCENARIOS / "hypothetical_larger_family.yaml",
+                           {"replicates": 1, "horizon_weeks": 5})
+    notes = run_comparison(larger).notes()
+    assert len(notes) == 1 and "15B, 150B" in notes[0] and "extrapolated" in notes[0]
+    gpt2 = Scenario(replicates=1, horizon_weeks=5)
+    assert run_comparison(gpt2).notes() == []
