@@ -21,7 +21,7 @@ from sim.agents import (
     OtherLab,
     Platforms,
     ReleasingLab,
-    ResearchPartner,
+    ResearchPartners,
 )
 from sim.calibration import Calibration, load_calibration
 from sim.scenario import Scenario
@@ -78,10 +78,7 @@ class ReleaseModel(mesa.Model):
             OtherLab(self, float(r), bool(p), stream(STREAM_LABS, i + 1))
             for i, (r, p) in enumerate(zip(resources, publishes, strict=True))
         ]
-        self.partners = [
-            ResearchPartner(self, stream(STREAM_PARTNERS, i))
-            for i in range(scenario.partners.count)
-        ]
+        self.partners = ResearchPartners(self, stream(STREAM_PARTNERS))
         mon = scenario.monitors
         self.monitors = [
             Monitor(self, mon.start_week + i * mon.interval_weeks) for i in range(mon.count)
@@ -96,7 +93,7 @@ class ReleaseModel(mesa.Model):
         self.order = [
             self.lab,
             *self.other_labs,
-            *self.partners,
+            self.partners,
             *self.monitors,
             self.research,
             self.platforms,

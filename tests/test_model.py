@@ -165,3 +165,10 @@ def test_results_say_when_sizes_are_extrapolated():
     assert len(notes) == 1 and "15B, 150B" in notes[0] and "extrapolated" in notes[0]
     gpt2 = Scenario(replicates=1, horizon_weeks=5)
     assert run_comparison(gpt2).notes() == []
+
+
+def test_no_partners_means_no_leaks(small_scenario):
+    alone = with_overrides(small_scenario, {"other_labs.enabled": False, "partners.count": 0,
+                                            "partners.leak_probability": 1.0})
+    levels = run(alone, "partnership_only").size_records["access_level"]
+    assert (levels[:, 1:] == Access.PARTNERS).all()

@@ -6,7 +6,7 @@ from sim.agents.lab import ReleasingLab
 from sim.agents.malicious import MaliciousActors
 from sim.agents.monitors import Monitor
 from sim.agents.other_labs import OtherLab
-from sim.agents.partners import ResearchPartner
+from sim.agents.partners import ResearchPartners
 
 __all__ = [
     "BeneficialUsers",
@@ -16,5 +16,5 @@ __all__ = [
     "OtherLab",
     "Platforms",
     "ReleasingLab",
-    "ResearchPartner",
+    "ResearchPartners",
 ]
