@@ -23,7 +23,6 @@ class ReleasingLab(mesa.Agent):
             step=w.step,
             week=w.week,
             step_weeks=w.step_weeks,
-            today=w.today,
             start_date=w.start_date,
             size_names=w.size_names,
             parameters=w.parameters,
@@ -31,7 +30,7 @@ class ReleasingLab(mesa.Agent):
             level=w.level.copy(),
             published_by_others=w.public_route_code > 1,  # leak or replication
             observed_misuse=w.observed_misuse,
-            known_replications=int(w.replicated_by_labs.sum()),
+            known_replications=int(np.count_nonzero(w.replicated_by_labs)),
         )
 
     def step(self) -> None:

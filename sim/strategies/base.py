@@ -8,7 +8,7 @@ class with `@register("name")` or name it in a scenario as `package.module:Class
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 import numpy as np
@@ -22,7 +22,6 @@ class LabView:
     step: int
     week: float  # weeks since announcement, at the start of this step
     step_weeks: int
-    today: date
     start_date: date
     size_names: list[str]
     parameters: np.ndarray  # per size, ascending
@@ -31,6 +30,10 @@ class LabView:
     published_by_others: np.ndarray  # bool per size: public through a leak or replication
     observed_misuse: float  # smoothed evidence of misuse in the wild (docs/model.md)
     known_replications: int  # replications by other labs the lab knows of
+
+    @property
+    def today(self) -> date:
+        return self.start_date + timedelta(weeks=self.week)
 
     def week_of(self, when: date) -> float:
         """Weeks from the announcement to a date."""
