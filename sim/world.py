@@ -178,10 +178,11 @@ class World:
         )
 
     def _update_replication_target(self) -> None:
-        """The size replicators work on: the largest trained size not yet public (-1: none)."""
-        open_sizes = np.flatnonzero(self.trained & ~self.public)
-        self.replication_target = int(open_sizes[-1]) if open_sizes.size else -1
-  # nobody copies public sizes
+        """The size replicators work on: the largest trained size, if it is not public and no
+        larger size is public (nobody rebuilds what is inferior to public weights); -1: none."""
+        trained = np.flatnonzero(self.trained)
+        largest = int(trained[-1]) if trained.size else -1
+        self.replication_target = largest if largest >= 0 and not self.public[largest] else -1
 
     def end_step(self) -> None:
         sc = self.scenario

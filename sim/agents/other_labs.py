@@ -12,8 +12,8 @@ from sim.agents.replication import ReplicationEffort
 class OtherLab(mesa.Agent):
     """One lab that may replicate sizes; some publish what they replicate.
 
-    Its replication effort (sim.agents.replication) goes for the largest size that is trained,
-    not public and not yet its own; the weekly rate falls with the size's cost and rises as
+    Its replication effort (sim.agents.replication) goes for the largest trained size, unless
+    it is public or already its own; the weekly rate falls with the size's cost and rises as
     compute gets cheaper (docs/model.md, "Replication").
     """
 

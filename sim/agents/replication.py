@@ -1,7 +1,8 @@
 """Replicating a model size: the effort of another lab, or of an actor that trains its own.
 
-An effort works on the largest trained size that is not public and larger than any it holds
-(a lab that can build 1.5B has no reason to build 774M first, or after). Its clock runs at
+An effort works on the largest trained size, unless that size is public already or the
+replicator holds it (a lab that can build 1.5B has no reason to build 774M, and nobody rebuilds
+what is inferior to weights anyone can download). Its clock runs at
 resources x world.replication_base[size] per step and the size is done when the clock passes a
 threshold drawn once from Gamma(stages, 1 / stages): mean 1 as for a single exponential
 clock, but replication passes through several stages (data, code, compute, training), so a
@@ -25,8 +26,8 @@ class ReplicationEffort:
     def advance(self, resources: float, rate: np.ndarray, target: int) -> int | None:
         """Work one step on the target size; return it if it was just replicated.
 
-        target is the largest trained size not yet public (world.replication_target); there
-        is nothing to do when there is none or the replicator already holds a larger one.
+        target is world.replication_target (the largest trained size, -1 when it is public);
+        there is nothing to do when there is none or the replicator already holds it.
         """
         if target <= self.largest_held:
             return None
