@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 import numpy as np
 
@@ -48,7 +47,6 @@ class World:
         )
         # calibration -> quality, misuse capacity reference, detection power (2 * accuracy - 1)
         self.quality = cal.quality(self.parameters)
-        self.extrapolated = cal.extrapolating(self.parameters)
         self.reference_quality = cal.reference_quality
         self.power_start, self.power_best = cal.detection_power(
             self.quality, sc.mapping.evasion_multiplier
@@ -64,7 +62,6 @@ class World:
         self.step = 0
         self.level = np.zeros(n, dtype=np.int8)
         self.public = np.zeros(n, dtype=bool)
-        self.no_sizes = np.zeros(n, dtype=bool)
         self.api = np.zeros(n, dtype=bool)
         self.api_any = self.reach_any = False
         self.public_list = self.api_list = [False] * n
@@ -101,10 +98,6 @@ class World:
     @property
     def week(self) -> float:
         return self.step * self.step_weeks
-
-    @property
-    def today(self) -> date:
-        return self.start_date + timedelta(weeks=self.week)
 
     def hazard(self, weekly_probability: float) -> float:
         """Cumulative hazard added in one step by an event with this weekly chance.
