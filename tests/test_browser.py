@@ -66,9 +66,13 @@ def server():
 
 
 def settle(page) -> None:
-    """Wait until Streamlit has finished running the script."""
+    """Wait until Streamlit has finished running the script and drawn every element."""
     page.wait_for_timeout(500)
     page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=90_000)
+    page.wait_for_function(  # placeholders (skeletons) are replaced once elements are drawn
+        "() => document.querySelectorAll(\"[data-testid^='stSkeleton']\").length === 0",
+        timeout=60_000,
+    )
     page.wait_for_timeout(500)
 
 
