@@ -28,22 +28,12 @@ from sim.scenario import Scenario
 from sim.strategies import Strategy
 from sim.world import World
 
-# Per-step, per-size records (name -> how to read it off the world).
-SIZE_SERIES = {
-    "access_level": lambda w: w.level,
-    "malicious_items": lambda w: w.items,
-    "detected_items": lambda w: w.detected,
-    "harm": lambda w: w.harm,
-    "beneficial_value": lambda w: w.benefit,
-    "detection_accuracy": lambda w: w.detection_accuracy,
-    "research_progress": lambda w: w.research_effective,
-}
-STEP_SERIES = {
-    "observed_misuse": lambda w: w.observed_misuse,
-    "active_monitors": lambda w: w.active_monitors,
-    "proof_of_concept": lambda w: w.proof_of_concept,
-    "adopted_developers": lambda w: w.adopted_developers,
-}
+# What the model records each step: per size, and for the whole world (ReleaseModel.record).
+SIZE_SERIES = (
+    "access_level", "malicious_items", "detected_items", "harm", "beneficial_value",
+    "detection_accuracy", "research_progress",
+)
+STEP_SERIES = ("observed_misuse", "active_monitors", "proof_of_concept", "adopted_developers")
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
 
@@ -113,13 +103,24 @@ class ReleaseModel(mesa.Model):
         for agent in self.order:
             agent.step()
         w.end_step()
-        t = w.step
-        for key, read in SIZE_SERIES.items():
-            self.size_records[key][t] = read(w)
-        for key, read in STEP_SERIES.items():
-            self.step_records[key][t] = read(w)
+        self.record(w.step)
         w.step += 1
         self.running = w.step < self.spec.steps
+
+    def record(self, t: int) -> None:
+        """Copy this step's state into the records (names as in SIZE_SERIES, STEP_SERIES)."""
+        w, size, step = self.world, self.size_records, self.step_records
+        size["access_level"][t] = w.level
+        size["malicious_items"][t] = w.items
+        size["detected_items"][t] = w.detected
+        size["harm"][t] = w.harm
+        size["beneficial_value"][t] = w.benefit
+        size["detection_accuracy"][t] = w.detection_accuracy
+        size["research_progress"][t] = w.research_effective
+        step["observed_misuse"][t] = w.observed_misuse
+        step["active_monitors"][t] = w.active_monitors
+        step["proof_of_concept"][t] = w.proof_of_concept
+        step["adopted_developers"][t] = w.adopted_developers
 
     def run(self) -> ReleaseModel:
         while self.world.step < self.spec.steps:

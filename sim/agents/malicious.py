@@ -42,6 +42,7 @@ class MaliciousActors(mesa.Agent):
         self.harm_record = np.zeros(model.spec.steps)  # harm of this kind per step
         # per-size loops below run on plain lists: with a handful of sizes they beat numpy
         self.capacity_list = self.capacity.tolist()
+        self.never_own = [False] * w.n_sizes
         self.harm_per_item_list = self.harm_per_item.tolist()
 
     def step(self) -> None:
@@ -52,7 +53,7 @@ class MaliciousActors(mesa.Agent):
             self.training.advance(cfg.train_resources, w.replication_base, w.replication_target)
         if self.population.n_active == 0:
             return
-        own = self.own.tolist()
+        own = self.own.tolist() if self.cfg.can_train else self.never_own
         use_api = cfg.uses_api and w.api_any
         values, p_detect = [], []
         for s, p in enumerate(w.p_detect_list):
