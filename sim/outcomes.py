@@ -12,12 +12,16 @@ Definitions (docs/model.md, "Outcomes"):
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
 
 from sim.model import ReleaseModel
 from sim.world import ROUTE_CODE
 
 ROUTE_NAMES = {code: name for name, code in ROUTE_CODE.items()}
+MARGINAL_BASELINE = "closed"  # the counterfactual that marginal harm is measured against
 
 RUN_OUTCOMES = {
     "harm": "Misuse harm (million reach-weighted undetected items)",
@@ -65,3 +69,19 @@ def run_summary(model: ReleaseModel) -> dict:
         row[size_column("time_to_public_weeks", size)] = float(w.public_week[i])
         row[size_column("public_route", size)] = ROUTE_NAMES[int(w.public_route_code[i])]
     return row
+
+
+def add_paired_outcomes(same_seed: list[dict], compared: Callable[[dict], bool]) -> None:
+    """Set marginal harm and regret on the per-run rows of one seed (one replicate), in place.
+
+    Marginal harm: harm minus the harm of the 'closed' run with the same seed. Regret: the best
+    net value among the compared strategies with that seed minus this run's. Rows with an
+    'error' (a failed sweep run) are left out.
+    """
+    ok = [r for r in same_seed if not r.get("error")]
+    closed = next((r for r in ok if r["strategy"] == MARGINAL_BASELINE), None)
+    nets = [r["net_value"] for r in ok if compared(r)]
+    best = max(nets) if nets else math.nan
+    for r in ok:
+        r["marginal_harm"] = r["harm"] - closed["harm"] if closed else math.nan
+        r["regret"] = best - r["net_value"]

@@ -18,16 +18,15 @@ import pandas as pd
 
 from sim.calibration import load_calibration
 from sim.model import SIZE_SERIES, ReleaseModel
-from sim.outcomes import run_summary
+from sim.outcomes import MARGINAL_BASELINE, add_paired_outcomes, run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
-from sim.world import World, family_sizes
+from sim.world import family_sizes
 
 if TYPE_CHECKING:
     from sim.results import Results
 
 Progress = Callable[[int, int], None]
-MARGINAL_BASELINE = "closed"
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -100,15 +99,16 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     names = size_names(scenario)
     n_steps, n_sizes = scenario.steps, len(names)
     step_weeks = scenario.step_weeks
-    ids = pd.DataFrame(
-        {
-            "strategy": [r.strategy for r in runs],
-            "replicate": [r.replicate for r in runs],
-            "seed": [r.seed for r in runs],
-        }
-    )
-    run_table = pd.concat([ids, pd.DataFrame([r.summary for r in runs])], axis=1)
-    run_table = add_paired_outcomes(run_table, scenario)
+    rows = [{"strategy": r.strategy, "replicate": r.replicate, "seed": r.seed, **r.summary}
+            for r in runs]
+    listed = set(scenario.strategy_names())
+    by_replicate: dict[int, list[dict]] = {}
+    for row in rows:
+        by_replicate.setdefault(row["replicate"], []).append(row)
+    for same_seed in by_replicate.values():
+        add_paired_outcomes(same_seed, lambda row: row["strategy"] in listed)
+    run_table = pd.DataFrame(rows)
+    ids = run_table[["strategy", "replicate", "seed"]]
 
     n = len(runs)
     week = np.arange(n_steps) * step_weeks
@@ -136,15 +136,4 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     return run_table, steps, sizes
 
 
-def add_paired_outcomes(runs: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """Marginal harm against 'closed' and regret against the best listed strategy, per replicate."""
-    runs = runs.copy()
-    closed = runs[runs["strategy"] == MARGINAL_BASELINE].set_index("replicate")["harm"]
-    runs["marginal_harm"] = runs["harm"] - runs["replicate"].map(closed)
-    listed = runs["strategy"].isin(scenario.strategy_names())
-    best = runs[listed].groupby("replicate")["net_value"].max()
-    runs["regret"] = runs["replicate"].map(best) - runs["net_value"]
-    return runs
-
-
-__all__ = ["World", "replicate_seeds", "run_comparison", "run_once", "run_tasks"]
+__all__ = ["MARGINAL_BASELINE", "replicate_seeds", "run_comparison", "run_once", "run_tasks"]

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, add_paired_outcomes, size_column
 from sim.runner import MARGINAL_BASELINE, replicate_seeds, run_once, size_names
 from sim.scenario import Scenario, StrategySpec, set_dotted
 from sim.sweep import store
@@ -161,7 +161,7 @@ def run_cells(payload: dict, cells: list[tuple[int, int, int, dict]]) -> list[di
                 except Exception as exc:  # noqa: BLE001 - a failing run is recorded, not fatal
                     row["error"] = _describe(exc)
             cell.append(row)
-        _paired(cell)
+        add_paired_outcomes(cell, lambda row: row["lever"])
         rows += cell
     return rows
 
@@ -181,18 +181,6 @@ def _scenario_at(data: dict, base: Scenario, overrides: dict) -> Scenario | Exce
 def _describe(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}"[:2000]
-
-
-def _paired(cell: list[dict]) -> None:
-    """Marginal harm against 'closed' and regret against the best lever, within one cell."""
-    closed = next((r for r in cell if r["strategy"] == MARGINAL_BASELINE and not r["error"]), None)
-    nets = [r["net_value"] for r in cell if r["lever"] and not r["error"]]
-    best = max(nets) if nets else math.nan
-    for r in cell:
-        if r["error"]:
-            continue
-        r["marginal_harm"] = r["harm"] - closed["harm"] if closed else math.nan
-        r["regret"] = best - r["net_value"]
 
 
 # -------------------------------------------------------------------------------- backends
