@@ -117,8 +117,19 @@ def _message(model: type[BaseModel], err: dict) -> str:
     return msg
 
 
-def validate[M: BaseModel](model: type[M], data: Any, name: str, lines: LineMap) -> M:
-    """Validate data against a pydantic model; raise InputErrors naming file, line and field."""
+def validate[M: BaseModel](
+    model: type[M],
+    data: Any,
+    name: str,
+    lines: LineMap,
+    prefix: str = "",
+    line: int | None = None,
+) -> M:
+    """Validate data against a pydantic model; raise InputErrors naming file, line and field.
+
+    prefix names where the data sits in its file (e.g. 'strategies[0]') when it is part of a
+    larger document; line is the line to name when the field's own line is not known.
+    """
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
@@ -127,7 +138,7 @@ def validate[M: BaseModel](model: type[M], data: Any, name: str, lines: LineMap)
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
             )
-            errors.append(
-                InputError(name, format_path(loc), _message(model, err), line_of(lines, loc))
-            )
+            path = ".".join(p for p in (prefix, format_path(loc)) if p)
+            at = line_of(lines, loc) if lines else line
+            errors.append(InputError(name, path, _message(model, err), at))
         raise InputErrors(errors) from None

@@ -7,11 +7,10 @@ import os
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from sim.errors import InputError
 from sim.strategies import builtin  # noqa: F401  (registers the built-in strategies)
 from sim.strategies.base import STRATEGIES, LabView, Strategy, StrategySettings, register
+from sim.yamlio import validate
 
 __all__ = ["STRATEGIES", "LabView", "Strategy", "StrategySettings", "register", "resolve_strategy"]
 
@@ -66,23 +65,5 @@ def resolve_strategy(
 ) -> Strategy:
     """Instantiate a StrategySpec with its validated settings."""
     cls = strategy_class(spec.kind, file, f"{field}.kind", line)
-    try:
-        settings = cls.Settings(**spec.settings())
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        allowed = ", ".join(cls.Settings.model_fields)
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            import difflib
-
-            guess = difflib.get_close_matches(
-                str(err["loc"][-1]), list(cls.Settings.model_fields), n=1
-            )
-            msg = "unknown setting" + (f"; did you mean '{guess[0]}'?" if guess else ".")
-        else:
-            msg += "."
-        raise InputError(
-            file, f"{field}.{loc}", f"{msg} Settings of '{spec.kind}': {allowed}", line
-        ) from None
+    settings = validate(cls.Settings, spec.settings(), file, {}, prefix=field, line=line)
     return cls(settings)
