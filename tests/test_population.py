@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.population import ResourcePopulation, brute_force_allocate
+from sim.agents.population import ResourcePopulation
+
+
+def brute_force_allocate(resources, weights, active, costs, values) -> np.ndarray:
+    """Every actor computes every payoff and takes the best: the plain per-actor reference."""
+    costs, values = np.asarray(costs, dtype=float), np.asarray(values, dtype=float)
+    share = np.minimum(1.0, resources[:, None] / costs[None, :])
+    payoff = np.where(values > 0, share * values, -np.inf)
+    choice = payoff.argmax(axis=1)
+    ok = active & np.isfinite(payoff.max(axis=1))
+    chosen_share = share[np.arange(len(resources)), choice] * weights
+    return np.bincount(choice[ok], weights=chosen_share[ok], minlength=len(costs))
 
 
 @pytest.mark.parametrize("seed", range(40))

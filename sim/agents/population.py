@@ -11,7 +11,7 @@ costlier sizes as r grows (the ratio of two sizes' payoffs never falls with r), 
 kept sorted by compute, split into one contiguous block per chosen size. `allocate` finds the
 block edges analytically and sums each block with prefix sums: the cost per step does not grow
 with the number of actors, which is what keeps thousands of spammers or developers fast.
-`brute_force_allocate` is the plain per-actor version the tests check it against.
+tests/test_population.py checks it against every actor choosing for itself.
 """
 
 from __future__ import annotations
@@ -138,14 +138,3 @@ def choice_intervals(costs: list[float], values: list[float]) -> list[tuple[int,
     return [
         (s, lo, stack[k + 1][1] if k + 1 < len(stack) else INF) for k, (s, lo) in enumerate(stack)
     ]
-
-
-def brute_force_allocate(resources, weights, active, costs, values) -> np.ndarray:
-    """Reference implementation: every actor computes every payoff (used in tests)."""
-    costs, values = np.asarray(costs, dtype=float), np.asarray(values, dtype=float)
-    share = np.minimum(1.0, resources[:, None] / costs[None, :])
-    payoff = np.where(values > 0, share * values, -np.inf)
-    choice = payoff.argmax(axis=1)
-    ok = active & np.isfinite(payoff.max(axis=1))
-    chosen_share = share[np.arange(len(resources)), choice] * weights
-    return np.bincount(choice[ok], weights=chosen_share[ok], minlength=len(costs))
