@@ -56,7 +56,7 @@ class ReleaseModel(mesa.Model):
         def stream(*key: int) -> np.random.Generator:
             return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
 
-        self.world = w = World(scenario, cal, stream(STREAM_WORLD))
+        self.world = World(scenario, cal, stream(STREAM_WORLD))
         self.lab = ReleasingLab(self, strategy)
         labs_cfg = scenario.other_labs
         lab_rng = stream(STREAM_LABS)
@@ -91,11 +91,8 @@ class ReleaseModel(mesa.Model):
             self.users,
         ]
 
-        steps, n = scenario.steps, w.n_sizes
-        self.size_records = {k: np.zeros((steps, n)) for k in SIZE_SERIES}
-        self.step_records = {k: np.zeros(steps) for k in STEP_SERIES}
-        for group in self.malicious:  # harm by kind of actor: which actors drive the harm
-            self.step_records[f"harm[{group.kind}]"] = group.harm_record
+        self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
+        self._step_rows: dict[str, list] = {k: [] for k in STEP_SERIES}
 
     def step(self) -> None:
         w = self.world
@@ -103,24 +100,47 @@ class ReleaseModel(mesa.Model):
         for agent in self.order:
             agent.step()
         w.end_step()
-        self.record(w.step)
+        self.record()
         w.step += 1
         self.running = w.step < self.spec.steps
 
-    def record(self, t: int) -> None:
-        """Copy this step's state into the records (names as in SIZE_SERIES, STEP_SERIES)."""
-        w, size, step = self.world, self.size_records, self.step_records
-        size["access_level"][t] = w.level
-        size["malicious_items"][t] = w.items
-        size["detected_items"][t] = w.detected
-        size["harm"][t] = w.harm
-        size["beneficial_value"][t] = w.benefit
-        size["detection_accuracy"][t] = w.detection_accuracy
-        size["research_progress"][t] = w.research_effective
-        step["observed_misuse"][t] = w.observed_misuse
-        step["active_monitors"][t] = w.active_monitors
-        step["proof_of_concept"][t] = w.proof_of_concept
-        step["adopted_developers"][t] = w.adopted_developers
+    def record(self) -> None:
+        """Keep this step's state (names as in SIZE_SERIES, STEP_SERIES); the per-size lists
+        are replaced, not changed in place, from one step to the next, so no copy is needed."""
+        w, size, step = self.world, self._size_rows, self._step_rows
+        size["access_level"].append(w.level)
+        size["malicious_items"].append(w.items)
+        size["detected_items"].append(w.detected)
+        size["harm"].append(w.harm)
+        size["beneficial_value"].append(w.benefit)
+        size["detection_accuracy"].append([0.5 + 0.5 * p for p in w.power_deployed])
+        size["research_progress"].append(w.research_effective)
+        step["observed_misuse"].append(w.observed_misuse)
+        step["active_monitors"].append(w.active_monitors)
+        step["proof_of_concept"].append(w.proof_of_concept)
+        step["adopted_developers"].append(w.adopted_developers)
+
+    @property
+    def size_records(self) -> dict[str, np.ndarray]:
+        """name -> (steps, sizes) array; steps not yet run are zero."""
+        shape = (self.spec.steps, self.world.n_sizes)
+        out = {}
+        for key, rows in self._size_rows.items():
+            out[key] = np.zeros(shape)
+            if rows:
+                out[key][: len(rows)] = rows
+        return out
+
+    @property
+    def step_records(self) -> dict[str, np.ndarray]:
+        """name -> (steps,) array, with harm by kind of malicious actor ('harm[spam]', ...)."""
+        out = {}
+        for key, rows in self._step_rows.items():
+            out[key] = np.zeros(self.spec.steps)
+            out[key][: len(rows)] = rows
+        for group in self.malicious:  # harm by kind of actor: which actors drive the harm
+            out[f"harm[{group.kind}]"] = group.harm_record
+        return out
 
     def run(self) -> ReleaseModel:
         while self.world.step < self.spec.steps:

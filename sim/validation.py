@@ -65,9 +65,9 @@ def run_history(scenario: Scenario, replicates: int) -> pd.DataFrame:
             if np.isnan(first_rep_xl) and w.replicated_by_labs[xl]:
                 first_rep_xl = week
             if week <= aug:
-                row["labs_replicated_by_aug"] = sum(bool(lab.has.any()) for lab in model.other_labs)
+                row["labs_replicated_by_aug"] = sum(any(lab.has) for lab in model.other_labs)
             misuse_max = max(misuse_max, w.observed_misuse)
-            detected += float(w.detected.sum())
+            detected += sum(w.detected)
             if week <= nov:
                 row["detection_accuracy_xl_nov"] = float(w.detection_accuracy[xl])
                 row["observed_misuse_nov"] = float(w.observed_misuse)

@@ -1,7 +1,10 @@
 """The shared state of one run: access per size, research, detection and this step's tallies.
 
-Agents read and write the world; the model records it after every step. Arrays have one entry
-per model size, smallest size first.
+Agents read and write the world; the model records it after every step. Per-size state has one
+entry per model size, smallest size first. What changes only when access changes (levels,
+routes, release weeks) is kept in numpy arrays; what every agent touches every step (tallies,
+research, detection) in plain lists, which are several times faster than numpy at a handful of
+entries.
 """
 
 from __future__ import annotations
@@ -60,32 +63,39 @@ class World:
         self.replication_weeks = labs.base_replication_weeks * self.cost**labs.cost_exponent
 
         self.step = 0
-        self.level = np.zeros(n, dtype=np.int8)
+        self.level = read_only(np.zeros(n, dtype=np.int8))  # replaced, never changed in place
+        self.level_list = [0] * n
         self.public = np.zeros(n, dtype=bool)
         self.api = np.zeros(n, dtype=bool)
         self.api_any = self.reach_any = False
         self.public_list = self.api_list = [False] * n
         self.public_any = False
-        self.research_input = np.zeros(n)
-        self.items, self.detected = np.zeros(n), np.zeros(n)
-        self.harm, self.benefit = np.zeros(n), np.zeros(n)
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
         self.public_week = np.full(n, np.nan)
-        self.partner_access_ever = np.zeros(n, dtype=bool)  # partners hold these weights
+        self.published_by_others = read_only(np.zeros(n, dtype=bool))  # by leak or replication
+        self.partner_access_ever = [False] * n  # partners hold these weights
         self.partners_hold_any = False
         self.outputs_released = np.zeros(n, dtype=bool)
         self.next_training_week = -math.inf  # begin_step works out what is trained
         self.replicated_by_labs = np.zeros(n, dtype=bool)
-        self.defender_access = np.zeros(n, dtype=bool)
-        self.malicious_access = np.zeros(n, dtype=bool)
-        self.first_defender_week = np.full(n, np.nan)
-        self.first_malicious_week = np.full(n, np.nan)
-        self.research = np.zeros(n)
-        self.research_effective = np.zeros(n)
-        self.power_deployed = self.power_start.copy()
-        self.p_detect = self.platform_coverage * self.power_deployed
-        self.p_detect_list = self.p_detect.tolist()
+        self.known_replications = 0  # sizes some other lab has replicated
+        # this step's tallies (begin_step clears them)
+        self.research_input = [0.0] * n
+        self.items, self.detected = [0.0] * n, [0.0] * n
+        self.harm, self.benefit = [0.0] * n, [0.0] * n
+        # first access by defenders (or partners) and by malicious actors; nan: not yet
+        self.defender_access, self.malicious_access = [False] * n, [False] * n
+        self.first_defender_week, self.first_malicious_week = [math.nan] * n, [math.nan] * n
+        # detection research (0 = start-of-run detector, 1 = best) and deployed power
+        self.research, self.research_effective = [0.0] * n, [0.0] * n
+        self.power_start_list = self.power_start.tolist()
+        self.power_gap_list = (self.power_best - self.power_start).tolist()
+        self.power_deployed = self.power_start.tolist()
+        self.p_detect_list = [self.platform_coverage * p for p in self.power_deployed]
+        self.capacity_list = (
+            (self.quality / self.reference_quality) ** sc.mapping.misuse_elasticity
+        ).tolist()
         self.observed_misuse = 0.0
         self.proof_of_concept = False
         self.poc_hazard = 0.0
@@ -116,27 +126,32 @@ class World:
         going_public = up & (wanted == Access.PUBLIC)
         self.public_route_code[going_public] = ROUTE_CODE[route]
         self.public_week[going_public] = self.week
-        self.level = np.where(up, wanted, self.level).astype(np.int8)
+        self.published_by_others = read_only(self.public_route_code > ROUTE_CODE["release"])
+        self.level = read_only(np.where(up, wanted, self.level).astype(np.int8))
+        self.level_list = self.level.tolist()
         self.public = self.level == Access.PUBLIC
         self.api = self.level == Access.API
-        self.api_any = bool(self.api.any())
         self.public_list = self.public.tolist()
         self.api_list = self.api.tolist()
-
-        self.public_any = bool(self.public.any())
+        self.api_any = any(self.api_list)
+        self.public_any = any(self.public_list)
         self.reach_any = self.api_any or self.public_any
         self.access_version += 1
         self._update_replication_target()
         self._update_research_access()
-        self.partner_access_ever |= (self.level == Access.PARTNERS) | (self.level == Access.PUBLIC)
-        self.partners_hold_any = bool(self.partner_access_ever.any())
+        partners = ((self.level == Access.PARTNERS) | self.public).tolist()
+        held = zip(self.partner_access_ever, partners, strict=True)
+        self.partner_access_ever = [a or b for a, b in held]
+        self.partners_hold_any = any(self.partner_access_ever)
 
     # ---- per-step tallies
     def begin_step(self) -> None:
         if self.week >= self.next_training_week:  # a size finished training
             self._update_trained()
-        for tally in (self.research_input, self.items, self.detected, self.harm, self.benefit):
-            tally.fill(0.0)
+        n = self.n_sizes
+        self.research_input = [0.0] * n
+        self.items, self.detected = [0.0] * n, [0.0] * n
+        self.harm, self.benefit = [0.0] * n, [0.0] * n
         self.active_monitors = 0
         self.entry_multiplier = (
             self.scenario.malicious.proof_of_concept_boost if self.proof_of_concept else 1.0
@@ -146,13 +161,16 @@ class World:
         speed = 2.0 ** (self.week / labs.cost_halving_weeks)
         if self.public_any:
             speed *= 1 + labs.spillover
-        self.replication_base = self.replication_rate_trained * speed
+        self.replication_base = [rate * speed for rate in self.replication_rate_trained]
 
     def _update_trained(self) -> None:
-        self.trained = self.trained_week <= self.week
+        self.trained = read_only(self.trained_week <= self.week)
+        self.trained_list = self.trained.tolist()
         later = self.trained_week[~self.trained]
         self.next_training_week = float(later.min()) if later.size else math.inf
-        self.replication_rate_trained = self.step_weeks / self.replication_weeks * self.trained
+        self.replication_rate_trained = (
+            self.step_weeks / self.replication_weeks * self.trained
+        ).tolist()
         self._update_replication_target()
 
     def release_outputs(self, sizes: np.ndarray) -> None:
@@ -168,7 +186,7 @@ class World:
             self.public * d.research_rate_public
             + self.api * d.research_rate_api
             + self.outputs_released * d.research_rate_outputs
-        )
+        ).tolist()
 
     def _update_replication_target(self) -> None:
         """The size replicators work on: the largest trained size, if it is not public and no
@@ -182,22 +200,35 @@ class World:
         visible = min(
             1.0, sc.evidence.base_visibility + sc.monitors.visibility_gain * self.active_monitors
         )
-        seen = self.detected.sum() * visible / sc.defenders.detected_threshold_items
+        seen = sum(self.detected) * visible / sc.defenders.detected_threshold_items
         self.observed_misuse += (seen - self.observed_misuse) / sc.evidence.smoothing_weeks
         if not self.proof_of_concept:
-            reach = self.public | self.api
-            capacity = (
-                self.quality[reach] / self.reference_quality
-            ) ** sc.mapping.misuse_elasticity
-            best = capacity.max() if reach.any() else 0.0
+            reachable = [
+                c
+                for c, public, api in zip(
+                    self.capacity_list, self.public_list, self.api_list, strict=True
+                )
+                if public or api
+            ]
+            best = max(reachable, default=0.0)
             self.poc_hazard += self.hazard(sc.malicious.proof_of_concept_rate * best)
             self.proof_of_concept = self.poc_hazard >= self.poc_threshold
+        week = self.week
         for access, first in (
             (self.defender_access, self.first_defender_week),
             (self.malicious_access, self.first_malicious_week),
         ):
-            first[access & np.isnan(first)] = self.week
+            for s, has in enumerate(access):
+                if has and first[s] != first[s]:  # nan: first access this step
+                    first[s] = week
 
     @property
     def detection_accuracy(self) -> np.ndarray:
-        return 0.5 + 0.5 * self.power_deployed
+        return np.array([0.5 + 0.5 * p for p in self.power_deployed])
+
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """Arrays strategies see in LabView: replaced when they change, so nobody may edit them."""
+    array.flags.writeable = False
+    return array

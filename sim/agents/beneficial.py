@@ -40,10 +40,12 @@ class BeneficialUsers(mesa.Agent):
             return
         if w.access_version != self.seen_version:  # value depends on access levels only
             self.seen_version = w.access_version
-            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
-            self.best = min(1.0, float(self.value.max()))
-            self.value_list = self.value.tolist()
+            value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.best = min(1.0, float(value.max()))
+            self.value = value.tolist()
         self.population.advance(w.hazard(cfg.adoption_rate * self.best))
-        share = np.array(self.population.allocate(w.cost_list, self.value_list))
-        w.benefit += self.value * share * (cfg.value_per_developer / 1e3)  # thousand dev-weeks
+        share = self.population.allocate(w.cost_list, self.value)
+        per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
+        for s, (value, sh) in enumerate(zip(self.value, share, strict=True)):
+            w.benefit[s] += value * sh * per_developer
         w.adopted_developers = self.population.n_active

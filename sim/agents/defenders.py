@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
 
 class DetectionResearch(mesa.Agent):
@@ -15,11 +14,16 @@ class DetectionResearch(mesa.Agent):
 
     def step(self) -> None:
         w = self.model.world
-        rate = w.research_input + w.research_from_access  # partners added their share
-        w.research = np.minimum(1.0, w.research + rate * w.step_weeks)
-        transfer = w.transfer_efficiency * w.research.max()
-        w.research_effective = np.maximum(w.research, transfer)
-        w.defender_access |= rate > 0
+        weeks = w.step_weeks
+        research, access = w.research, w.defender_access
+        inputs = zip(w.research_from_access, w.research_input, strict=True)
+        for s, (own, partners) in enumerate(inputs):
+            rate = partners + own  # partners added their share
+            if rate > 0:
+                research[s] = min(1.0, research[s] + rate * weeks)
+                access[s] = True
+        transfer = w.transfer_efficiency * max(research)
+        w.research_effective = [max(r, transfer) for r in research]
 
 
 class Platforms(mesa.Agent):
@@ -29,9 +33,12 @@ class Platforms(mesa.Agent):
         w = self.model.world
         cfg = self.model.spec.defenders
         mon = self.model.spec.monitors
-        target = w.power_start + (w.power_best - w.power_start) * w.research_effective
         lag = cfg.deployment_lag_weeks * max(0.0, 1 - mon.lag_reduction * w.active_monitors)
         lag_steps = max(1.0, lag / w.step_weeks)
-        w.power_deployed += (target - w.power_deployed) / lag_steps
-        w.p_detect = w.platform_coverage * w.power_deployed
-        w.p_detect_list = w.p_detect.tolist()
+        deployed = w.power_deployed
+        for s, (start, gap, progress) in enumerate(
+            zip(w.power_start_list, w.power_gap_list, w.research_effective, strict=True)
+        ):
+            target = start + gap * progress
+            deployed[s] += (target - deployed[s]) / lag_steps
+        w.p_detect_list = [w.platform_coverage * p for p in deployed]

@@ -27,17 +27,22 @@ class ReleasingLab(mesa.Agent):
             size_names=w.size_names,
             parameters=w.parameters,
             trained=w.trained,
-            level=w.level.copy(),
-            published_by_others=w.public_route_code > 1,  # leak or replication
+            level=w.level,
+            published_by_others=w.published_by_others,
             observed_misuse=w.observed_misuse,
-            known_replications=int(np.count_nonzero(w.replicated_by_labs)),
+            known_replications=w.known_replications,
         )
 
     def step(self) -> None:
         w = self.model.world
         view = self.view()
-        wanted = np.asarray(self.strategy.access(view), dtype=np.int8)
-        wanted = np.where(w.trained, wanted, Access.UNRELEASED)
-        w.raise_access(wanted, route="release")
+        wanted = self.strategy.access(view)
+        # most weeks nothing moves up: check that on plain values before any array work
+        if any(
+            trained and int(x) > level
+            for x, level, trained in zip(wanted, w.level_list, w.trained_list, strict=True)
+        ):
+            wanted = np.where(w.trained, np.asarray(wanted, dtype=np.int8), Access.UNRELEASED)
+            w.raise_access(wanted, route="release")
         if self.strategy.releases_outputs(view):
             w.release_outputs(w.trained)

@@ -31,7 +31,7 @@ class MaliciousActors(mesa.Agent):
         )
         # sizes this kind trained itself (kinds that can train), like another lab would
         self.training = ReplicationEffort(w.n_sizes, model.spec.other_labs.replication_stages, rng)
-        self.own = self.training.has
+        self.own = self.training.has  # stays all False for kinds that cannot train
         gain = cfg.curation * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
@@ -42,7 +42,6 @@ class MaliciousActors(mesa.Agent):
         self.harm_record = np.zeros(model.spec.steps)  # harm of this kind per step
         # per-size loops below run on plain lists: with a handful of sizes they beat numpy
         self.capacity_list = self.capacity.tolist()
-        self.never_own = [False] * w.n_sizes
         self.harm_per_item_list = self.harm_per_item.tolist()
 
     def step(self) -> None:
@@ -53,8 +52,8 @@ class MaliciousActors(mesa.Agent):
             self.training.advance(cfg.train_resources, w.replication_base, w.replication_target)
         if self.population.n_active == 0:
             return
-        own = self.own.tolist() if self.cfg.can_train else self.never_own
         use_api = cfg.uses_api and w.api_any
+        own = self.own
         values, p_detect = [], []
         for s, p in enumerate(w.p_detect_list):
             via_api = use_api and w.api_list[s] and not own[s]

@@ -26,7 +26,7 @@ class OtherLab(mesa.Agent):
         )
 
     @property
-    def has(self) -> np.ndarray:
+    def has(self) -> list[bool]:
         return self.effort.has
 
     def step(self) -> None:
@@ -36,7 +36,9 @@ class OtherLab(mesa.Agent):
         done = self.effort.advance(self.resources, w.replication_base, w.replication_target)
         if done is None:
             return
-        w.replicated_by_labs[done] = True
+        if not w.replicated_by_labs[done]:
+            w.replicated_by_labs[done] = True
+            w.known_replications += 1  # sizes replicated by some lab
         if self.publishes:
             wanted = np.zeros(w.n_sizes, dtype=np.int8)
             wanted[done] = Access.PUBLIC

@@ -22,19 +22,28 @@ class ResearchPartners(mesa.Agent):
         n = model.world.n_sizes
         self.count = model.spec.partners.count
         self.threshold = rng.exponential(size=(self.count, n))
-        self.first_threshold = self.threshold.min(axis=0) if self.count else np.full(n, np.inf)
-        self.clock = np.zeros(n)
+        first = self.threshold.min(axis=0) if self.count else np.full(n, np.inf)
+        self.first_threshold = first.tolist()
+        self.clock = [0.0] * n
 
     def step(self) -> None:
         w = self.model.world
         if not (self.count and w.partners_hold_any):
             return
         cfg = self.model.spec.partners
-        w.research_input += self.count * cfg.research_rate * w.partner_access_ever
-        holds_unreleased = w.partner_access_ever & ~w.public
-        if not holds_unreleased.any():
-            return
-        self.clock += w.hazard(cfg.leak_probability) * holds_unreleased
-        leaked = holds_unreleased & (self.clock >= self.first_threshold)
-        if leaked.any():
-            w.raise_access(np.where(leaked, Access.PUBLIC, Access.UNRELEASED), route="leak")
+        research = self.count * cfg.research_rate
+        hazard = w.hazard(cfg.leak_probability)
+        leaked = []
+        for s, (held, public) in enumerate(zip(w.partner_access_ever, w.public_list, strict=True)):
+            if not held:
+                continue
+            w.research_input[s] += research
+            if public:
+                continue
+            self.clock[s] += hazard
+            if self.clock[s] >= self.first_threshold[s]:
+                leaked.append(s)
+        if leaked:
+            wanted = np.full(w.n_sizes, Access.UNRELEASED, dtype=np.int8)
+            wanted[leaked] = Access.PUBLIC
+            w.raise_access(wanted, route="leak")

@@ -20,10 +20,10 @@ class ReplicationEffort:
     def __init__(self, n_sizes: int, stages: int, rng: np.random.Generator):
         self.threshold = rng.gamma(stages, 1.0 / stages, size=n_sizes).tolist()
         self.clock = [0.0] * n_sizes
-        self.has = np.zeros(n_sizes, dtype=bool)
+        self.has = [False] * n_sizes
         self.largest_held = -1
 
-    def advance(self, resources: float, rate: np.ndarray, target: int) -> int | None:
+    def advance(self, resources: float, rate: list[float], target: int) -> int | None:
         """Work one step on the target size; return it if it was just replicated.
 
         target is world.replication_target (the largest trained size, -1 when it is public);
@@ -31,7 +31,7 @@ class ReplicationEffort:
         """
         if target <= self.largest_held:
             return None
-        self.clock[target] += resources * float(rate[target])
+        self.clock[target] += resources * rate[target]
         if self.clock[target] < self.threshold[target]:
             return None
         self.has[target] = True

@@ -7,6 +7,7 @@ class with `@register("name")` or name it in a scenario as `package.module:Class
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
@@ -69,8 +70,10 @@ class Strategy:
     def reset(self) -> None:
         """Called at the start of every run; clear any memory kept between steps."""
 
-    def access(self, view: LabView) -> np.ndarray:
-        """Access level per size the lab grants at this step."""
+    def access(self, view: LabView) -> Sequence[int] | np.ndarray:
+        """Access level per size the lab grants at this step (a list or an array).
+
+        The arrays in `view` are read-only: build a new array or list to return."""
         raise NotImplementedError
 
     def releases_outputs(self, view: LabView) -> bool:

@@ -90,7 +90,7 @@ class Staged(Strategy):
         threshold = self.settings.gate_threshold
         return threshold is None or view.observed_misuse <= threshold
 
-    def access(self, view: LabView) -> np.ndarray:
+    def access(self, view: LabView) -> list[int]:
         n = len(view.size_names)
         if self.settings.release_if_published and view.published_by_others.any():
             # release every size up to the largest already public elsewhere
@@ -103,11 +103,11 @@ class Staged(Strategy):
             and (self.released == 0 or self.gate_open(view))
         ):
             self.released += 1
-        levels = np.full(n, Access.UNRELEASED)
-        if self.settings.partners_first:
-            levels[view.trained] = Access.PARTNERS
-        levels[: self.released] = Access.PUBLIC
-        return levels
+        waiting = Access.PARTNERS if self.settings.partners_first else Access.UNRELEASED
+        return [
+            Access.PUBLIC if s < self.released else waiting if trained else Access.UNRELEASED
+            for s, trained in enumerate(view.trained.tolist())
+        ]
 
 
 class History2019Settings(StagedSettings):
@@ -138,7 +138,7 @@ class History2019(Staged):
     Settings = History2019Settings
     settings: History2019Settings
 
-    def access(self, view: LabView) -> np.ndarray:
+    def access(self, view: LabView) -> list[int]:
         levels = super().access(view)
         for i, when in enumerate(self.settings.partner_access[: len(levels)]):
             if when is not None and view.reached(view.week_of(when)) and view.trained[i]:
