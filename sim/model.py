@@ -75,10 +75,10 @@ class ReleaseModel(mesa.Model):
         ]
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
-        self.malicious = [
-            MaliciousActors(self, kind, cfg, stream(STREAM_MALICIOUS, i))
-            for i, (kind, cfg) in enumerate(scenario.malicious.kinds.items())
-        ]
+        kinds = scenario.malicious.kinds
+        self.malicious = MaliciousActors(
+            self, kinds, [stream(STREAM_MALICIOUS, i) for i in range(len(kinds))]
+        )
         self.users = BeneficialUsers(self, stream(STREAM_USERS))
         self.order = [
             self.lab,
@@ -87,7 +87,7 @@ class ReleaseModel(mesa.Model):
             *self.monitors,
             self.research,
             self.platforms,
-            *self.malicious,
+            self.malicious,
             self.users,
         ]
 
@@ -138,8 +138,8 @@ class ReleaseModel(mesa.Model):
         for key, rows in self._step_rows.items():
             out[key] = np.zeros(self.spec.steps)
             out[key][: len(rows)] = rows
-        for group in self.malicious:  # harm by kind of actor: which actors drive the harm
-            out[f"harm[{group.kind}]"] = group.harm_record
+        for kind, harm in zip(self.malicious.kinds, self.malicious.harm_record, strict=True):
+            out[f"harm[{kind}]"] = harm  # harm by kind of actor: which actors drive the harm
         return out
 
     def run(self) -> ReleaseModel:

@@ -142,10 +142,11 @@ def test_misuse_capacity_follows_the_documented_mapping(small_scenario):
     scenario = with_overrides(small_scenario, {"mapping.misuse_elasticity": 3.0})
     model = ReleaseModel(scenario, resolve_strategy(StrategySpec(kind="full")), 1)
     w = model.world
-    for group in model.malicious:
-        gain = group.cfg.curation * scenario.malicious.curation_quality_gain
+    malicious = model.malicious
+    for k, cfg in enumerate(scenario.malicious.kinds.values()):
+        gain = cfg.curation * scenario.malicious.curation_quality_gain
         expected = ((w.quality + (1 - w.quality) * gain) / w.reference_quality) ** 3.0
-        assert np.allclose(group.capacity, expected)
+        assert np.allclose(malicious.capacity[k], expected)
     assert w.reference_quality == pytest.approx(float(w.quality[-1])), "1.5B is the reference"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.agents.population import ResourcePopulation
+from sim.agents.population import Members, ResourcePopulations
 
 
 def brute_force_allocate(resources, weights, active, costs, values) -> np.ndarray:
@@ -25,36 +25,56 @@ def test_allocation_matches_per_actor_choice(seed: int):
     n, s = int(rng.integers(1, 400)), int(rng.integers(1, 7))
     resources = np.exp(rng.normal(-1, 1.5, n))
     weights = rng.random(n)
-    pop = ResourcePopulation(resources, rng.exponential(size=n), weights, rng.random(n) < 0.3)
-    pop.advance(float(rng.random()))
     costs = np.sort(rng.random(s) * 2 + 0.01)
+    members = Members(resources, rng.exponential(size=n), weights, rng.random(n) < 0.3)
+    pop = ResourcePopulations([members], costs)
+    pop.advance([float(rng.random())])
     values = rng.random(s) * 2 - 0.5  # some sizes unreachable (value <= 0)
-    fast = pop.allocate(costs.tolist(), values.tolist())
-    slow = brute_force_allocate(pop.resources, weights, pop.active, costs, values)
+    fast = pop.allocate(values[None, :])[0]
+    slow = brute_force_allocate(pop.resources(), weights, pop.active(), costs, values)
     assert np.allclose(fast, slow)
+
+
+def test_populations_in_rows_match_each_population_alone():
+    rng = np.random.default_rng(3)
+    costs = [0.1, 0.3, 1.0]
+    members = [
+        Members(np.exp(rng.normal(m, 1, n)), rng.exponential(size=n), active=rng.random(n) < 0.2)
+        for m, n in ((-2, 300), (0, 50), (1, 1))
+    ]
+    values = np.array([[0.5, 0.6, 0.0], [0.0, 0.0, 0.0], [0.2, 0.9, 1.0]])
+    together = ResourcePopulations(members, costs)
+    together.advance([0.3, 0.1, 0.0])
+    shares = together.allocate(values)
+    for k, m in enumerate(members):
+        alone = ResourcePopulations([m], costs)
+        alone.advance([[0.3, 0.1, 0.0][k]])
+        assert np.allclose(shares[k], alone.allocate(values[k : k + 1])[0])
+    assert not shares[1].any(), "nothing reachable: no output"
+
 
 
 def test_actors_join_in_threshold_order_as_hazard_accumulates():
     thresholds = np.array([0.5, 0.1, 2.0, 0.3])
-    pop = ResourcePopulation(np.ones(4), thresholds)
-    assert pop.n_active == 0
-    pop.advance(0.2)
-    assert pop.active.tolist() == [False, True, False, False]
-    pop.advance(0.35)  # cumulative 0.55
-    assert pop.active.tolist() == [True, True, False, True]
-    assert pop.n_active == 3
+    pop = ResourcePopulations([Members(np.ones(4), thresholds)], [1.0])
+    assert pop.n_active == [0]
+    pop.advance([0.2])
+    assert pop.active().tolist() == [False, True, False, False]
+    pop.advance([0.35])  # cumulative 0.55
+    assert pop.active().tolist() == [True, True, False, True]
+    assert pop.n_active == [3]
 
 
 def test_joining_matches_the_weekly_probability_on_average():
     rng = np.random.default_rng(0)
     n, weekly = 20000, 0.05
-    pop = ResourcePopulation(np.ones(n), rng.exponential(size=n))
-    pop.advance(-np.log1p(-weekly))
-    assert pop.n_active / n == pytest.approx(weekly, abs=0.005)
+    pop = ResourcePopulations([Members(np.ones(n), rng.exponential(size=n))], [1.0])
+    pop.advance([-np.log1p(-weekly)])
+    assert pop.n_active[0] / n == pytest.approx(weekly, abs=0.005)
 
 
 def test_compute_is_rounded_by_a_few_per_cent_at_most():
     rng = np.random.default_rng(1)
     resources = np.exp(rng.normal(0, 1.2, 5000))
-    pop = ResourcePopulation(resources, rng.exponential(size=5000))
-    assert np.max(np.abs(pop.resources / resources - 1)) < 0.04
+    pop = ResourcePopulations([Members(resources, rng.exponential(size=5000))], [1.0])
+    assert np.max(np.abs(pop.resources() / resources - 1)) < 0.04

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents.population import ResourcePopulation
+from sim.agents.population import Members, ResourcePopulations
 
 
 class BeneficialUsers(mesa.Agent):
@@ -25,11 +25,12 @@ class BeneficialUsers(mesa.Agent):
         shares = np.array([d.share for d in cfg.domains.values()])
         weights = np.array([d.value_weight for d in cfg.domains.values()])
         domain = rng.choice(len(shares), size=n, p=shares / shares.sum())
-        self.population = ResourcePopulation(
+        members = Members(
             resources=cfg.resources_median * np.exp(cfg.resources_spread * rng.standard_normal(n)),
             thresholds=rng.exponential(size=n),
             weights=weights[domain],
         )
+        self.population = ResourcePopulations([members], w.cost_list)
         self.seen_version = -1
         self.utility = (w.quality / w.reference_quality) ** model.spec.mapping.benefit_elasticity
 
@@ -40,12 +41,14 @@ class BeneficialUsers(mesa.Agent):
             return
         if w.access_version != self.seen_version:  # value depends on access levels only
             self.seen_version = w.access_version
-            value = self.utility * (w.public + cfg.api_value_share * w.api)
-            self.best = min(1.0, float(value.max()))
-            self.value = value.tolist()
-        self.population.advance(w.hazard(cfg.adoption_rate * self.best))
-        share = self.population.allocate(w.cost_list, self.value)
+            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.best = min(1.0, float(self.value.max()))
+        pop = self.population
+        pop.advance([w.hazard(cfg.adoption_rate * self.best)])
+        w.adopted_developers = pop.n_active[0]
+        if not w.adopted_developers:
+            return
+        share = pop.allocate(self.value[None, :])[0]
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
-        for s, (value, sh) in enumerate(zip(self.value, share, strict=True)):
+        for s, (value, sh) in enumerate(zip(self.value.tolist(), share.tolist(), strict=True)):
             w.benefit[s] += value * sh * per_developer
-        w.adopted_developers = self.population.n_active

@@ -1,8 +1,9 @@
-"""Malicious actors of one kind, as one array-backed agent (one array entry per actor).
+"""Malicious actors: every kind (state propaganda, spam, ...) as one row of array-backed agent.
 
 Each active actor uses the size it can reach that gives it the most undetected impact: volume
 (limited by its compute: larger sizes cost more), misuse capacity per item (from quality) and
 the chance of escaping detection. Human curation trades volume for quality and evasion.
+Arrays are (kinds, sizes); the kinds differ only in their parameters (docs/model.md).
 """
 
 from __future__ import annotations
@@ -10,72 +11,78 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents.population import ResourcePopulation
+from sim.agents.population import Members, ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
 
 
 class MaliciousActors(mesa.Agent):
-    """A population of one kind of malicious actor (state propaganda, spam, ...)."""
+    """The malicious actors of every kind, one population (array row) per kind."""
 
-    def __init__(self, model, kind: str, cfg: MaliciousKind, rng: np.random.Generator):
+    def __init__(self, model, kinds: dict[str, MaliciousKind], rngs: list[np.random.Generator]):
         super().__init__(model)
         w = model.world
         mal = model.spec.malicious
-        self.kind, self.cfg = kind, cfg
-        n = cfg.count
-        self.population = ResourcePopulation(
-            resources=cfg.resources_median * np.exp(cfg.resources_spread * rng.standard_normal(n)),
-            thresholds=rng.exponential(size=n),
-            active=rng.random(n) < cfg.initially_active,
-        )
-        # sizes this kind trained itself (kinds that can train), like another lab would
-        self.training = ReplicationEffort(w.n_sizes, model.spec.other_labs.replication_stages, rng)
-        self.own = self.training.has  # stays all False for kinds that cannot train
-        gain = cfg.curation * mal.curation_quality_gain
+        self.kinds, cfgs = list(kinds), list(kinds.values())
+        stages = model.spec.other_labs.replication_stages
+        members, efforts = [], []
+        for cfg, rng in zip(cfgs, rngs, strict=True):  # each kind draws from its own stream
+            n = cfg.count
+            spread = cfg.resources_spread * rng.standard_normal(n)
+            thresholds = rng.exponential(size=n)
+            active = rng.random(n) < cfg.initially_active
+            resources = cfg.resources_median * np.exp(spread)
+            members.append(Members(resources, thresholds, active=active))
+            efforts.append(ReplicationEffort(w.n_sizes, stages, rng))
+        # kinds that can train build sizes themselves, like another lab would
+        self.training = [
+            (k, effort, cfg.train_resources)
+            for k, (effort, cfg) in enumerate(zip(efforts, cfgs, strict=True))
+            if cfg.can_train
+        ]
+        self.population = ResourcePopulations(members, w.cost_list)
+        self.entry_rate = [cfg.entry_rate for cfg in cfgs]
+
+        def column(values: list) -> np.ndarray:  # one entry per kind, against sizes
+            return np.array(values)[:, None]
+
+        gain = column([cfg.curation for cfg in cfgs]) * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
         # curated output escapes detection as much more as it gains quality
         self.detectable = 1 - gain
-        self.volume = cfg.volume * (1 - cfg.curation * mal.curation_volume_cost)
-        self.harm_per_item = cfg.reach * cfg.skill * self.capacity / 1e6  # million people
-        self.harm_record = np.zeros(model.spec.steps)  # harm of this kind per step
-        # per-size loops below run on plain lists: with a handful of sizes they beat numpy
-        self.capacity_list = self.capacity.tolist()
-        self.harm_per_item_list = self.harm_per_item.tolist()
+        self.volume = column([c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs])
+        reach_skill = column([c.reach * c.skill for c in cfgs])
+        self.harm_per_item = reach_skill * self.capacity / 1e6  # million people
+        self.uses_api = column([cfg.uses_api for cfg in cfgs])
+        self.own = np.zeros((len(cfgs), w.n_sizes), dtype=bool)  # sizes a kind trained itself
+        self.harm_record = np.zeros((len(cfgs), model.spec.steps))  # harm per kind and step
 
     def step(self) -> None:
         w = self.model.world
-        cfg = self.cfg
-        self.population.advance(w.hazard(cfg.entry_rate * w.entry_multiplier))
-        if cfg.can_train:
-            self.training.advance(cfg.train_resources, w.replication_base, w.replication_target)
-        if self.population.n_active == 0:
+        pop = self.population
+        pop.advance([w.hazard(rate * w.entry_multiplier) for rate in self.entry_rate])
+        for k, effort, resources in self.training:
+            done = effort.advance(resources, w.replication_base, w.replication_target)
+            if done is not None:
+                self.own[k, done] = True
+        if not any(pop.n_active):
             return
-        use_api = cfg.uses_api and w.api_any
-        own = self.own
-        values, p_detect = [], []
-        for s, p in enumerate(w.p_detect_list):
-            via_api = use_api and w.api_list[s] and not own[s]
-            if not (w.public_list[s] or own[s] or via_api):
-                values.append(0.0)
-                p_detect.append(0.0)
-                continue
-            w.malicious_access[s] = True
-            p *= self.detectable
-            if via_api:  # the API provider's use policy catches some of what platforms miss
-                p += (1 - p) * w.api_monitoring
-            values.append(self.capacity_list[s] * (1 - p))
-            p_detect.append(p)
-        share = self.population.allocate(w.cost_list, values)
-        harm_total = 0.0
-        for s, sh in enumerate(share):
-            if sh:
-                items = self.volume * sh
-                detected = items * p_detect[s]
-                harm = (items - detected) * self.harm_per_item_list[s]
-                w.items[s] += items
-                w.detected[s] += detected
-                w.harm[s] += harm
-                harm_total += harm
-        self.harm_record[w.step] = harm_total
+        reach = w.public | self.own
+        p = self.detectable * np.array(w.p_detect_list)
+        if w.api_any:  # the API provider's use policy catches some of what platforms miss
+            via_api = self.uses_api & w.api & ~self.own
+            reach = reach | via_api
+            p = np.where(via_api, p + (1 - p) * w.api_monitoring, p)
+        share = pop.allocate(np.where(reach, self.capacity * (1 - p), 0.0))
+        items = self.volume * share
+        detected = items * p
+        harm = (items - detected) * self.harm_per_item
+        for tally, add in ((w.items, items), (w.detected, detected), (w.harm, harm)):
+            for s, x in enumerate(add.sum(axis=0).tolist()):
+                tally[s] += x
+        self.harm_record[:, w.step] = harm.sum(axis=1)
+        active_kinds = np.array(pop.n_active) > 0
+        for s, reached in enumerate(reach[active_kinds].any(axis=0).tolist()):
+            if reached:
+                w.malicious_access[s] = True
