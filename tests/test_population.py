@@ -27,10 +27,10 @@ def test_allocation_matches_per_actor_choice(seed: int):
     weights = rng.random(n)
     costs = np.sort(rng.random(s) * 2 + 0.01)
     members = Members(resources, rng.exponential(size=n), weights, rng.random(n) < 0.3)
-    pop = ResourcePopulations([members], costs)
+    pop = ResourcePopulations([members])
     pop.advance([float(rng.random())])
     values = rng.random(s) * 2 - 0.5  # some sizes unreachable (value <= 0)
-    fast = pop.allocate(values[None, :])[0]
+    fast = pop.allocate(0, costs.tolist(), values.tolist())
     slow = brute_force_allocate(pop.resources(), weights, pop.active(), costs, values)
     assert np.allclose(fast, slow)
 
@@ -42,21 +42,24 @@ def test_populations_in_rows_match_each_population_alone():
         Members(np.exp(rng.normal(m, 1, n)), rng.exponential(size=n), active=rng.random(n) < 0.2)
         for m, n in ((-2, 300), (0, 50), (1, 1))
     ]
-    values = np.array([[0.5, 0.6, 0.0], [0.0, 0.0, 0.0], [0.2, 0.9, 1.0]])
-    together = ResourcePopulations(members, costs)
-    together.advance([0.3, 0.1, 0.0])
-    shares = together.allocate(values)
+    values = [[0.5, 0.6, 0.0], [0.0, 0.0, 0.0], [0.2, 0.9, 1.0]]
+    hazards = [0.3, 0.1, 0.0]
+    together = ResourcePopulations(members)
+    together.advance(hazards)
     for k, m in enumerate(members):
-        alone = ResourcePopulations([m], costs)
-        alone.advance([[0.3, 0.1, 0.0][k]])
-        assert np.allclose(shares[k], alone.allocate(values[k : k + 1])[0])
-    assert not shares[1].any(), "nothing reachable: no output"
+        alone = ResourcePopulations([m])
+        alone.advance([hazards[k]])
+        assert alone.n_active[0] == together.n_active[k]
+        assert np.array_equal(alone.active(), together.active(k))
+        share = together.allocate(k, costs, values[k])
+        assert share == alone.allocate(0, costs, values[k])
+    assert not any(together.allocate(1, costs, values[1])), "nothing reachable: no output"
 
 
 
 def test_actors_join_in_threshold_order_as_hazard_accumulates():
     thresholds = np.array([0.5, 0.1, 2.0, 0.3])
-    pop = ResourcePopulations([Members(np.ones(4), thresholds)], [1.0])
+    pop = ResourcePopulations([Members(np.ones(4), thresholds)])
     assert pop.n_active == [0]
     pop.advance([0.2])
     assert pop.active().tolist() == [False, True, False, False]
@@ -68,7 +71,7 @@ def test_actors_join_in_threshold_order_as_hazard_accumulates():
 def test_joining_matches_the_weekly_probability_on_average():
     rng = np.random.default_rng(0)
     n, weekly = 20000, 0.05
-    pop = ResourcePopulations([Members(np.ones(n), rng.exponential(size=n))], [1.0])
+    pop = ResourcePopulations([Members(np.ones(n), rng.exponential(size=n))])
     pop.advance([-np.log1p(-weekly)])
     assert pop.n_active[0] / n == pytest.approx(weekly, abs=0.005)
 
@@ -76,5 +79,5 @@ def test_joining_matches_the_weekly_probability_on_average():
 def test_compute_is_rounded_by_a_few_per_cent_at_most():
     rng = np.random.default_rng(1)
     resources = np.exp(rng.normal(0, 1.2, 5000))
-    pop = ResourcePopulations([Members(resources, rng.exponential(size=5000))], [1.0])
+    pop = ResourcePopulations([Members(resources, rng.exponential(size=5000))])
     assert np.max(np.abs(pop.resources() / resources - 1)) < 0.04

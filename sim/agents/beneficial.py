@@ -30,7 +30,7 @@ class BeneficialUsers(mesa.Agent):
             thresholds=rng.exponential(size=n),
             weights=weights[domain],
         )
-        self.population = ResourcePopulations([members], w.cost_list)
+        self.population = ResourcePopulations([members])
         self.seen_version = -1
         self.utility = (w.quality / w.reference_quality) ** model.spec.mapping.benefit_elasticity
 
@@ -41,14 +41,15 @@ class BeneficialUsers(mesa.Agent):
             return
         if w.access_version != self.seen_version:  # value depends on access levels only
             self.seen_version = w.access_version
-            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
-            self.best = min(1.0, float(self.value.max()))
+            value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.best = min(1.0, float(value.max()))
+            self.value = value.tolist()
         pop = self.population
         pop.advance([w.hazard(cfg.adoption_rate * self.best)])
         w.adopted_developers = pop.n_active[0]
         if not w.adopted_developers:
             return
-        share = pop.allocate(self.value[None, :])[0]
+        share = pop.allocate(0, w.cost_list, self.value)
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
-        for s, (value, sh) in enumerate(zip(self.value.tolist(), share.tolist(), strict=True)):
+        for s, (value, sh) in enumerate(zip(self.value, share, strict=True)):
             w.benefit[s] += value * sh * per_developer

@@ -1,9 +1,9 @@
-"""Malicious actors: every kind (state propaganda, spam, ...) as one row of array-backed agent.
+"""Malicious actors: every kind (state propaganda, spam, ...) as one row of an array-backed agent.
 
 Each active actor uses the size it can reach that gives it the most undetected impact: volume
 (limited by its compute: larger sizes cost more), misuse capacity per item (from quality) and
-the chance of escaping detection. Human curation trades volume for quality and evasion.
-Arrays are (kinds, sizes); the kinds differ only in their parameters (docs/model.md).
+the chance of escaping detection. Human curation trades volume for quality and evasion. The
+kinds differ only in their parameters (docs/model.md).
 """
 
 from __future__ import annotations
@@ -40,22 +40,20 @@ class MaliciousActors(mesa.Agent):
             for k, (effort, cfg) in enumerate(zip(efforts, cfgs, strict=True))
             if cfg.can_train
         ]
-        self.population = ResourcePopulations(members, w.cost_list)
+        self.population = ResourcePopulations(members)
         self.entry_rate = [cfg.entry_rate for cfg in cfgs]
-
-        def column(values: list) -> np.ndarray:  # one entry per kind, against sizes
-            return np.array(values)[:, None]
-
-        gain = column([cfg.curation for cfg in cfgs]) * mal.curation_quality_gain
+        self.uses_api = [cfg.uses_api for cfg in cfgs]
+        self.volume = [c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs]
+        # per kind and size: misuse capacity (curation raises quality), harm per item
+        gain = np.array([cfg.curation for cfg in cfgs])[:, None] * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
-        self.capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
+        capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
+        reach_skill = np.array([c.reach * c.skill for c in cfgs])[:, None]
+        self.capacity = capacity.tolist()
+        self.harm_per_item = (reach_skill * capacity / 1e6).tolist()  # million people
         # curated output escapes detection as much more as it gains quality
-        self.detectable = 1 - gain
-        self.volume = column([c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs])
-        reach_skill = column([c.reach * c.skill for c in cfgs])
-        self.harm_per_item = reach_skill * self.capacity / 1e6  # million people
-        self.uses_api = column([cfg.uses_api for cfg in cfgs])
-        self.own = np.zeros((len(cfgs), w.n_sizes), dtype=bool)  # sizes a kind trained itself
+        self.detectable = (1 - gain[:, 0]).tolist()
+        self.own = [[False] * w.n_sizes for _ in cfgs]  # sizes a kind trained itself
         self.harm_record = np.zeros((len(cfgs), model.spec.steps))  # harm per kind and step
 
     def step(self) -> None:
@@ -65,24 +63,37 @@ class MaliciousActors(mesa.Agent):
         for k, effort, resources in self.training:
             done = effort.advance(resources, w.replication_base, w.replication_target)
             if done is not None:
-                self.own[k, done] = True
-        if not any(pop.n_active):
-            return
-        reach = w.public | self.own
-        p = self.detectable * np.array(w.p_detect_list)
-        if w.api_any:  # the API provider's use policy catches some of what platforms miss
-            via_api = self.uses_api & w.api & ~self.own
-            reach = reach | via_api
-            p = np.where(via_api, p + (1 - p) * w.api_monitoring, p)
-        share = pop.allocate(np.where(reach, self.capacity * (1 - p), 0.0))
-        items = self.volume * share
-        detected = items * p
-        harm = (items - detected) * self.harm_per_item
-        for tally, add in ((w.items, items), (w.detected, detected), (w.harm, harm)):
-            for s, x in enumerate(add.sum(axis=0).tolist()):
-                tally[s] += x
-        self.harm_record[:, w.step] = harm.sum(axis=1)
-        active_kinds = np.array(pop.n_active) > 0
-        for s, reached in enumerate(reach[active_kinds].any(axis=0).tolist()):
-            if reached:
-                w.malicious_access[s] = True
+                self.own[k][done] = True
+        for k, n_active in enumerate(pop.n_active):
+            if n_active:
+                self.harm_record[k, w.step] = self.act(k)
+
+    def act(self, k: int) -> float:
+        """The active actors of kind k use what they reach; returns their harm this step."""
+        w = self.model.world
+        own, use_api = self.own[k], self.uses_api[k] and w.api_any
+        values, p_detect = [], []
+        for s, p in enumerate(w.p_detect_list):
+            via_api = use_api and w.api_list[s] and not own[s]
+            if not (w.public_list[s] or own[s] or via_api):
+                values.append(0.0)
+                p_detect.append(0.0)
+                continue
+            w.malicious_access[s] = True
+            p *= self.detectable[k]
+            if via_api:  # the API provider's use policy catches some of what platforms miss
+                p += (1 - p) * w.api_monitoring
+            values.append(self.capacity[k][s] * (1 - p))
+            p_detect.append(p)
+        share = self.population.allocate(k, w.cost_list, values)
+        harm_total = 0.0
+        for s, sh in enumerate(share):
+            if sh:
+                items = self.volume[k] * sh
+                detected = items * p_detect[s]
+                harm = (items - detected) * self.harm_per_item[k][s]
+                w.items[s] += items
+                w.detected[s] += detected
+                w.harm[s] += harm
+                harm_total += harm
+        return harm_total

@@ -6,17 +6,20 @@ flip with the weekly hazard, but draws no random numbers during the run, so ever
 the same actors join at the same hazard (common random numbers) and a step costs no draws.
 
 An actor with compute r running a size of cost c produces min(1, r / c) of its full volume, and
-uses the reachable size that maximises value_s * min(1, r / c_s). Compute is rounded to one of
-LEVELS log-spaced levels per population, and actors at one level make the same choice, so a
-step sums active weight per level and chooses once per level: its cost does not grow with the
-number of actors, which is what keeps thousands of spammers or developers fast. Several
-populations (the kinds of malicious actor) are rows of one set of arrays, so one numpy pass
-serves them all. tests/test_population.py checks it against every actor choosing for itself.
+uses the reachable size that maximises value_s * min(1, r / c_s). That choice only moves to
+costlier sizes as r grows (the ratio of two sizes' payoffs never falls with r), so the actors,
+ordered by compute, split into one contiguous block per chosen size. `allocate` finds the block
+edges analytically and sums each block with prefix sums over compute levels: the cost per step
+does not grow with the number of actors, which is what keeps thousands of spammers or
+developers fast. Several populations (the kinds of malicious actor) are rows of one set of
+arrays, so actors joining in any of them cost one numpy pass. tests/test_population.py checks
+the result against every actor choosing for itself.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,22 +37,20 @@ class Members:
 
 
 class ResourcePopulations:
-    """Populations of actors (one row each) choosing among sizes of the given costs.
-
-    With 256 levels between the smallest and largest compute of a population, rounding moves
-    an actor's compute by a few per cent at most.
-    """
+    """Populations of actors (one row each); compute is rounded to one of LEVELS log-spaced
+    levels per population, which moves an actor's compute by a few per cent at most."""
 
     LEVELS = 256
 
-    def __init__(self, populations: Sequence[Members], costs: Sequence[float]):
+    def __init__(self, populations: Sequence[Members]):
         rows, levels = len(populations), self.LEVELS
         self.level_resources = np.zeros((rows, levels))
-        self.level_weight = np.zeros((rows, levels))  # active weight per compute level
+        # per row: active weight per compute level, and active weight x compute per level
+        self.level_sums = np.zeros((rows, 2, levels))
         self.members: list[dict[str, np.ndarray]] = []
         self.join_threshold: list[list[float]] = []  # per row, ascending
-        self.join_index: list[np.ndarray] = []  # flat index (row, level) in joining order
-        self.join_weight: list[np.ndarray] = []
+        self.join_index: list[np.ndarray] = []  # flat indices into level_sums, joining order
+        self.join_value: list[np.ndarray] = []  # weight and weight x compute, joining order
         self.n_active = [0] * rows
         self.joined = [0] * rows
         self.hazard = [0.0] * rows  # cumulative hazard so far
@@ -61,20 +62,24 @@ class ResourcePopulations:
             lo, hi = (log_r.min(), log_r.max()) if n else (0.0, 0.0)
             span = max(hi - lo, 1e-12)
             level = np.rint((log_r - lo) / span * (levels - 1)).astype(np.intp)
-            self.level_resources[k] = np.exp(lo + span * np.arange(levels) / (levels - 1))
-            self.level_weight[k] = np.bincount(level, weights * active, minlength=levels)
+            resources = np.exp(lo + span * np.arange(levels) / (levels - 1))
+            self.level_resources[k] = resources
+            self.level_sums[k, 0] = np.bincount(level, weights * active, minlength=levels)
+            self.level_sums[k, 1] = self.level_sums[k, 0] * resources
             # the inactive join in order of their thresholds
             waiting = np.flatnonzero(~active)
             order = waiting[np.argsort(m.thresholds[waiting], kind="stable")]
             self.join_threshold.append(m.thresholds[order].tolist())  # bisect beats numpy here
-            self.join_index.append(k * levels + level[order])
-            self.join_weight.append(weights[order])
+            at = level[order] + 2 * levels * k
+            self.join_index.append(np.stack([at, at + levels], axis=1).ravel())
+            w = weights[order]
+            self.join_value.append(np.stack([w, w * resources[level[order]]], axis=1).ravel())
             self.n_active[k] = int(active.sum())
             self.members.append({"level": level, "active": active, "order": order})
-        # share of full volume at each level for each size: min(1, r / cost)
-        cost = np.asarray(costs, dtype=float)
-        self.fraction = np.minimum(1.0, self.level_resources[:, :, None] / cost)
-        self.row_offset = np.arange(rows)[:, None] * len(cost)
+        self.level_list = self.level_resources.tolist()  # per row, for bisect
+        self.cum = np.zeros((rows, 2, levels + 1))
+        self._sums()
+        self._blocks: list[tuple | None] = [None] * rows  # see blocks()
 
     def __len__(self) -> int:
         return len(self.members)
@@ -93,35 +98,89 @@ class ResourcePopulations:
     def advance(self, step_hazards: Sequence[float]) -> None:
         """Add each population's hazard for this step; actors whose threshold it passes become
         active for good."""
-        index, weight = [], []
+        index, value = [], []
         for k, step_hazard in enumerate(step_hazards):
             self.hazard[k] += step_hazard
             upto = bisect.bisect_right(self.join_threshold[k], self.hazard[k])
             if upto > self.joined[k]:
-                index.append(self.join_index[k][self.joined[k] : upto])
-                weight.append(self.join_weight[k][self.joined[k] : upto])
+                a, b = 2 * self.joined[k], 2 * upto
+                index.append(self.join_index[k][a:b])
+                value.append(self.join_value[k][a:b])
                 self.n_active[k] += upto - self.joined[k]
                 self.joined[k] = upto
         if index:
             if len(index) > 1:
-                index, weight = [np.concatenate(index)], [np.concatenate(weight)]
-            joining = np.bincount(index[0], weight[0], minlength=self.level_weight.size)
-            self.level_weight += joining.reshape(self.level_weight.shape)
+                index, value = [np.concatenate(index)], [np.concatenate(value)]
+            joining = np.bincount(index[0], value[0], minlength=self.level_sums.size)
+            self.level_sums += joining.reshape(self.level_sums.shape)
+            self._sums()
 
-    def allocate(self, values: np.ndarray) -> np.ndarray:
-        """Sum over active actors choosing each size of weight * min(1, r / cost).
+    def _sums(self) -> None:
+        """Prefix sums over compute levels: cum[k, 0, i] = active weight of row k below level i;
+        cum[k, 1, i] the same for weight x compute."""
+        np.cumsum(self.level_sums, axis=2, out=self.cum[:, :, 1:])
 
-        values: (populations, sizes); values <= 0 mark sizes that are unreachable or worthless.
-        Returns an array of the same shape.
-        """
-        rows, sizes = values.shape
-        reachable = values > 0
-        payoff = self.fraction * np.where(reachable, values, -np.inf)[:, None, :]
-        choice = payoff.argmax(axis=2)  # per population and level (ties: the cheaper size)
-        chosen = np.take_along_axis(self.fraction, choice[:, :, None], axis=2)[:, :, 0]
-        chosen *= self.level_weight
-        chosen[~reachable.any(axis=1)] = 0.0  # nothing to use
-        share = np.bincount(
-            (choice + self.row_offset).ravel(), chosen.ravel(), minlength=rows * sizes
-        )
-        return share.reshape(rows, sizes)
+    def allocate(self, row: int, costs: list[float], values: list[float]) -> list[float]:
+        """For one population: the sum over active actors choosing each size of
+        weight * min(1, r / cost). costs ascending; values <= 0 mark sizes that are unreachable
+        or worthless."""
+        share = [0.0] * len(costs)
+        if not self.n_active[row]:
+            return share
+        cw, cwr = self.cum[row, 0].item, self.cum[row, 1].item  # item(i): a plain float
+        for s, i_lo, i_c, i_hi in self.blocks(row, costs, values):
+            partial = (cwr(i_c) - cwr(i_lo)) / costs[s]  # actors below full volume
+            share[s] = partial + cw(i_hi) - cw(i_c)  # plus actors at full volume
+        return share
+
+    def blocks(self, row: int, costs: list[float], values: list[float]) -> list[tuple]:
+        """(size, first level, first level at full volume, level after the last) for each
+        size chosen by some compute level. Kept while the values stay the same (the costs of a
+        run never change): the developers' values only change with access."""
+        cached = self._blocks[row]
+        if cached is not None and cached[0] == values:
+            return cached[1]
+        sizes, lows = choices(costs, values)
+        level, bisect_left = self.level_list[row], bisect.bisect_left
+        blocks = []
+        i_hi = bisect_left(level, lows[0]) if sizes else 0
+        lows.append(math.inf)
+        for k, s in enumerate(sizes):  # contiguous: each block starts where the last ended
+            i_lo, hi, cost = i_hi, lows[k + 1], costs[s]
+            i_hi = bisect_left(level, hi)
+            i_c = i_lo if cost <= lows[k] else i_hi if cost >= hi else bisect_left(level, cost)
+            blocks.append((s, i_lo, i_c, i_hi))
+        self._blocks[row] = (list(values), blocks)
+        return blocks
+
+
+def choices(costs: list[float], values: list[float]) -> tuple[list[int], list[float]]:
+    """The sizes some compute level would choose, cheapest first, and the lowest compute at
+    which each is chosen (it is chosen up to the next one's).
+
+    For sizes a < b (c_a < c_b), b pays strictly more than a above the crossing
+    r* = v_a * c_b / v_b when v_b > v_a (from 0 if b pays more per unit of compute even below
+    c_a; never if v_b <= v_a). Sizes are taken cheapest first onto a stack, as for an upper
+    envelope: a newcomer that wins over the top size's whole interval removes it.
+    """
+    sizes: list[int] = []
+    lows: list[float] = []
+    for b, v_b in enumerate(values):
+        if v_b <= 0:
+            continue
+        c_b = costs[b]
+        while sizes:
+            v_a = values[sizes[-1]]
+            if v_b <= v_a:
+                break  # b never pays more than a, so it is never chosen
+            r = 0.0 if v_b * costs[sizes[-1]] > v_a * c_b else v_a * c_b / v_b
+            if r > lows[-1]:
+                sizes.append(b)
+                lows.append(r)
+                break
+            sizes.pop()
+            lows.pop()
+        else:
+            sizes.append(b)
+            lows.append(0.0)
+    return sizes, lows
