@@ -125,6 +125,20 @@ def test_resume_refuses_another_sweep_and_plain_rerun(tmp_path: Path) -> None:
         run_sweep(sweep_from_dict(small(seed=12)), tmp_path / "o", workers=1, resume=True)
 
 
+def test_resume_refuses_when_the_model_code_changed(tmp_path: Path) -> None:
+    from sim.errors import InputError
+
+    out = tmp_path / "o"
+    run_sweep(sweep_from_dict(small()), out, workers=1)
+    store.part_path(out, 2).unlink()
+    manifest = store.read_json(out / "manifest.json")
+    assert len(manifest["model_code"]) == 16
+    store.write_json(out / "manifest.json", {**manifest, "model_code": "0123456789abcdef"})
+    with pytest.raises(InputError, match="code changed since this sweep started"):
+        run_sweep(sweep_from_dict(small()), out, workers=1, resume=True)
+    assert not store.part_path(out, 2).exists(), "nothing ran"
+
+
 KILL_SWEEP = """\
 name: killme
 scenario: {horizon_weeks: 26}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import math
 import multiprocessing
 import os
@@ -316,6 +317,16 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def model_code_digest() -> str:
+    """Fingerprint of the simulator's code and data (every .py and .yaml file in the sim
+    package): finished batches and resumed ones must come from the same model."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
     """Plan the sweep and set up the folder (or check it matches, when resuming)."""
     out_dir = Path(out_dir)
@@ -329,6 +340,13 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
             raise InputError(str(out_dir), "", "the sweep in this folder differs from the one "
                              "given (levers, uncertainties, design, seed or scenario changed); "
                              "resume needs the same sweep file")
+        started_with, now = manifest.get("model_code"), model_code_digest()
+        if started_with and started_with != now:
+            raise InputError(str(out_dir), "", f"the simulator's code changed since this sweep "
+                             f"started (code fingerprint {started_with}, now {now}), so finished "
+                             "and resumed batches would come from different models; resume with "
+                             "the version it started with (see versions in manifest.json), or "
+                             "run the sweep again into a new --out folder")
         plan = make_plan(spec, manifest["batch_cells"])
         return plan, manifest
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -356,6 +374,7 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "batches": plan.n_batches,
         "status": "running",
         "versions": _versions(),
+        "model_code": model_code_digest(),
     }
     store.write_json(manifest_path, manifest)
     return plan, manifest
