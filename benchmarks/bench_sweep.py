@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_sweep.py                 # full: 2,000 runs; memory 1k, 10k
     .venv/bin/python benchmarks/bench_sweep.py --quick         # 200 runs; memory 100, 1,000
+    .venv/bin/python benchmarks/bench_sweep.py --rounds 1      # one 2,000-run sweep per engine
     .venv/bin/python benchmarks/bench_sweep.py --runs 400 --memory 200,2000 --skip-batch-run
 
 The grid: the default scenario's strategies (full, staged, partnership_only) plus closed, times
@@ -9,6 +10,10 @@ K levels of mapping.misuse_elasticity, times R replicates (runs = 4 K R). The sw
 factorial design; batch_run runs the same parameters through a thin wrapper model. Peak memory is
 the driver's peak RSS (the process that collects results; workers are fresh processes), measured
 in a child process per size with 2 workers. Prints a table; it is not a timed test.
+
+This machine runs the same code at different speeds from minute to minute, so the throughput
+runs are split into rounds (default 4 of 500 runs) and every round runs every engine: a ratio
+is taken within each round and the table gives the median and range of those ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,6 +129,7 @@ def main() -> None:
     ap.add_argument("--skip-batch-run", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=4, help="rounds the throughput runs split into")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
@@ -130,24 +137,37 @@ def main() -> None:
         return
     if args.quick:
         args.runs, args.memory = 200, "100,1000"
-    runs = len(make_plan(sweep_spec(args.runs)).strategies) * np.prod(grid(args.runs))
-    rows = []
-    print(f"Throughput: {runs} runs of the default scenario ({grid(args.runs)[0]} levels x "
-          f"{grid(args.runs)[1]} replicates x 4 strategies)", flush=True)
-    one = time_sweep(args.runs, workers=1)
-    rows.append(("release-sim sweep, 1 worker (in-process)", one, 1.0))
-    two = time_sweep(args.runs, workers=2)
-    rows.append(("release-sim sweep, 2 worker processes", two, two / one))
-    dask = time_sweep(args.runs, dask_local=2)
-    rows.append(("release-sim sweep, Dask LocalCluster 2 workers", dask, dask / one))
+    per_round = args.runs // args.rounds
+    runs = len(make_plan(sweep_spec(per_round)).strategies) * np.prod(grid(per_round))
+    print(f"Throughput: {args.rounds} rounds of {runs} runs of the default scenario "
+          f"({grid(per_round)[0]} levels x {grid(per_round)[1]} replicates x 4 strategies) per "
+          "engine; each round runs every engine, starting with a different one, so ratios come "
+          "from runs made minutes apart at most", flush=True)
+    engines = {
+        "release-sim sweep, 1 worker (in-process)": lambda: time_sweep(per_round, workers=1),
+        "release-sim sweep, 2 worker processes": lambda: time_sweep(per_round, workers=2),
+        "release-sim sweep, Dask LocalCluster 2 workers": lambda: time_sweep(per_round,
+                                                                            dask_local=2),
+    }
     if not args.skip_batch_run:
-        br = time_batch_run(args.runs, 2)
-        rows.append(("mesa.batch_run, 2 processes", br, br / one))
-    print(f"{'backend':50s} {'runs/s':>8s} {'x 1 worker':>10s}")
-    for name, rate, rel in rows:
-        print(f"{name:50s} {rate:8.2f} {rel:10.2f}")
+        engines["mesa.batch_run, 2 processes"] = lambda: time_batch_run(per_round, 2)
+    names = list(engines)
+    rates: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(args.rounds):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            rates[name].append(engines[name]())
+    one = rates[names[0]]
+
+    def ratio(name: str, base: list[float]) -> str:
+        ratios = sorted(a / b for a, b in zip(rates[name], base, strict=True))
+        return f"{statistics.median(ratios):6.2f} [{ratios[0]:.2f}-{ratios[-1]:.2f}]"
+
+    print(f"{'engine':50s} {'runs/s':>8s} {'x 1 worker: median [range] of rounds':>38s}")
+    for name in names:
+        print(f"{name:50s} {statistics.median(rates[name]):8.2f} {ratio(name, one):>38s}")
     if not args.skip_batch_run:
-        print(f"sweep (2 processes) / batch_run (2 processes): {two / br:.2f}x")
+        print(f"sweep (2 processes) / batch_run (2 processes): "
+              f"{ratio(names[1], rates[names[3]]).strip()}")
     if not args.skip_memory:
         print(f"\nPeak driver memory ({args.workers} workers, default scenario)")
         print(f"{'runs':>8s} {'peak MB':>9s} {'seconds':>9s} {'runs/s':>8s}")
