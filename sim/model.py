@@ -2,10 +2,10 @@
 
 Each weekly step runs the actors in a fixed order: the releasing lab decides access, other
 labs replicate, partners research and may leak, monitors and defenders update, malicious actors
-and beneficial users act on what they can reach. Random numbers come from one stream per actor,
-seeded from the run seed, and are all drawn when the run is set up (event thresholds on
-exponential clocks), so two strategies run on the same seed see the same luck (common random
-numbers) and paired differences come from the strategies alone.
+and beneficial users act on what they can reach. Random numbers come from one stream per group
+of actors, seeded from the run seed, and are all drawn when the run is set up (sim.draws: event
+thresholds on exponential clocks), so two strategies run on the same seed see the same luck
+(common random numbers) and paired differences come from the strategies alone.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from sim.agents import (
     ResearchPartners,
 )
 from sim.calibration import Calibration, load_calibration
+from sim.draws import DrawSpec, draws_for
 from sim.scenario import Scenario
 from sim.strategies import Strategy
-from sim.world import World
+from sim.world import World, family_sizes
 
 # What the model records each step: per size, and for the whole world (ReleaseModel.record).
 SIZE_SERIES = (
@@ -34,8 +35,6 @@ SIZE_SERIES = (
     "detection_accuracy", "research_progress",
 )
 STEP_SERIES = ("observed_misuse", "active_monitors", "proof_of_concept", "adopted_developers")
-
-STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
 
 
 class ReleaseModel(mesa.Model):
@@ -52,34 +51,23 @@ class ReleaseModel(mesa.Model):
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
         self.seed = seed
         cal = calibration or load_calibration(scenario.calibration)
+        n_sizes = len(family_sizes(scenario, cal))
+        draws = draws_for(DrawSpec.of(scenario, n_sizes, seed))  # shared by strategies (CRN)
 
-        def stream(*key: int) -> np.random.Generator:
-            return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=key))
-
-        self.world = World(scenario, cal, stream(STREAM_WORLD))
+        self.world = World(scenario, cal, draws.poc_threshold)
         self.lab = ReleasingLab(self, strategy)
-        labs_cfg = scenario.other_labs
-        lab_rng = stream(STREAM_LABS)
-        resources = labs_cfg.resources_median * np.exp(
-            labs_cfg.resources_spread * lab_rng.standard_normal(labs_cfg.count)
-        )
-        publishes = lab_rng.random(labs_cfg.count) < labs_cfg.publish_share
-        self.other_labs = [
-            OtherLab(self, float(r), bool(p), stream(STREAM_LABS, i + 1))
-            for i, (r, p) in enumerate(zip(resources, publishes, strict=True))
-        ]
-        self.partners = ResearchPartners(self, stream(STREAM_PARTNERS))
+        self.other_labs = [OtherLab(self, *lab) for lab in draws.labs]
+        self.partners = ResearchPartners(self, draws.partner_thresholds)
         mon = scenario.monitors
         self.monitors = [
             Monitor(self, mon.start_week + i * mon.interval_weeks) for i in range(mon.count)
         ]
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
-        kinds = scenario.malicious.kinds
         self.malicious = MaliciousActors(
-            self, kinds, [stream(STREAM_MALICIOUS, i) for i in range(len(kinds))]
+            self, scenario.malicious.kinds, draws.malicious.fresh(), draws.malicious_training
         )
-        self.users = BeneficialUsers(self, stream(STREAM_USERS))
+        self.users = BeneficialUsers(self, draws.users.fresh())
         self.order = [
             self.lab,
             *self.other_labs,

@@ -34,7 +34,7 @@ def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize
 class World:
     scenario: Scenario
     calibration: Calibration
-    rng: np.random.Generator  # draws the world's own event thresholds, once
+    poc_threshold: float  # threshold of the proof-of-concept clock (sim.draws)
     size_names: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -99,7 +99,6 @@ class World:
         self.observed_misuse = 0.0
         self.proof_of_concept = False
         self.poc_hazard = 0.0
-        self.poc_threshold = self.rng.exponential()
         self.adopted_developers = 0
         self._update_research_access()
         self.begin_step()

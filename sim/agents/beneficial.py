@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
-from sim.agents.population import Members, ResourcePopulations
+from sim.agents.population import ResourcePopulations
 
 
 class BeneficialUsers(mesa.Agent):
@@ -17,20 +16,10 @@ class BeneficialUsers(mesa.Agent):
     access is worth a share of weights access.
     """
 
-    def __init__(self, model, rng: np.random.Generator):
+    def __init__(self, model, population: ResourcePopulations):
         super().__init__(model)
-        cfg = model.spec.beneficial
         w = model.world
-        n = cfg.developers
-        shares = np.array([d.share for d in cfg.domains.values()])
-        weights = np.array([d.value_weight for d in cfg.domains.values()])
-        domain = rng.choice(len(shares), size=n, p=shares / shares.sum())
-        members = Members(
-            resources=cfg.resources_median * np.exp(cfg.resources_spread * rng.standard_normal(n)),
-            thresholds=rng.exponential(size=n),
-            weights=weights[domain],
-        )
-        self.population = ResourcePopulations([members])
+        self.population = population  # one row; weights are the domains' value weights
         self.seen_version = -1
         self.utility = (w.quality / w.reference_quality) ** model.spec.mapping.benefit_elasticity
 

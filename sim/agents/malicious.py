@@ -11,7 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents.population import Members, ResourcePopulations
+from sim.agents.population import ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
 
@@ -19,28 +19,24 @@ from sim.scenario import MaliciousKind
 class MaliciousActors(mesa.Agent):
     """The malicious actors of every kind, one population (array row) per kind."""
 
-    def __init__(self, model, kinds: dict[str, MaliciousKind], rngs: list[np.random.Generator]):
+    def __init__(
+        self,
+        model,
+        kinds: dict[str, MaliciousKind],
+        population: ResourcePopulations,
+        training_thresholds: list[list[float]],
+    ):
         super().__init__(model)
         w = model.world
         mal = model.spec.malicious
         self.kinds, cfgs = list(kinds), list(kinds.values())
-        stages = model.spec.other_labs.replication_stages
-        members, efforts = [], []
-        for cfg, rng in zip(cfgs, rngs, strict=True):  # each kind draws from its own stream
-            n = cfg.count
-            spread = cfg.resources_spread * rng.standard_normal(n)
-            thresholds = rng.exponential(size=n)
-            active = rng.random(n) < cfg.initially_active
-            resources = cfg.resources_median * np.exp(spread)
-            members.append(Members(resources, thresholds, active=active))
-            efforts.append(ReplicationEffort(w.n_sizes, stages, rng))
+        self.population = population  # one row per kind (sim.draws)
         # kinds that can train build sizes themselves, like another lab would
         self.training = [
-            (k, effort, cfg.train_resources)
-            for k, (effort, cfg) in enumerate(zip(efforts, cfgs, strict=True))
+            (k, ReplicationEffort(thresholds), cfg.train_resources)
+            for k, (thresholds, cfg) in enumerate(zip(training_thresholds, cfgs, strict=True))
             if cfg.can_train
         ]
-        self.population = ResourcePopulations(members)
         self.entry_rate = [cfg.entry_rate for cfg in cfgs]
         self.uses_api = [cfg.uses_api for cfg in cfgs]
         self.volume = [c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs]

@@ -17,13 +17,11 @@ class OtherLab(mesa.Agent):
     compute gets cheaper (docs/model.md, "Replication").
     """
 
-    def __init__(self, model, resources: float, publishes: bool, rng: np.random.Generator):
+    def __init__(self, model, resources: float, publishes: bool, thresholds: list[float]):
         super().__init__(model)
         self.resources = resources
         self.publishes = publishes
-        self.effort = ReplicationEffort(
-            model.world.n_sizes, model.spec.other_labs.replication_stages, rng
-        )
+        self.effort = ReplicationEffort(thresholds)
 
     @property
     def has(self) -> list[bool]:

@@ -17,11 +17,11 @@ class ResearchPartners(mesa.Agent):
     (drawn once from Exp(1)), so the first leak comes at the smallest threshold of any partner.
     """
 
-    def __init__(self, model, rng: np.random.Generator):
+    def __init__(self, model, thresholds: np.ndarray):
         super().__init__(model)
         n = model.world.n_sizes
         self.count = model.spec.partners.count
-        self.threshold = rng.exponential(size=(self.count, n))
+        self.threshold = thresholds  # (partners, sizes), drawn at set-up
         first = self.threshold.min(axis=0) if self.count else np.full(n, np.inf)
         self.first_threshold = first.tolist()
         self.clock = [0.0] * n

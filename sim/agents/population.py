@@ -19,6 +19,7 @@ the result against every actor choosing for itself.
 from __future__ import annotations
 
 import bisect
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,9 +81,21 @@ class ResourcePopulations:
         self.cum = np.zeros((rows, 2, levels + 1))
         self._sums()
         self._blocks: list[tuple | None] = [None] * rows  # see blocks()
+        self.initial_sums, self.initial_cum = self.level_sums.copy(), self.cum.copy()
+        self.initial_active = list(self.n_active)
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def fresh(self) -> ResourcePopulations:
+        """A copy where nobody has joined yet: what was drawn is shared (and never changed),
+        the state of a run (active weight, hazard) is its own."""
+        new = copy.copy(self)
+        new.level_sums, new.cum = self.initial_sums.copy(), self.initial_cum.copy()
+        new.n_active, new.joined = list(self.initial_active), [0] * len(self.members)
+        new.hazard = [0.0] * len(self.members)
+        new._blocks = [None] * len(self.members)
+        return new
 
     def resources(self, row: int = 0) -> np.ndarray:
         """Each actor's compute as rounded to its level."""

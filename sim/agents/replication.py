@@ -17,11 +17,16 @@ import numpy as np
 class ReplicationEffort:
     """One replicator's progress on each size; `has` marks the sizes it holds."""
 
-    def __init__(self, n_sizes: int, stages: int, rng: np.random.Generator):
-        self.threshold = rng.gamma(stages, 1.0 / stages, size=n_sizes).tolist()
-        self.clock = [0.0] * n_sizes
-        self.has = [False] * n_sizes
+    def __init__(self, thresholds: list[float]):
+        self.threshold = thresholds  # drawn at set-up (thresholds()); read only
+        self.clock = [0.0] * len(thresholds)
+        self.has = [False] * len(thresholds)
         self.largest_held = -1
+
+    @staticmethod
+    def thresholds(rng: np.random.Generator, n_sizes: int, stages: int) -> list[float]:
+        """One Gamma(stages, 1 / stages) threshold per size."""
+        return rng.gamma(stages, 1.0 / stages, size=n_sizes).tolist()
 
     def advance(self, resources: float, rate: list[float], target: int) -> int | None:
         """Work one step on the target size; return it if it was just replicated.

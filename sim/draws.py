@@ -1,0 +1,124 @@
+"""What a run draws at set-up: the same for every strategy run on one scenario and seed.
+
+Every random number of a run is drawn when it is set up: compute levels, and a threshold for
+every random event on an exponential clock (docs/model.md, "Randomness"), from one stream per
+group of actors spawned from the run seed. So runs of different strategies on the same scenario
+and seed draw exactly the same numbers (common random numbers), and the strategies of a
+comparison or of a sweep cell, run one after another, can share them: `draws_for` keeps the
+last set it made. `DrawSpec` holds every scenario figure the draws depend on and is the key, so
+a changed figure always means new draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.agents.population import Members, ResourcePopulations
+from sim.agents.replication import ReplicationEffort
+from sim.scenario import Scenario
+
+STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
+
+
+@dataclass(frozen=True)
+class DrawSpec:
+    """The seed and every scenario figure the set-up draws depend on."""
+
+    seed: int
+    n_sizes: int
+    stages: int  # replication stages (Gamma thresholds)
+    labs: tuple[int, float, float, float]  # count, resources median, spread, publish share
+    partners: int
+    malicious: tuple[tuple[int, float, float, float], ...]  # count, median, spread, active share
+    developers: tuple[int, float, float]  # count, resources median, spread
+    domains: tuple[tuple[float, float], ...]  # share, value weight
+
+    @classmethod
+    def of(cls, scenario: Scenario, n_sizes: int, seed: int) -> DrawSpec:
+        labs, ben = scenario.other_labs, scenario.beneficial
+        return cls(
+            seed=seed,
+            n_sizes=n_sizes,
+            stages=labs.replication_stages,
+            labs=(labs.count, labs.resources_median, labs.resources_spread, labs.publish_share),
+            partners=scenario.partners.count,
+            malicious=tuple(
+                (k.count, k.resources_median, k.resources_spread, k.initially_active)
+                for k in scenario.malicious.kinds.values()
+            ),
+            developers=(ben.developers, ben.resources_median, ben.resources_spread),
+            domains=tuple((d.share, d.value_weight) for d in ben.domains.values()),
+        )
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The draws of one (scenario, seed). Populations are templates: a run uses fresh() copies."""
+
+    poc_threshold: float  # proof-of-concept clock
+    labs: list[tuple[float, bool, list[float]]]  # per lab: resources, publishes, thresholds
+    partner_thresholds: np.ndarray  # (partners, sizes): leak clocks
+    malicious: ResourcePopulations  # one row per kind
+    malicious_training: list[list[float]]  # per kind: replication thresholds per size
+    users: ResourcePopulations
+
+
+def draw(spec: DrawSpec) -> Draws:
+    """Draw everything for a run, each group of actors from its own stream."""
+
+    def stream(*key: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=key))
+
+    n_sizes, stages = spec.n_sizes, spec.stages
+    count, median, spread, publish_share = spec.labs
+    lab_rng = stream(STREAM_LABS)
+    resources = median * np.exp(spread * lab_rng.standard_normal(count))
+    publishes = lab_rng.random(count) < publish_share
+    labs = [  # each lab's replication thresholds come from a stream of its own
+        (float(r), bool(p), ReplicationEffort.thresholds(stream(STREAM_LABS, i), n_sizes, stages))
+        for i, (r, p) in enumerate(zip(resources, publishes, strict=True), start=1)
+    ]
+    partner_thresholds = stream(STREAM_PARTNERS).exponential(size=(spec.partners, n_sizes))
+
+    members, training = [], []
+    for i, (count, median, spread, active_share) in enumerate(spec.malicious):
+        rng = stream(STREAM_MALICIOUS, i)
+        resources = median * np.exp(spread * rng.standard_normal(count))
+        thresholds = rng.exponential(size=count)
+        members.append(Members(resources, thresholds, active=rng.random(count) < active_share))
+        training.append(ReplicationEffort.thresholds(rng, n_sizes, stages))
+
+    count, median, spread = spec.developers
+    shares = np.array([share for share, _ in spec.domains])
+    weights = np.array([weight for _, weight in spec.domains])
+    rng = stream(STREAM_USERS)
+    domain = rng.choice(len(shares), size=count, p=shares / shares.sum())
+    developers = Members(
+        resources=median * np.exp(spread * rng.standard_normal(count)),
+        thresholds=rng.exponential(size=count),
+        weights=weights[domain],
+    )
+    return Draws(
+        poc_threshold=float(stream(STREAM_WORLD).exponential()),
+        labs=labs,
+        partner_thresholds=partner_thresholds,
+        malicious=ResourcePopulations(members),
+        malicious_training=training,
+        users=ResourcePopulations([developers]),
+    )
+
+
+_last: tuple[DrawSpec, Draws] | None = None
+
+
+def draws_for(spec: DrawSpec) -> Draws:
+    """The draws for spec, reusing the last ones made when spec is the same."""
+    global _last
+    last = _last
+    if last is not None and last[0] == spec:
+        return last[1]
+    made = draw(spec)
+    _last = (spec, made)
+    return made
