@@ -81,6 +81,7 @@ class ReleaseModel(mesa.Model):
 
         self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
         self._step_rows: dict[str, list] = {k: [] for k in STEP_SERIES}
+        self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
 
     def step(self) -> None:
         w = self.world
@@ -110,14 +111,17 @@ class ReleaseModel(mesa.Model):
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:
-        """name -> (steps, sizes) array; steps not yet run are zero."""
-        shape = (self.spec.steps, self.world.n_sizes)
-        out = {}
-        for key, rows in self._size_rows.items():
-            out[key] = np.zeros(shape)
-            if rows:
-                out[key][: len(rows)] = rows
-        return out
+        """name -> (steps, sizes) array; steps not yet run are zero. Built once per step."""
+        built = self._size_arrays
+        if built is None or built[0] != self.world.step:
+            shape = (self.spec.steps, self.world.n_sizes)
+            out = {}
+            for key, rows in self._size_rows.items():
+                out[key] = np.zeros(shape)
+                if rows:
+                    out[key][: len(rows)] = rows
+            built = self._size_arrays = (self.world.step, out)
+        return built[1]
 
     @property
     def step_records(self) -> dict[str, np.ndarray]:
