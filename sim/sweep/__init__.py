@@ -6,16 +6,34 @@
     results.runs()                                  # one row per run (pandas)
     from sim.sweep.analysis import robustness, sensitivity, scenario_discovery
 
-docs/sweeps.md walks through a worked example.
+docs/sweeps.md walks through a worked example. The names below are imported when first used,
+so a worker process (sim.sweep.worker) does not load the driver's libraries.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sim.sweep.execute import Progress, execute
-from sim.sweep.results import SweepResults, open_sweep
-from sim.sweep.spec import SweepSpec, load_sweep_file, sweep_from_dict
+if TYPE_CHECKING:
+    from sim.sweep.execute import Progress
+    from sim.sweep.results import SweepResults
+    from sim.sweep.spec import SweepSpec
+
+_LAZY = {
+    "SweepResults": "sim.sweep.results",
+    "open_sweep": "sim.sweep.results",
+    "SweepSpec": "sim.sweep.spec",
+    "load_sweep_file": "sim.sweep.spec",
+    "sweep_from_dict": "sim.sweep.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'sim.sweep' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | None = None,
@@ -28,6 +46,10 @@ def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | 
     resume: finish a sweep already started in out_dir (only missing batches run).
     progress: called as progress(runs_done, runs_total) after each batch.
     """
+    from sim.sweep.execute import execute
+    from sim.sweep.results import open_sweep
+    from sim.sweep.spec import SweepSpec, load_sweep_file
+
     if not isinstance(spec, SweepSpec):
         spec = load_sweep_file(spec)
     execute(spec, out_dir, workers, scheduler, dask_local, resume, progress)

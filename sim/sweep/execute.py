@@ -14,7 +14,6 @@ are in flight and each finished batch is written at once, so memory stays flat.
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import math
 import multiprocessing
@@ -34,12 +33,13 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, add_paired_outcomes, size_column
-from sim.runner import MARGINAL_BASELINE, replicate_seeds, run_once, size_names
-from sim.scenario import Scenario, StrategySpec, set_dotted
+from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.runner import MARGINAL_BASELINE, replicate_seeds, size_names
+from sim.scenario import StrategySpec
 from sim.sweep import store
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
+from sim.sweep.worker import run_cells
 
 Progress = Callable[[int, int], None]
 TEXT_OUTCOMES = ("public_route",)
@@ -127,61 +127,6 @@ def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
         per_batch = spec.batch_runs or auto_batch_runs(n_runs)
         batch_cells = max(1, round(per_batch / rpc))
     return Plan(spec, points, strategies, n_levers, batch_cells, size_names(base))
-
-
-# ---------------------------------------------------------------------------------- worker
-
-_BASE_CACHE: dict[str, tuple[dict, Scenario]] = {}
-
-
-def run_cells(payload: dict, cells: list[tuple[int, int, int, dict]]) -> list[dict]:
-    """Run every strategy in each cell (same seed), add paired outcomes. Runs in a worker."""
-    key = payload["key"]
-    if key not in _BASE_CACHE:
-        _BASE_CACHE.clear()
-        data = payload["base"]
-        _BASE_CACHE[key] = (data, Scenario.model_validate(data))
-    data, base = _BASE_CACHE[key]
-    strategies = [StrategySpec(**s) for s in payload["strategies"]]
-    n_levers = payload["n_levers"]
-    rows: list[dict] = []
-    last: tuple[int, Scenario | Exception] | None = None
-    for point, rep, seed, overrides in cells:
-        if last is None or last[0] != point:
-            last = (point, _scenario_at(data, base, overrides))
-        scenario = last[1]
-        cell = []
-        for i, spec in enumerate(strategies):
-            row = {"point": point, "strategy": spec.name, "lever": i < n_levers,
-                   "replicate": rep, "seed": seed, "error": ""}
-            if isinstance(scenario, Exception):
-                row["error"] = _describe(scenario)
-            else:
-                try:
-                    row.update(run_once(scenario, spec, rep, seed).summary)
-                except Exception as exc:  # noqa: BLE001 - a failing run is recorded, not fatal
-                    row["error"] = _describe(exc)
-            cell.append(row)
-        add_paired_outcomes(cell, lambda row: row["lever"])
-        rows += cell
-    return rows
-
-
-def _scenario_at(data: dict, base: Scenario, overrides: dict) -> Scenario | Exception:
-    if not overrides:
-        return base
-    d = copy.deepcopy(data)
-    for dotted, value in overrides.items():
-        set_dotted(d, dotted, value)
-    try:
-        return Scenario.model_validate(d)
-    except Exception as exc:  # noqa: BLE001 - recorded as the error of every run of the point
-        return exc
-
-
-def _describe(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}"[:2000]
 
 
 # -------------------------------------------------------------------------------- backends
