@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_sweep.py                 # full: 2,000 runs; memory 1k, 10k
     .venv/bin/python benchmarks/bench_sweep.py --quick         # 200 runs; memory 100, 1,000
-    .venv/bin/python benchmarks/bench_sweep.py --rounds 1      # one 2,000-run sweep per engine
+    .venv/bin/python benchmarks/bench_sweep.py --rounds 1      # one round of the engines
     .venv/bin/python benchmarks/bench_sweep.py --runs 400 --memory 200,2000 --skip-batch-run
 
 The grid: the default scenario's strategies (full, staged, partnership_only) plus closed, times
@@ -129,7 +129,7 @@ def main() -> None:
     ap.add_argument("--skip-batch-run", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--rounds", type=int, default=4, help="rounds the throughput runs split into")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of the throughput sweeps")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
@@ -137,7 +137,7 @@ def main() -> None:
         return
     if args.quick:
         args.runs, args.memory = 200, "100,1000"
-    per_round = args.runs // args.rounds
+    per_round = args.runs
     runs = len(make_plan(sweep_spec(per_round)).strategies) * np.prod(grid(per_round))
     print(f"Throughput: {args.rounds} rounds of {runs} runs of the default scenario "
           f"({grid(per_round)[0]} levels x {grid(per_round)[1]} replicates x 4 strategies) per "
