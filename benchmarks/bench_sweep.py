@@ -12,8 +12,9 @@ the driver's peak RSS (the process that collects results; workers are fresh proc
 in a child process per size with 2 workers. Prints a table; it is not a timed test.
 
 This machine runs the same code at different speeds from minute to minute, so the throughput
-runs are split into rounds (default 4 of 500 runs) and every round runs every engine: a ratio
-is taken within each round and the table gives the median and range of those ratios.
+sweeps run in rounds (default 2), each running every engine on the full grid, the first engine
+changing from round to round: a ratio is taken within each round and the table gives the
+median and range of those ratios.
 """
 
 from __future__ import annotations
