@@ -115,6 +115,16 @@ def test_resume_runs_only_what_is_missing(tmp_path: Path) -> None:
     assert not list((out / "runs").glob(".*"))
 
 
+def test_reading_a_sweep_leaves_a_running_sweep_s_files_alone(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    run_sweep(sweep_from_dict(small()), out, workers=1)
+    writing = out / "runs" / ".part-000001.parquet.tmp-99"  # a batch being written
+    writing.write_bytes(b"half a file")
+    res = open_sweep(out)
+    assert res.complete and len(res.runs()) == 24
+    assert writing.exists(), "only a sweep that starts writing may clear unfinished files"
+
+
 def test_resume_refuses_another_sweep_and_plain_rerun(tmp_path: Path) -> None:
     from sim.errors import InputError
 
@@ -141,7 +151,7 @@ def test_resume_refuses_when_the_model_code_changed(tmp_path: Path) -> None:
 
 KILL_SWEEP = """\
 name: killme
-scenario: {horizon_weeks: 26}
+scenario: {horizon_weeks: 104}
 levers: [full, partnership_only]
 uncertainties:
   mapping.misuse_elasticity: {low: 1.0, high: 3.0}
@@ -162,7 +172,8 @@ def test_killed_sweep_resumed_equals_uninterrupted(tmp_path: Path) -> None:
     )
     deadline = time.time() + 300  # generous: CI runs this beside the browser test on 2 cores
     while time.time() < deadline and len(store.done_batches(out)) < 3 and proc.poll() is None:
-        time.sleep(0.05)
+        time.sleep(0.01)
+    assert proc.poll() is None, "the sweep ended before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = len(store.done_batches(out))

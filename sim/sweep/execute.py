@@ -331,6 +331,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     """Run what is missing of the sweep into out_dir; return the folder."""
     out_dir = Path(out_dir)
     plan, manifest = prepare(spec, out_dir, resume)
+    store.remove_unfinished(out_dir)  # this process is the folder's only writer from now on
     done = store.done_batches(out_dir)
     todo = [b for b in range(plan.n_batches) if b not in done]
     cells_done = sum(len(plan.cells(b)) for b in done) if done else 0

@@ -52,18 +52,21 @@ def part_path(folder: Path, batch: int) -> Path:
 
 
 def done_batches(folder: Path) -> set[int]:
-    """Batches whose part file exists (complete by construction); stray temp files are removed."""
+    """Batches whose part file exists (complete by construction). Only reads: a sweep may be
+    writing into the folder meanwhile."""
     runs = Path(folder) / "runs"
     if not runs.is_dir():
         return set()
-    done = set()
-    for p in runs.iterdir():
-        m = PART.match(p.name)
-        if m:
-            done.add(int(m.group(1)))
-        elif p.name.startswith("."):
-            p.unlink(missing_ok=True)
-    return done
+    return {int(m.group(1)) for p in runs.iterdir() if (m := PART.match(p.name))}
+
+
+def remove_unfinished(folder: Path) -> None:
+    """Remove temp files a killed sweep left half-written (call only when starting to write)."""
+    runs = Path(folder) / "runs"
+    if runs.is_dir():
+        for p in runs.iterdir():
+            if p.name.startswith("."):
+                p.unlink(missing_ok=True)
 
 
 def write_points(folder: Path, names: list[str], unit, values: pd.DataFrame) -> None:
