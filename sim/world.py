@@ -42,7 +42,7 @@ class World:
         sizes = family_sizes(sc, cal)
         self.size_names = [s.name for s in sizes]
         self.n_sizes = n = len(sizes)
-        self.parameters = np.array([s.parameters for s in sizes], dtype=float)
+        self.parameters = read_only(np.array([s.parameters for s in sizes], dtype=float))
         self.start_date = sc.start_date
         self.step_weeks = sc.step_weeks
         self.trained_week = np.array(
