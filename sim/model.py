@@ -102,7 +102,7 @@ class ReleaseModel(mesa.Model):
         size["detected_items"].append(w.detected)
         size["harm"].append(w.harm)
         size["beneficial_value"].append(w.benefit)
-        size["detection_accuracy"].append([0.5 + 0.5 * p for p in w.power_deployed])
+        size["detection_accuracy"].append(w.detection_accuracy)
         size["research_progress"].append(w.research_effective)
         step["observed_misuse"].append(w.observed_misuse)
         step["active_monitors"].append(w.active_monitors)

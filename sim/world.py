@@ -93,9 +93,7 @@ class World:
         self.power_gap_list = (self.power_best - self.power_start).tolist()
         self.power_deployed = self.power_start.tolist()
         self.p_detect_list = [self.platform_coverage * p for p in self.power_deployed]
-        self.capacity_list = (
-            (self.quality / self.reference_quality) ** sc.mapping.misuse_elasticity
-        ).tolist()
+        self.capacity_list = self.misuse_capacity(self.quality).tolist()  # uncurated
         self.observed_misuse = 0.0
         self.proof_of_concept = False
         self.poc_hazard = 0.0
@@ -116,7 +114,17 @@ class World:
         """
         return -self.step_weeks * math.log1p(-min(weekly_probability, 1 - 1e-12))
 
+    def misuse_capacity(self, quality: np.ndarray) -> np.ndarray:
+        """Misuse capacity per item of output of this quality: (q / q_ref) ** elasticity."""
+        return (quality / self.reference_quality) ** self.scenario.mapping.misuse_elasticity
+
     # ---- the access ladder
+    def make_public(self, sizes: list[int], route: str) -> None:
+        """These sizes become public by a route other than the lab's own release."""
+        wanted = np.zeros(self.n_sizes, dtype=np.int8)
+        wanted[sizes] = Access.PUBLIC
+        self.raise_access(wanted, route)
+
     def raise_access(self, wanted: np.ndarray, route: str) -> None:
         """Move sizes up the ladder (never down); record the route of a size going public."""
         up = wanted > self.level
@@ -222,9 +230,9 @@ class World:
                     first[s] = week
 
     @property
-    def detection_accuracy(self) -> np.ndarray:
-        return np.array([0.5 + 0.5 * p for p in self.power_deployed])
-
+    def detection_accuracy(self) -> list[float]:
+        """Accuracy of the deployed detector per size (power = 2 x accuracy - 1)."""
+        return [0.5 + 0.5 * p for p in self.power_deployed]
 
 
 def read_only(array: np.ndarray) -> np.ndarray:

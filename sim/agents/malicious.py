@@ -43,7 +43,7 @@ class MaliciousActors(mesa.Agent):
         # per kind and size: misuse capacity (curation raises quality), harm per item
         gain = np.array([cfg.curation for cfg in cfgs])[:, None] * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
-        capacity = (quality / w.reference_quality) ** model.spec.mapping.misuse_elasticity
+        capacity = w.misuse_capacity(quality)
         reach_skill = np.array([c.reach * c.skill for c in cfgs])[:, None]
         self.capacity = capacity.tolist()
         self.harm_per_item = (reach_skill * capacity / 1e6).tolist()  # million people

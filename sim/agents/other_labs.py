@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import mesa
-import numpy as np
 
-from sim.access import Access
 from sim.agents.replication import ReplicationEffort
 
 
@@ -38,6 +36,4 @@ class OtherLab(mesa.Agent):
             w.replicated_by_labs[done] = True
             w.known_replications += 1  # sizes replicated by some lab
         if self.publishes:
-            wanted = np.zeros(w.n_sizes, dtype=np.int8)
-            wanted[done] = Access.PUBLIC
-            w.raise_access(wanted, route="replication")
+            w.make_public([done], route="replication")

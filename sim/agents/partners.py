@@ -5,8 +5,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.access import Access
-
 
 class ResearchPartners(mesa.Agent):
     """The partner organisations, as one array-backed agent (one row of thresholds each).
@@ -44,6 +42,4 @@ class ResearchPartners(mesa.Agent):
             if self.clock[s] >= self.first_threshold[s]:
                 leaked.append(s)
         if leaked:
-            wanted = np.full(w.n_sizes, Access.UNRELEASED, dtype=np.int8)
-            wanted[leaked] = Access.PUBLIC
-            w.raise_access(wanted, route="leak")
+            w.make_public(leaked, route="leak")
