@@ -81,20 +81,18 @@ class ResourcePopulations:
         self.cum = np.zeros((rows, 2, levels + 1))
         self._sums()
         self._blocks: list[tuple | None] = [None] * rows  # see blocks()
-        self.initial_sums, self.initial_cum = self.level_sums.copy(), self.cum.copy()
-        self.initial_active = list(self.n_active)
 
     def __len__(self) -> int:
         return len(self.members)
 
     def fresh(self) -> ResourcePopulations:
-        """A copy where nobody has joined yet: what was drawn is shared (and never changed),
-        the state of a run (active weight, hazard) is its own."""
+        """A copy for one run: what was drawn is shared (and never changed), the state of the
+        run (active weight, hazard, who has joined) is its own. sim.draws keeps unstepped
+        templates and every run steps a fresh copy."""
         new = copy.copy(self)
-        new.level_sums, new.cum = self.initial_sums.copy(), self.initial_cum.copy()
-        new.n_active, new.joined = list(self.initial_active), [0] * len(self.members)
-        new.hazard = [0.0] * len(self.members)
-        new._blocks = [None] * len(self.members)
+        new.level_sums, new.cum = self.level_sums.copy(), self.cum.copy()
+        new.n_active, new.joined = list(self.n_active), list(self.joined)
+        new.hazard, new._blocks = list(self.hazard), list(self._blocks)
         return new
 
     def resources(self, row: int = 0) -> np.ndarray:
