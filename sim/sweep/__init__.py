@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.sweep.execute import Progress
+    from sim.runner import Progress
     from sim.sweep.results import SweepResults
     from sim.sweep.spec import SweepSpec
 

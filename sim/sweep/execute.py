@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import platform
 import time
-from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
@@ -34,14 +33,13 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
-from sim.runner import MARGINAL_BASELINE, replicate_seeds, size_names
+from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import store
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
 
-Progress = Callable[[int, int], None]
 TEXT_OUTCOMES = ("public_route",)
 
 
