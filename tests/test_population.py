@@ -60,12 +60,12 @@ def test_populations_in_rows_match_each_population_alone():
 def test_actors_join_in_threshold_order_as_hazard_accumulates():
     thresholds = np.array([0.5, 0.1, 2.0, 0.3])
     pop = ResourcePopulations([Members(np.ones(4), thresholds)])
-    assert pop.n_active == [0]
+    assert pop.n_active.tolist() == [0]
     pop.advance([0.2])
     assert pop.active().tolist() == [False, True, False, False]
     pop.advance([0.35])  # cumulative 0.55
     assert pop.active().tolist() == [True, True, False, True]
-    assert pop.n_active == [3]
+    assert pop.n_active.tolist() == [3]
 
 
 def test_joining_matches_the_weekly_probability_on_average():

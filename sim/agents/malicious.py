@@ -11,6 +11,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.agents import compiled
 from sim.agents.population import ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
@@ -38,19 +39,21 @@ class MaliciousActors(mesa.Agent):
             if cfg.can_train
         ]
         self.entry_rate = [cfg.entry_rate for cfg in cfgs]
-        self.uses_api = [cfg.uses_api for cfg in cfgs]
-        self.volume = [c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs]
+        self.uses_api = np.array([cfg.uses_api for cfg in cfgs], dtype=bool)
+        self.volume = np.array([c.volume * (1 - c.curation * mal.curation_volume_cost)
+                                for c in cfgs])
         # per kind and size: misuse capacity (curation raises quality), harm per item
         gain = np.array([cfg.curation for cfg in cfgs])[:, None] * mal.curation_quality_gain
         quality = w.quality + (1 - w.quality) * gain
         capacity = w.misuse_capacity(quality)
         reach_skill = np.array([c.reach * c.skill for c in cfgs])[:, None]
-        self.capacity = capacity.tolist()
-        self.harm_per_item = (reach_skill * capacity / 1e6).tolist()  # million people
+        self.capacity = capacity
+        self.harm_per_item = reach_skill * capacity / 1e6  # million people
         # curated output escapes detection as much more as it gains quality
-        self.detectable = (1 - gain[:, 0]).tolist()
-        self.own = [[False] * w.n_sizes for _ in cfgs]  # sizes a kind trained itself
+        self.detectable = 1 - gain[:, 0]
+        self.own = np.zeros((len(cfgs), w.n_sizes), dtype=bool)  # sizes a kind trained itself
         self.harm_record = np.zeros((len(cfgs), model.spec.steps))  # harm per kind and step
+        self.reached = np.zeros(w.n_sizes, dtype=bool)  # sizes some malicious actor has used
 
     def step(self) -> None:
         w = self.model.world
@@ -59,37 +62,16 @@ class MaliciousActors(mesa.Agent):
         for k, effort, resources in self.training:
             done = effort.advance(resources, w.replication_base, w.replication_target)
             if done is not None:
-                self.own[k][done] = True
-        for k, n_active in enumerate(pop.n_active):
-            if n_active:
-                self.harm_record[k, w.step] = self.act(k)
-
-    def act(self, k: int) -> float:
-        """The active actors of kind k use what they reach; returns their harm this step."""
-        w = self.model.world
-        own, use_api = self.own[k], self.uses_api[k] and w.api_any
-        values, p_detect = [], []
-        for s, p in enumerate(w.p_detect_list):
-            via_api = use_api and w.api_list[s] and not own[s]
-            if not (w.public_list[s] or own[s] or via_api):
-                values.append(0.0)
-                p_detect.append(0.0)
-                continue
-            w.malicious_access[s] = True
-            p *= self.detectable[k]
-            if via_api:  # the API provider's use policy catches some of what platforms miss
-                p += (1 - p) * w.api_monitoring
-            values.append(self.capacity[k][s] * (1 - p))
-            p_detect.append(p)
-        share = self.population.allocate(k, w.cost_list, values)
-        harm_total = 0.0
-        for s, sh in enumerate(share):
-            if sh:
-                items = self.volume[k] * sh
-                detected = items * p_detect[s]
-                harm = (items - detected) * self.harm_per_item[k][s]
-                w.items[s] += items
-                w.detected[s] += detected
-                w.harm[s] += harm
-                harm_total += harm
-        return harm_total
+                self.own[k, done] = True
+        if not pop.n_active.any():
+            return
+        n = w.n_sizes
+        items, detected, harm = np.zeros(n), np.zeros(n), np.zeros(n)
+        compiled.misuse(
+            pop.n_active, np.asarray(w.p_detect_list), w.public, w.api, self.own,
+            self.uses_api, self.detectable, w.api_monitoring, self.capacity, self.volume,
+            self.harm_per_item, w.cost, pop.level_resources, pop.cum,
+            items, detected, harm, self.reached, self.harm_record[:, w.step],
+        )
+        w.items, w.detected, w.harm = items.tolist(), detected.tolist(), harm.tolist()
+        w.malicious_access = self.reached.tolist()

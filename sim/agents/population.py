@@ -12,19 +12,19 @@ ordered by compute, split into one contiguous block per chosen size. `allocate` 
 edges analytically and sums each block with prefix sums over compute levels: the cost per step
 does not grow with the number of actors, which is what keeps thousands of spammers or
 developers fast. Several populations (the kinds of malicious actor) are rows of one set of
-arrays, so actors joining in any of them cost one numpy pass. tests/test_population.py checks
-the result against every actor choosing for itself.
+arrays. The loops themselves are compiled (sim/agents/compiled.py). tests/test_population.py
+checks the result against every actor choosing for itself.
 """
 
 from __future__ import annotations
 
-import bisect
 import copy
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.agents import compiled
 
 
 @dataclass
@@ -49,12 +49,8 @@ class ResourcePopulations:
         # per row: active weight per compute level, and active weight x compute per level
         self.level_sums = np.zeros((rows, 2, levels))
         self.members: list[dict[str, np.ndarray]] = []
-        self.join_threshold: list[list[float]] = []  # per row, ascending
-        self.join_index: list[np.ndarray] = []  # flat indices into level_sums, joining order
-        self.join_value: list[np.ndarray] = []  # weight and weight x compute, joining order
-        self.n_active = [0] * rows
-        self.joined = [0] * rows
-        self.hazard = [0.0] * rows  # cumulative hazard so far
+        # the inactive, in joining order (ascending thresholds); row k: offsets[k]:offsets[k+1]
+        thresholds, join_level, join_weight, join_weight_r = [], [], [], []
         for k, m in enumerate(populations):
             n = len(m.resources)
             weights = np.ones(n) if m.weights is None else np.asarray(m.weights, dtype=float)
@@ -67,20 +63,24 @@ class ResourcePopulations:
             self.level_resources[k] = resources
             self.level_sums[k, 0] = np.bincount(level, weights * active, minlength=levels)
             self.level_sums[k, 1] = self.level_sums[k, 0] * resources
-            # the inactive join in order of their thresholds
             waiting = np.flatnonzero(~active)
             order = waiting[np.argsort(m.thresholds[waiting], kind="stable")]
-            self.join_threshold.append(m.thresholds[order].tolist())  # bisect beats numpy here
-            at = level[order] + 2 * levels * k
-            self.join_index.append(np.stack([at, at + levels], axis=1).ravel())
-            w = weights[order]
-            self.join_value.append(np.stack([w, w * resources[level[order]]], axis=1).ravel())
-            self.n_active[k] = int(active.sum())
+            thresholds.append(m.thresholds[order])
+            join_level.append(level[order])
+            join_weight.append(weights[order])
+            join_weight_r.append(weights[order] * resources[level[order]])
             self.members.append({"level": level, "active": active, "order": order})
-        self.level_list = self.level_resources.tolist()  # per row, for bisect
+        self.offsets = np.cumsum([0] + [len(t) for t in thresholds])
+        self.join_threshold, self.join_level, self.join_weight, self.join_weight_r = (
+            np.concatenate(a) if a else np.zeros(0)
+            for a in (thresholds, join_level, join_weight, join_weight_r)
+        )
+        self.join_level = self.join_level.astype(np.intp)
+        self.n_active = np.array([int(m["active"].sum()) for m in self.members], dtype=np.int64)
+        self.joined = np.zeros(rows, dtype=np.int64)
+        self.hazard = np.zeros(rows)  # cumulative hazard so far
         self.cum = np.zeros((rows, 2, levels + 1))
-        self._sums()
-        self._blocks: list[tuple | None] = [None] * rows  # see blocks()
+        np.cumsum(self.level_sums, axis=2, out=self.cum[:, :, 1:])
 
     def __len__(self) -> int:
         return len(self.members)
@@ -90,9 +90,8 @@ class ResourcePopulations:
         run (active weight, hazard, who has joined) is its own. sim.draws keeps unstepped
         templates and every run steps a fresh copy."""
         new = copy.copy(self)
-        new.level_sums, new.cum = self.level_sums.copy(), self.cum.copy()
-        new.n_active, new.joined = list(self.n_active), list(self.joined)
-        new.hazard, new._blocks = list(self.hazard), list(self._blocks)
+        for name in ("level_sums", "cum", "n_active", "joined", "hazard"):
+            setattr(new, name, getattr(self, name).copy())
         return new
 
     def resources(self, row: int = 0) -> np.ndarray:
@@ -106,92 +105,21 @@ class ResourcePopulations:
         active[m["order"][: self.joined[row]]] = True
         return active
 
-    def advance(self, step_hazards: Sequence[float]) -> None:
+    def advance(self, step_hazards: Sequence[float] | np.ndarray) -> None:
         """Add each population's hazard for this step; actors whose threshold it passes become
         active for good."""
-        index, value = [], []
-        for k, step_hazard in enumerate(step_hazards):
-            self.hazard[k] += step_hazard
-            upto = bisect.bisect_right(self.join_threshold[k], self.hazard[k])
-            if upto > self.joined[k]:
-                a, b = 2 * self.joined[k], 2 * upto
-                index.append(self.join_index[k][a:b])
-                value.append(self.join_value[k][a:b])
-                self.n_active[k] += upto - self.joined[k]
-                self.joined[k] = upto
-        if index:
-            if len(index) > 1:
-                index, value = [np.concatenate(index)], [np.concatenate(value)]
-            joining = np.bincount(index[0], value[0], minlength=self.level_sums.size)
-            self.level_sums += joining.reshape(self.level_sums.shape)
-            self._sums()
+        compiled.join(
+            np.asarray(step_hazards, dtype=float), self.hazard, self.join_threshold,
+            self.offsets, self.joined, self.n_active, self.join_level, self.join_weight,
+            self.join_weight_r, self.level_sums, self.cum,
+        )
 
-    def _sums(self) -> None:
-        """Prefix sums over compute levels: cum[k, 0, i] = active weight of row k below level i;
-        cum[k, 1, i] the same for weight x compute."""
-        np.cumsum(self.level_sums, axis=2, out=self.cum[:, :, 1:])
-
-    def allocate(self, row: int, costs: list[float], values: list[float]) -> list[float]:
+    def allocate(self, row: int, costs: Sequence[float], values: Sequence[float]) -> list[float]:
         """For one population: the sum over active actors choosing each size of
         weight * min(1, r / cost). costs ascending; values <= 0 mark sizes that are unreachable
         or worthless."""
-        share = [0.0] * len(costs)
-        if not self.n_active[row]:
-            return share
-        cw, cwr = self.cum[row, 0].item, self.cum[row, 1].item  # item(i): a plain float
-        for s, i_lo, i_c, i_hi in self.blocks(row, costs, values):
-            partial = (cwr(i_c) - cwr(i_lo)) / costs[s]  # actors below full volume
-            share[s] = partial + cw(i_hi) - cw(i_c)  # plus actors at full volume
-        return share
-
-    def blocks(self, row: int, costs: list[float], values: list[float]) -> list[tuple]:
-        """(size, first level, first level at full volume, level after the last) for each
-        size chosen by some compute level. Kept while the values stay the same (the costs of a
-        run never change): the developers' values only change with access."""
-        cached = self._blocks[row]
-        if cached is not None and cached[0] == values:
-            return cached[1]
-        sizes, lows = choices(costs, values)
-        level, bisect_left = self.level_list[row], bisect.bisect_left
-        blocks = []
-        i_hi = bisect_left(level, lows[0]) if sizes else 0
-        lows.append(math.inf)
-        for k, s in enumerate(sizes):  # contiguous: each block starts where the last ended
-            i_lo, hi, cost = i_hi, lows[k + 1], costs[s]
-            i_hi = bisect_left(level, hi)
-            i_c = i_lo if cost <= lows[k] else i_hi if cost >= hi else bisect_left(level, cost)
-            blocks.append((s, i_lo, i_c, i_hi))
-        self._blocks[row] = (list(values), blocks)
-        return blocks
-
-
-def choices(costs: list[float], values: list[float]) -> tuple[list[int], list[float]]:
-    """The sizes some compute level would choose, cheapest first, and the lowest compute at
-    which each is chosen (it is chosen up to the next one's).
-
-    For sizes a < b (c_a < c_b), b pays strictly more than a above the crossing
-    r* = v_a * c_b / v_b when v_b > v_a (from 0 if b pays more per unit of compute even below
-    c_a; never if v_b <= v_a). Sizes are taken cheapest first onto a stack, as for an upper
-    envelope: a newcomer that wins over the top size's whole interval removes it.
-    """
-    sizes: list[int] = []
-    lows: list[float] = []
-    for b, v_b in enumerate(values):
-        if v_b <= 0:
-            continue
-        c_b = costs[b]
-        while sizes:
-            v_a = values[sizes[-1]]
-            if v_b <= v_a:
-                break  # b never pays more than a, so it is never chosen
-            r = 0.0 if v_b * costs[sizes[-1]] > v_a * c_b else v_a * c_b / v_b
-            if r > lows[-1]:
-                sizes.append(b)
-                lows.append(r)
-                break
-            sizes.pop()
-            lows.pop()
-        else:
-            sizes.append(b)
-            lows.append(0.0)
-    return sizes, lows
+        share = np.zeros(len(costs))
+        if self.n_active[row]:
+            compiled.allocate(np.asarray(costs, dtype=float), np.asarray(values, dtype=float),
+                              self.level_resources[row], self.cum[row], share)
+        return share.tolist()
