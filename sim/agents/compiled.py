@@ -14,7 +14,8 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit("void(f8[:], f8[:], f8[:], i8[:], i8[:], i8[:], i8[:], f8[:], f8[:], f8[:, :, :], "
+      "f8[:, :, :])", cache=True)
 def join(step_hazards, hazard, thresholds, offsets, joined, n_active, level, weight, weight_r,
          level_sums, cum):
     """Add each row's hazard for this step; let actors whose threshold it passes join.
@@ -43,7 +44,7 @@ def join(step_hazards, hazard, thresholds, offsets, joined, n_active, level, wei
                 cum[k, m, i + 1] = total
 
 
-@njit(cache=True)
+@njit("void(f8[:], f8[:], f8[:], f8[:, :], f8[:])", cache=True)
 def allocate(costs, values, level_resources, cum, share):
     """Write into share[s] the sum over active actors choosing size s of weight x
     min(1, compute / cost_s), for one row. costs ascending; values <= 0: not reachable.
@@ -100,7 +101,8 @@ def allocate(costs, values, level_resources, cum, share):
         share[s] = partial + cum[0, i_hi] - cum[0, i_c]  # plus actors at full volume
 
 
-@njit(cache=True)
+@njit("void(i8[:], f8[:], b1[:], b1[:], b1[:, :], b1[:], f8[:], f8, f8[:, :], f8[:], f8[:, :], "
+      "f8[:], f8[:, :], f8[:, :, :], f8[:], f8[:], f8[:], b1[:], f8[:])", cache=True)
 def misuse(n_active, p_detect, public, api, own, uses_api, detectable, api_monitoring, capacity,
            volume, harm_per_item, costs, level_resources, cum, items, detected, harm, reached,
            harm_by_kind):

@@ -8,7 +8,10 @@ of workers produce identical part files, and --resume knows exactly what is miss
 
 Backends: in-process (workers=1), a local process pool (default: all cores) or dask.distributed
 (a running scheduler by address, or a LocalCluster started here). At most two tasks per worker
-are in flight and each finished batch is written at once, so memory stays flat.
+are in flight and each finished batch is written at once, so memory stays flat. While a local
+pool is starting (its processes load the simulator, seconds on a small machine) the driver runs
+batches itself rather than wait (as with a Dask LocalCluster); which process runs a batch does
+not change its results.
 """
 
 from __future__ import annotations
@@ -134,6 +137,14 @@ class Backend:
     """Submits batches and waits for some to finish; closes what it started."""
 
     workers = 1
+    local = False  # workers on this machine: the driver may work while they start
+    _started = False
+
+    def starting(self, pending: set) -> bool:
+        """True while local workers have not finished any task: the driver may run a batch."""
+        if self.local and not self._started:
+            self._started = any(future.done() for future in pending)
+        return self.local and not self._started
 
     def submit(self, payload: dict, cells: list) -> Any:
         raise NotImplementedError
@@ -181,6 +192,7 @@ class Pool(Backend):
         if method == "forkserver":
             ctx.set_forkserver_preload(["sim.sweep.execute"])
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self.local = True
 
     def submit(self, payload: dict, cells: list) -> Any:
         return self.pool.submit(run_cells, payload, cells)
@@ -202,6 +214,7 @@ class Dask(Backend):
         from distributed import Client, LocalCluster
 
         self.cluster = None
+        self.local = scheduler is None
         if scheduler is None:
             self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None)
@@ -347,7 +360,17 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
                                plan.text_columns())
     started = time.perf_counter()
     backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()
-    failed = 0
+    failed = by_driver = 0
+
+    def finish(batch: int, results: list[dict]) -> None:
+        nonlocal failed, runs_done
+        rows = pd.DataFrame(results)
+        failed += int((rows["error"] != "").sum())
+        _write(out_dir, plan, batch, rows, schema)
+        runs_done += len(rows)
+        if progress:
+            progress(runs_done, total)
+
     try:
         window = 2 * backend.workers
         pending: dict[Any, int] = {}
@@ -360,15 +383,15 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
                 pending[backend.submit(payload, plan.cells(batch))] = batch
             if not pending:
                 break
+            if backend.starting(set(pending)):
+                batch = next(queue, None)
+                if batch is not None:  # run one here while the workers start
+                    finish(batch, run_cells(payload, plan.cells(batch)))
+                    by_driver += 1
+                    continue
             finished, _ = backend.wait_some(set(pending))
             for fut in finished:
-                batch = pending.pop(fut)
-                rows = pd.DataFrame(backend.result(fut))
-                failed += int((rows["error"] != "").sum())
-                _write(out_dir, plan, batch, rows, schema)
-                runs_done += len(rows)
-                if progress:
-                    progress(runs_done, total)
+                finish(pending.pop(fut), backend.result(fut))
     finally:
         backend.close()
     manifest.update({
@@ -378,6 +401,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "wall_seconds_last_session": round(time.perf_counter() - started, 3),
         "runs_last_session": runs_done - cells_done * plan.runs_per_cell,
         "failed_runs_last_session": failed,
+        "batches_run_by_driver_last_session": by_driver,
     })
     store.write_json(out_dir / "manifest.json", manifest)
     return out_dir
