@@ -91,11 +91,13 @@ class Plan:
         self._seeds = replicate_seeds(self.spec.seed, self.spec.replicates)
 
     def cells(self, batch: int) -> list[tuple[int, int, int, dict[str, Any]]]:
-        """(point, replicate, seed, overrides) of each cell of a batch, point-major."""
+        """(point, replicate, seed, overrides) of each cell of a batch, replicate-major: the
+        first results cover the whole design, and consecutive cells share a seed, so a worker
+        makes the set-up draws once for all the points that leave them unchanged (sim.draws)."""
         lo = batch * self.batch_cells
         out = []
         for c in range(lo, min(lo + self.batch_cells, self.n_cells)):
-            point, rep = divmod(c, self.replicates)
+            rep, point = divmod(c, len(self.points))
             out.append((point, rep, self.seed(point, rep), self.points.overrides(point)))
         return out
 
