@@ -135,6 +135,8 @@ class ReleaseModel(mesa.Model):
         return out
 
     def run(self) -> ReleaseModel:
-        while self.world.step < self.spec.steps:
-            self.step()
+        """Run the remaining steps of the horizon (mesa's clock runs one step per time unit)."""
+        remaining = self.spec.steps - self.world.step
+        if remaining > 0:
+            self.run_for(remaining)
         return self
