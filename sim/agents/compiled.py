@@ -101,17 +101,20 @@ def allocate(costs, values, level_resources, cum, share):
         share[s] = partial + cum[0, i_hi] - cum[0, i_c]  # plus actors at full volume
 
 
-@njit("void(i8[:], f8[:], b1[:], b1[:], b1[:, :], b1[:], f8[:], f8, f8[:, :], f8[:], f8[:, :], "
-      "f8[:], f8[:, :], f8[:, :, :], f8[:], f8[:], f8[:], b1[:], f8[:])", cache=True)
+@njit("b1(i8[:], f8[:], b1[:], b1[:], b1[:, :], b1[:], f8[:], f8, f8[:, :], f8[:], f8[:, :], "
+      "f8[:], f8[:, :], f8[:, :, :], f8[:, :], b1[:], f8[:])", cache=True)
 def misuse(n_active, p_detect, public, api, own, uses_api, detectable, api_monitoring, capacity,
-           volume, harm_per_item, costs, level_resources, cum, items, detected, harm, reached,
-           harm_by_kind):
+           volume, harm_per_item, costs, level_resources, cum, tallies, reached, harm_by_kind):
     """One step of every kind of malicious actor (rows of own, capacity, ...): each active
-    actor uses the reachable size with the most undetected impact. Adds this step's items,
-    detected items and harm per size (in kind order), marks sizes reached, and writes each
-    kind's harm."""
+    actor uses the reachable size with the most undetected impact. Writes this step's items,
+    detected items and harm per size into the rows of tallies (summed in kind order), marks
+    sizes reached, writes each kind's harm; returns whether a size was reached for the first
+    time."""
     n_sizes = p_detect.shape[0]
     values, p_kind, share = np.empty(n_sizes), np.empty(n_sizes), np.empty(n_sizes)
+    items, detected, harm = tallies[0], tallies[1], tallies[2]
+    tallies[:] = 0.0
+    first = False
     for k in range(n_active.shape[0]):
         harm_by_kind[k] = 0.0
         if n_active[k] == 0:
@@ -122,6 +125,7 @@ def misuse(n_active, p_detect, public, api, own, uses_api, detectable, api_monit
                 values[s] = 0.0
                 p_kind[s] = 0.0
                 continue
+            first = first or not reached[s]
             reached[s] = True
             p = p_detect[s] * detectable[k]
             if via_api:  # the API provider's use policy catches some of what platforms miss
@@ -140,3 +144,4 @@ def misuse(n_active, p_detect, public, api, own, uses_api, detectable, api_monit
                 harm[s] += h
                 total += h
         harm_by_kind[k] = total
+    return first

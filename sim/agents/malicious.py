@@ -54,6 +54,7 @@ class MaliciousActors(mesa.Agent):
         self.own = np.zeros((len(cfgs), w.n_sizes), dtype=bool)  # sizes a kind trained itself
         self.harm_record = np.zeros((len(cfgs), model.spec.steps))  # harm per kind and step
         self.reached = np.zeros(w.n_sizes, dtype=bool)  # sizes some malicious actor has used
+        self.tallies = np.zeros((3, w.n_sizes))  # this step's items, detected items, harm
 
     def step(self) -> None:
         w = self.model.world
@@ -63,15 +64,12 @@ class MaliciousActors(mesa.Agent):
             done = effort.advance(resources, w.replication_base, w.replication_target)
             if done is not None:
                 self.own[k, done] = True
-        if not pop.n_active.any():
-            return
-        n = w.n_sizes
-        items, detected, harm = np.zeros(n), np.zeros(n), np.zeros(n)
-        compiled.misuse(
+        reached_new = compiled.misuse(
             pop.n_active, np.asarray(w.p_detect_list), w.public, w.api, self.own,
             self.uses_api, self.detectable, w.api_monitoring, self.capacity, self.volume,
             self.harm_per_item, w.cost, pop.level_resources, pop.cum,
-            items, detected, harm, self.reached, self.harm_record[:, w.step],
+            self.tallies, self.reached, self.harm_record[:, w.step],
         )
-        w.items, w.detected, w.harm = items.tolist(), detected.tolist(), harm.tolist()
-        w.malicious_access = self.reached.tolist()
+        w.items, w.detected, w.harm = self.tallies.tolist()
+        if reached_new:
+            w.malicious_access = self.reached.tolist()

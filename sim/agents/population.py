@@ -64,7 +64,8 @@ class ResourcePopulations:
             self.level_sums[k, 0] = np.bincount(level, weights * active, minlength=levels)
             self.level_sums[k, 1] = self.level_sums[k, 0] * resources
             waiting = np.flatnonzero(~active)
-            order = waiting[np.argsort(m.thresholds[waiting], kind="stable")]
+            # thresholds are continuous draws: no ties, so any sort gives this one order
+            order = waiting[np.argsort(m.thresholds[waiting])]
             thresholds.append(m.thresholds[order])
             join_level.append(level[order])
             join_weight.append(weights[order])
