@@ -5,7 +5,7 @@
 Prints one table measured in one process, side by side:
 - release-sim, default scenario and one with ten times the actors (one strategy, 104 weekly
   steps): median milliseconds per run and actor-steps per second (every represented actor,
-  array-backed or individual, counts once per step);
+  array-backed or individual, counts once per step); the two scenarios' runs take turns;
 - plain mesa: the same number of actors as individual mesa Agents stepped with AgentSet.do,
   each doing the per-actor work of an array-backed actor (join on a weekly chance, then pick
   the size with the best payoff for its compute and add its output).
@@ -65,14 +65,18 @@ def actor_count(scenario: Scenario) -> int:
     )
 
 
-def time_release_sim(scenario: Scenario, runs: int) -> list[float]:
+def time_release_sim(scenarios: list[Scenario], runs: int) -> list[list[float]]:
+    """Seconds per run of each scenario; the scenarios take turns (this machine changes speed
+    from minute to minute, so runs of one scenario should not all fall in one spell)."""
     spec = StrategySpec(kind="staged")
-    ReleaseModel(scenario, resolve_strategy(spec), 0).run()  # warm-up
-    times = []
+    for scenario in scenarios:
+        ReleaseModel(scenario, resolve_strategy(spec), 0).run()  # warm-up
+    times: list[list[float]] = [[] for _ in scenarios]
     for seed in range(runs):
-        start = time.perf_counter()
-        ReleaseModel(scenario, resolve_strategy(spec), seed).run()
-        times.append(time.perf_counter() - start)
+        for scenario, out in zip(scenarios, times, strict=True):
+            start = time.perf_counter()
+            ReleaseModel(scenario, resolve_strategy(spec), seed).run()
+            out.append(time.perf_counter() - start)
     return times
 
 
@@ -131,10 +135,12 @@ def main() -> None:
 
     rows = []
     medians = {}
-    for factor in (1, 10):
-        scenario = scaled(factor)
+    factors = (1, 10)
+    scenarios = [scaled(f) for f in factors]
+    sim_times = time_release_sim(scenarios, args.runs)
+    for factor, scenario, times in zip(factors, scenarios, sim_times, strict=True):
         n = actor_count(scenario)
-        sim_ms = statistics.median(time_release_sim(scenario, args.runs)) * 1000
+        sim_ms = statistics.median(times) * 1000
         plain_ms = statistics.median(time_plain_mesa(n, args.plain_runs)) * 1000
         medians[factor] = sim_ms
         for engine, ms in (("release-sim", sim_ms), ("plain mesa AgentSet.do", plain_ms)):
