@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import platform
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as wait_futures
@@ -142,10 +143,19 @@ class Backend:
     local = False  # workers on this machine: the driver may work while they start
     _started = False
 
+    def accepting(self) -> bool:
+        """False while the backend cannot take tasks yet."""
+        return True
+
+    def ready(self) -> bool:
+        """True once the workers are known to be up."""
+        return False
+
     def starting(self, pending: set) -> bool:
-        """True while local workers have not finished any task: the driver may run a batch."""
+        """True while local workers are starting (not ready, no task finished): the driver may
+        run a batch itself."""
         if self.local and not self._started:
-            self._started = any(future.done() for future in pending)
+            self._started = self.ready() or any(future.done() for future in pending)
         return self.local and not self._started
 
     def submit(self, payload: dict, cells: list) -> Any:
@@ -195,6 +205,21 @@ class Pool(Backend):
             ctx.set_forkserver_preload(["sim.sweep.execute"])
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
         self.local = True
+        # Starting the processes blocks for seconds (the forkserver loads the simulator), so
+        # it runs in a thread and the driver runs batches meanwhile.
+        self._warming = threading.Thread(target=self._start_processes, daemon=True)
+        self._warming.start()
+
+    def _start_processes(self) -> None:
+        with contextlib.suppress(Exception):  # a broken pool raises again on the next submit
+            for future in [self.pool.submit(int) for _ in range(self.workers)]:
+                future.result()
+
+    def accepting(self) -> bool:
+        return not self._warming.is_alive()
+
+    def ready(self) -> bool:
+        return self.accepting()
 
     def submit(self, payload: dict, cells: list) -> Any:
         return self.pool.submit(run_cells, payload, cells)
@@ -204,6 +229,7 @@ class Pool(Backend):
         return set(done), set(rest)
 
     def close(self) -> None:
+        self._warming.join()
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -378,19 +404,19 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         pending: dict[Any, int] = {}
         queue = iter(todo)
         while True:
-            while len(pending) < window:
+            while backend.accepting() and len(pending) < window:
                 batch = next(queue, None)
                 if batch is None:
                     break
                 pending[backend.submit(payload, plan.cells(batch))] = batch
-            if not pending:
-                break
             if backend.starting(set(pending)):
                 batch = next(queue, None)
                 if batch is not None:  # run one here while the workers start
                     finish(batch, run_cells(payload, plan.cells(batch)))
                     by_driver += 1
                     continue
+            if not pending:
+                break
             finished, _ = backend.wait_some(set(pending))
             for fut in finished:
                 finish(pending.pop(fut), backend.result(fut))
