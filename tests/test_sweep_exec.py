@@ -37,8 +37,10 @@ def small(**over) -> dict:
     return data
 
 
-def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path) -> None:
+def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path, monkeypatch) -> None:
     from distributed import LocalCluster
+
+    from sim.sweep.execute import Pool
 
     spec = sweep_from_dict(small())
     ref = run_sweep(spec, tmp_path / "one", workers=1)
@@ -48,6 +50,11 @@ def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path) -> None:
     assert set(runs["strategy"]) == {"full", "staged", "closed"}
     assert not runs.loc[runs["strategy"] == "closed", "lever"].any()
     pd.testing.assert_frame_equal(runs, run_sweep(spec, tmp_path / "two", workers=2).runs())
+    with monkeypatch.context() as m:  # the driver does not help: worker processes run it all
+        m.setattr(Pool, "starting", lambda self, pending: False)
+        pool = run_sweep(spec, tmp_path / "pool", workers=2)
+    assert pool.manifest["batches_run_by_driver_last_session"] == 0
+    pd.testing.assert_frame_equal(runs, pool.runs())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                       dashboard_address=None) as cluster:
         dask = run_sweep(spec, tmp_path / "dask", scheduler=cluster.scheduler_address)
