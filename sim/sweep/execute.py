@@ -147,6 +147,9 @@ class Backend:
         """False while the backend cannot take tasks yet."""
         return True
 
+    def wait_accepting(self) -> None:
+        """Block until the backend can take tasks."""
+
     def ready(self) -> bool:
         """True once the workers are known to be up."""
         return False
@@ -217,6 +220,9 @@ class Pool(Backend):
 
     def accepting(self) -> bool:
         return not self._warming.is_alive()
+
+    def wait_accepting(self) -> None:
+        self._warming.join()
 
     def ready(self) -> bool:
         return self.accepting()
@@ -415,6 +421,9 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
                     finish(batch, run_cells(payload, plan.cells(batch)))
                     by_driver += 1
                     continue
+            if not backend.accepting():
+                backend.wait_accepting()
+                continue
             if not pending:
                 break
             finished, _ = backend.wait_some(set(pending))
