@@ -140,8 +140,6 @@ class Backend:
     """Submits batches and waits for some to finish; closes what it started."""
 
     workers = 1
-    local = False  # workers on this machine: the driver may work while they start
-    _started = False
 
     def accepting(self) -> bool:
         """False while the backend cannot take tasks yet."""
@@ -150,16 +148,9 @@ class Backend:
     def wait_accepting(self) -> None:
         """Block until the backend can take tasks."""
 
-    def ready(self) -> bool:
-        """True once the workers are known to be up."""
-        return False
-
     def starting(self, pending: set) -> bool:
-        """True while local workers are starting (not ready, no task finished): the driver may
-        run a batch itself."""
-        if self.local and not self._started:
-            self._started = self.ready() or any(future.done() for future in pending)
-        return self.local and not self._started
+        """True while workers on this machine are starting: the driver may run a batch."""
+        return False
 
     def submit(self, payload: dict, cells: list) -> Any:
         raise NotImplementedError
@@ -207,7 +198,6 @@ class Pool(Backend):
         if method == "forkserver":
             ctx.set_forkserver_preload(["sim.sweep.execute"])
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-        self.local = True
         # Starting the processes blocks for seconds (the forkserver loads the simulator), so
         # it runs in a thread and the driver runs batches meanwhile.
         self._warming = threading.Thread(target=self._start_processes, daemon=True)
@@ -224,8 +214,8 @@ class Pool(Backend):
     def wait_accepting(self) -> None:
         self._warming.join()
 
-    def ready(self) -> bool:
-        return self.accepting()
+    def starting(self, pending: set) -> bool:
+        return not self.accepting()
 
     def submit(self, payload: dict, cells: list) -> Any:
         return self.pool.submit(run_cells, payload, cells)
@@ -248,7 +238,7 @@ class Dask(Backend):
         from distributed import Client, LocalCluster
 
         self.cluster = None
-        self.local = scheduler is None
+        self.started = scheduler is not None  # a LocalCluster is starting until a task is done
         if scheduler is None:
             self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None)
@@ -262,6 +252,11 @@ class Dask(Backend):
                              f"{scheduler}: {exc}") from None
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
+
+    def starting(self, pending: set) -> bool:
+        # a LocalCluster's workers load the simulator on their first task
+        self.started = self.started or any(future.done() for future in pending)
+        return not self.started
 
     def submit(self, payload: dict, cells: list) -> Any:
         return self.client.submit(run_cells, payload, cells, pure=False)
