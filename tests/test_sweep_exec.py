@@ -60,6 +60,10 @@ def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path, monkeypatch
         dask = run_sweep(spec, tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert dask.manifest["backend"] == "dask"
     pd.testing.assert_frame_equal(runs, dask.runs())
+    local = run_sweep(spec, tmp_path / "dask-local", dask_local=2)  # worker processes
+    assert local.manifest["backend"] == "dask" and local.manifest["workers"] == 2
+    assert local.manifest["batches_run_by_driver_last_session"] <= 8 - 4  # 4 sent at once
+    pd.testing.assert_frame_equal(runs, local.runs())
     # a different batch size splits the same runs differently: same table
     other = run_sweep(sweep_from_dict(small(batch_runs=12)), tmp_path / "b12", workers=2)
     assert other.manifest["batches"] == 2
