@@ -1,11 +1,12 @@
 """The inner loops of the array-backed populations, compiled with numba.
 
 Every step, each population lets newly passed thresholds join and splits its active actors
-over the sizes they reach (sim/agents/population.py explains the method). Written in Python
-these loops were most of a run's time; compiled, they cost microseconds. The arithmetic is
-done in the same order as the plain-numpy version they replace (the same bincount, prefix sum
-and block sums), so a run's numbers did not change. Compiled code is cached beside this file
-(numba cache=True), so only the first run on a machine pays for compiling.
+over the sizes they reach (sim/agents/population.py explains the method). In plain Python
+these loops would be most of a run's time; compiled, they cost microseconds. The arithmetic
+follows the plain-numpy formulation step by step (a bincount of the joiners added to the
+level sums, a running prefix sum, block sums), so it gives the same floating-point numbers.
+The explicit signatures compile when this module is imported; numba caches the machine code
+beside this file (cache=True), so only the first import on a machine pays for compiling.
 """
 
 from __future__ import annotations
