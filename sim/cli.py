@@ -171,6 +171,8 @@ def main() -> None:
     """Entry point: run the app; bad input is one message and exit code 2."""
     try:
         code = app(standalone_mode=False)
+        if code == 130:  # click turns Ctrl-C inside a command into this exit code
+            err_console.print("interrupted")
         if isinstance(code, int) and code:
             sys.exit(code)
     except InputError as exc:

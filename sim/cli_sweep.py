@@ -32,17 +32,25 @@ def sweep(
     resume: bool = typer.Option(False, "--resume", help="Run only what is missing in --out."),
 ) -> None:
     """Run a sweep of levers over uncertainties; results stream to Parquet in --out."""
-    from sim.cli import console, progress_bar
+    from sim.cli import console, err_console, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
 
     spec = load_sweep_file(file)
-    with progress_bar(spec.name) as bar:
-        task = bar.add_task("runs", total=None)
-        results = run_sweep(
-            spec, out, workers=workers, scheduler=scheduler, dask_local=dask_local,
-            resume=resume,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
-        )
+    done = [0]
+
+    def progress(runs: int, total: int) -> None:
+        done[0] = runs
+        bar.update(task, completed=runs, total=total)
+
+    try:
+        with progress_bar(spec.name) as bar:
+            task = bar.add_task("runs", total=None)
+            results = run_sweep(spec, out, workers=workers, scheduler=scheduler,
+                                dask_local=dask_local, resume=resume, progress=progress)
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: {done[0]} finished runs are kept in {out}; the same "
+                          "command with --resume runs the rest", highlight=False)
+        raise typer.Exit(130) from None
     m = results.manifest
     failed = len(results.failed())
     console.print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -211,3 +212,26 @@ def test_cli_analyze_writes_tables_and_charts(tmp_path: Path) -> None:
             "regret_net_value.png", "sensitivity_net_value.png"} <= made
     sens = pd.read_csv(tmp_path / "o" / "analysis" / "sensitivity_net_value.csv")
     assert set(sens["index"]) == {"S1", "ST"} and sens["conf"].notna().all()
+
+
+def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path) -> None:
+    path = tmp_path / "interrupt.yaml"
+    path.write_text(KILL_SWEEP)
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "1"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal
+    )
+    deadline = time.time() + 300
+    while time.time() < deadline and len(store.done_batches(out)) < 2 and proc.poll() is None:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the sweep ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    kept = len(store.done_batches(out))
+    said = re.search(r"interrupted: (\d+) finished runs are kept in (.+?); .* --resume", err)
+    assert said and said.group(2) == str(out), err
+    assert kept >= 2 and int(said.group(1)) in {kept * 3, (kept - 1) * 3}  # Ctrl-C mid-write
