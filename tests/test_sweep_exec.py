@@ -174,18 +174,25 @@ batch_runs: 3
 """
 
 
-def test_killed_sweep_resumed_equals_uninterrupted(tmp_path: Path) -> None:
-    path = tmp_path / "kill.yaml"
+def sweep_running(path: Path, out: Path, batches: int, **popen) -> subprocess.Popen:
+    """Start `release-sim sweep` on KILL_SWEEP in a subprocess; return it once `batches`
+    batches are on disk (the sweep still running)."""
     path.write_text(KILL_SWEEP)
-    out = tmp_path / "killed"
     proc = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "1"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        cwd=REPO, **popen,
     )
     deadline = time.time() + 300  # generous: CI runs this beside the browser test on 2 cores
-    while time.time() < deadline and len(store.done_batches(out)) < 3 and proc.poll() is None:
+    while time.time() < deadline and len(store.done_batches(out)) < batches and proc.poll() is None:
         time.sleep(0.01)
-    assert proc.poll() is None, "the sweep ended before it could be killed"
+    assert proc.poll() is None, "the sweep ended before it could be stopped"
+    return proc
+
+
+def test_killed_sweep_resumed_equals_uninterrupted(tmp_path: Path) -> None:
+    path, out = tmp_path / "kill.yaml", tmp_path / "killed"
+    proc = sweep_running(path, out, 3, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = len(store.done_batches(out))
@@ -215,19 +222,10 @@ def test_cli_analyze_writes_tables_and_charts(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path) -> None:
-    path = tmp_path / "interrupt.yaml"
-    path.write_text(KILL_SWEEP)
-    out = tmp_path / "interrupted"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "1"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as from a terminal
-    )
-    deadline = time.time() + 300
-    while time.time() < deadline and len(store.done_batches(out)) < 2 and proc.poll() is None:
-        time.sleep(0.01)
-    assert proc.poll() is None, "the sweep ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
+    path, out = tmp_path / "interrupt.yaml", tmp_path / "interrupted"
+    proc = sweep_running(path, out, 2, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc.send_signal(signal.SIGINT)  # as Ctrl-C from a terminal (SIGINT not ignored)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130
     assert "Traceback" not in err
