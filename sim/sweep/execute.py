@@ -171,12 +171,12 @@ class InProcess(Backend):
     name = "in-process"
 
     class _Done:
-        def __init__(self, value: Any = None, error: Exception | None = None):
-            self.value, self.error = value, error
+        """A finished batch, shaped like a future."""
 
-        def result(self) -> Any:
-            if self.error:
-                raise self.error
+        def __init__(self, value: list[dict]):
+            self.value = value
+
+        def result(self) -> list[dict]:
             return self.value
 
     def submit(self, payload: dict, cells: list) -> Any:
