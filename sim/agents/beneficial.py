@@ -38,7 +38,7 @@ class BeneficialUsers(mesa.Agent):
         w.adopted_developers = pop.n_active[0]
         if not w.adopted_developers:
             return
-        share = pop.allocate(0, w.cost_list, self.value)
+        share = pop.allocate(0, w.cost, self.value)
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
         for s, (value, sh) in enumerate(zip(self.value, share, strict=True)):
             w.benefit[s] += value * sh * per_developer
