@@ -58,7 +58,6 @@ class World:
         self.platform_coverage = sc.defenders.platform_coverage
         self.api_monitoring = sc.defenders.api_monitoring
         self.cost = self.parameters / 1.5e9  # compute per item relative to GPT-2 1.5B
-        self.cost_list = self.cost.tolist()
         labs = sc.other_labs
         self.replication_weeks = labs.base_replication_weeks * self.cost**labs.cost_exponent
 
