@@ -103,6 +103,22 @@ def test_identical_access_gives_identical_outcomes(small_scenario):
         assert np.array_equal(values, staged.size_records[key]), key
 
 
+def test_run_gives_what_stepping_through_mesas_clock_gives(small_scenario):
+    """run() loops the weekly step itself; stepping through mesa's clock must agree with it,
+    mesa's counters must read the horizon, and a step after the horizon changes nothing."""
+    strategy = StrategySpec(kind="staged", spacing_weeks=8)
+    ran = ReleaseModel(small_scenario, resolve_strategy(strategy), 7).run()
+    stepped = ReleaseModel(small_scenario, resolve_strategy(strategy), 7)
+    for _ in range(small_scenario.steps):
+        stepped.step()
+    assert (ran.steps, ran.time) == (stepped.steps, stepped.time) == (small_scenario.steps,) * 2
+    before = {k: v.copy() for k, v in ran.size_records.items()}
+    ran.step()
+    for key, values in stepped.size_records.items():
+        assert np.array_equal(values, before[key]), key
+        assert np.array_equal(ran.size_records[key], before[key]), key
+
+
 def test_history_2019_follows_the_2019_release_dates():
     scenario = Scenario(
         horizon_weeks=52,
