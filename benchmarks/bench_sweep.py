@@ -7,14 +7,18 @@
 
 The grid: the default scenario's strategies (full, staged, partnership_only) plus closed, times
 K levels of mapping.misuse_elasticity, times R replicates (runs = 4 K R). The sweep runs it as a
-factorial design; batch_run runs the same parameters through a thin wrapper model. Peak memory is
-the driver's peak RSS (the process that collects results; workers are fresh processes), measured
-in a child process per size with 2 workers. Prints a table; it is not a timed test.
+factorial design; batch_run runs the same parameters through a subclass of the model that takes
+them as keyword arguments. Peak memory is the driver's peak RSS (the process that collects
+results; workers are fresh processes), measured in a child process per size with 2 workers.
+Prints a table; it is not a timed test.
 
-This machine runs the same code at different speeds from minute to minute, so the throughput
-sweeps run in rounds (default 2), each running every engine on the full grid, the first engine
-changing from round to round: a ratio is taken within each round and the table gives the
-median and range of those ratios.
+Each throughput sweep runs in a fresh process (its imports not timed), so every engine starts
+its workers from cold, as one command-line sweep does; a second sweep in the same Python
+process would find the sweep's process pool server already running. This machine runs the
+same code at different speeds from minute to minute, so the throughput sweeps run in rounds
+(default 2), each running every engine on the full grid, the first engine changing from round
+to round: a ratio is taken within each round and the table gives the median and range of those
+ratios.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 import mesa
 import numpy as np
 
+from sim.model import ReleaseModel
 from sim.runner import replicate_seeds
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
@@ -62,25 +67,21 @@ def sweep_spec(runs: int, seed: int = 1):
     })
 
 
-class BatchModel(mesa.Model):
-    """Thin wrapper so mesa.batch_run can run ReleaseModel from keyword parameters."""
+class BatchModel(ReleaseModel):
+    """ReleaseModel built from keyword parameters, as mesa.batch_run needs. A subclass rather
+    than a wrapper around a ReleaseModel, so each step goes through mesa's clock once."""
 
     def __init__(self, strategy: str = "full", misuse_elasticity: float = 2.0, seed=None):
-        from sim.model import ReleaseModel
-
-        super().__init__()
         data = Scenario().model_dump(mode="json")
         data["mapping"]["misuse_elasticity"] = misuse_elasticity
         scenario = Scenario.model_validate(data)
-        self.inner = ReleaseModel(scenario, resolve_strategy(StrategySpec(kind=strategy)),
-                                  int(seed))
+        super().__init__(scenario, resolve_strategy(StrategySpec(kind=strategy)), int(seed))
         self.datacollector = mesa.DataCollector(
-            model_reporters={"harm": lambda m: float(m.inner.size_records["harm"].sum())}
+            model_reporters={"harm": lambda m: float(m.size_records["harm"].sum())}
         )
 
     def step(self) -> None:
-        self.inner.step()
-        self.running = self.inner.running
+        super().step()
         if not self.running:
             self.datacollector.collect(self)
 
@@ -103,6 +104,22 @@ def time_batch_run(runs: int, processes: int) -> float:
     out = mesa.batch_run(BatchModel, params, number_processes=processes, max_steps=10_000,
                          display_progress=False, rng=replicate_seeds(1, reps))
     return len(out) / (time.perf_counter() - t)
+
+
+ENGINES = {
+    "release-sim sweep, 1 worker (in-process)": lambda runs: time_sweep(runs, workers=1),
+    "release-sim sweep, 2 worker processes": lambda runs: time_sweep(runs, workers=2),
+    "release-sim sweep, Dask LocalCluster 2 workers": lambda runs: time_sweep(runs, dask_local=2),
+    "mesa.batch_run, 2 processes": lambda runs: time_batch_run(runs, 2),
+}
+
+
+def rate_in_fresh_process(engine: int, runs: int) -> float:
+    """Runs per second of one engine, timed in a new process (imports not timed): every
+    engine starts its workers from cold, as one command-line sweep does."""
+    out = subprocess.run([sys.executable, __file__, "--rate-child", str(engine),
+                          "--runs", str(runs)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def peak_memory(runs: int, workers: int) -> tuple[float, float]:
@@ -132,9 +149,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2, help="rounds of the throughput sweeps")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--rate-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
         memory_child(args.memory_child, args.workers)
+        return
+    if args.rate_child is not None:
+        print(list(ENGINES.values())[args.rate_child](args.runs))
         return
     if args.quick:
         args.runs, args.memory = 200, "100,1000"
@@ -143,20 +164,15 @@ def main() -> None:
     print(f"Throughput: {args.rounds} rounds of {runs} runs of the default scenario "
           f"({grid(per_round)[0]} levels x {grid(per_round)[1]} replicates x 4 strategies) per "
           "engine; each round runs every engine, starting with a different one, so ratios come "
-          "from runs made minutes apart at most", flush=True)
-    engines = {
-        "release-sim sweep, 1 worker (in-process)": lambda: time_sweep(per_round, workers=1),
-        "release-sim sweep, 2 worker processes": lambda: time_sweep(per_round, workers=2),
-        "release-sim sweep, Dask LocalCluster 2 workers": lambda: time_sweep(per_round,
-                                                                            dask_local=2),
-    }
-    if not args.skip_batch_run:
-        engines["mesa.batch_run, 2 processes"] = lambda: time_batch_run(per_round, 2)
-    names = list(engines)
+          "from runs made minutes apart at most; each sweep runs in a fresh process, so its "
+          "workers start from cold", flush=True)
+    names = list(ENGINES)
+    if args.skip_batch_run:
+        names.remove("mesa.batch_run, 2 processes")
     rates: dict[str, list[float]] = {name: [] for name in names}
     for r in range(args.rounds):
         for name in names[r % len(names):] + names[: r % len(names)]:
-            rates[name].append(engines[name]())
+            rates[name].append(rate_in_fresh_process(list(ENGINES).index(name), per_round))
     one = rates[names[0]]
 
     def ratio(name: str, base: list[float]) -> str:
