@@ -51,11 +51,13 @@ def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path, monkeypatch
     assert set(runs["strategy"]) == {"full", "staged", "closed"}
     assert not runs.loc[runs["strategy"] == "closed", "lever"].any()
     pd.testing.assert_frame_equal(runs, run_sweep(spec, tmp_path / "two", workers=2).runs())
-    with monkeypatch.context() as m:  # the driver does not help: worker processes run it all
-        m.setattr(Pool, "starting", lambda self, pending: False)
-        pool = run_sweep(spec, tmp_path / "pool", workers=2)
-    assert pool.manifest["batches_run_by_driver_last_session"] == 0
-    pd.testing.assert_frame_equal(runs, pool.runs())
+    for method in ("fork", "forkserver"):  # forked from the driver, or from a server
+        with monkeypatch.context() as m:  # the driver does not help: workers run it all
+            m.setattr("sim.sweep.execute.start_method", lambda method=method: method)
+            m.setattr(Pool, "starting", lambda self, pending: False)
+            pool = run_sweep(spec, tmp_path / method, workers=2)
+        assert pool.manifest["batches_run_by_driver_last_session"] == 0
+        pd.testing.assert_frame_equal(runs, pool.runs())
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                       dashboard_address=None) as cluster:
         dask = run_sweep(spec, tmp_path / "dask", scheduler=cluster.scheduler_address)
