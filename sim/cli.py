@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -27,19 +29,27 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)  # messages name files: never wrap them
 
 
-def progress_bar(description: str) -> Progress:
-    """The progress bar every long command shows (runs done, time left)."""
-    return Progress(
+@contextmanager
+def progress_bar(description: str, unit: str = "runs") -> Iterator[Callable[[int, int], None]]:
+    """The progress bar every long command shows (done, time left), as a progress callback.
+
+    It redraws when progress is reported rather than from a thread of its own, so a sweep run
+    under it can still fork its worker processes (sim.sweep.execute.start_method)."""
+    bar = Progress(
         TextColumn(f"[bold]{description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("runs, about"),
+        TextColumn(f"{unit}, about"),
         TimeRemainingColumn(),
         TextColumn("left"),
         console=err_console,
         transient=True,
+        auto_refresh=False,
         disable=not err_console.is_terminal and not sys.stderr.isatty(),
     )
+    with bar:
+        task = bar.add_task(unit, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total, refresh=True)
 
 
 @app.command()
@@ -58,11 +68,8 @@ def run(
     scenario = load_scenario(file, overrides)
     if out is not None:  # fail before the runs, not after: nothing computed is lost
         ensure_writable_folder(out, "--out")
-    with progress_bar(f"{scenario.name}") as bar:
-        task = bar.add_task("runs", total=None)
-        results = run_comparison(
-            scenario, progress=lambda done, total: bar.update(task, completed=done, total=total)
-        )
+    with progress_bar(scenario.name) as progress:
+        results = run_comparison(scenario, progress=progress)
     print_comparison(results)
     if out is not None:
         results.save(out)

@@ -39,10 +39,8 @@ def measure(
     from sim.measure.pipeline import measure as run_measure
     from sim.measure.writer import calibration_dict, write_calibration
 
-    with progress_bar("reading files") as bar:
-        task = bar.add_task("files", total=None)
-        result = run_measure(data_dir, max_docs, seed,
-                             progress=lambda d, t: bar.update(task, completed=d, total=t))
+    with progress_bar("reading files", unit="files") as progress:
+        result = run_measure(data_dir, max_docs, seed, progress=progress)
     measured = [g for g in result.groups if g.detector is not None]
     problems = list(result.problems)
     if measured or result.judgments:

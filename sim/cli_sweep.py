@@ -38,13 +38,13 @@ def sweep(
     spec = load_sweep_file(file)
     done = [0]
 
-    def progress(runs: int, total: int) -> None:
-        done[0] = runs
-        bar.update(task, completed=runs, total=total)
-
     try:
-        with progress_bar(spec.name) as bar:
-            task = bar.add_task("runs", total=None)
+        with progress_bar(spec.name) as report:
+
+            def progress(runs: int, total: int) -> None:
+                done[0] = runs
+                report(runs, total)
+
             results = run_sweep(spec, out, workers=workers, scheduler=scheduler,
                                 dask_local=dask_local, resume=resume, progress=progress)
     except KeyboardInterrupt:
