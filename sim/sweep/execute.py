@@ -8,10 +8,10 @@ of workers produce identical part files, and --resume knows exactly what is miss
 
 Backends: in-process (workers=1), a local process pool (default: all cores) or dask.distributed
 (a running scheduler by address, or a LocalCluster started here). At most two tasks per worker
-are in flight and each finished batch is written at once, so memory stays flat. While a local
-pool is starting (its processes load the simulator, seconds on a small machine) the driver runs
-batches itself rather than wait (as with a Dask LocalCluster); which process runs a batch does
-not change its results.
+are in flight and each finished batch is written at once, so memory stays flat. A local pool
+forks its workers from the driver where that is safe (start_method); while workers started any
+other way load the simulator (seconds on a small machine), the driver runs batches itself rather
+than wait (as with a Dask LocalCluster). Which process runs a batch does not change its results.
 """
 
 from __future__ import annotations
