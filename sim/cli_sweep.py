@@ -6,17 +6,24 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich import box
 from rich.table import Table
 
 
 def _print_table(df: pd.DataFrame, title: str) -> None:
+    """A table as narrow as its contents: headers wrap at their words, names stay whole."""
     from sim.cli import console
 
-    t = Table(title=title, header_style="bold")
-    for col in df.columns:
-        t.add_column(str(col), justify="left" if df[col].dtype == object else "right")
-    for _, row in df.iterrows():
-        t.add_row(*[f"{v:.4g}" if isinstance(v, float) else str(v) for v in row])
+    cells = {col: [f"{v:.4g}" if isinstance(v, float) else str(v) for v in df[col]]
+             for col in df.columns}
+    t = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, values in cells.items():
+        header = str(col).replace("_", " ")
+        width = max([len(w) for w in header.split()] + [len(v) for v in values])
+        numeric = pd.api.types.is_numeric_dtype(df[col]) and df[col].dtype != bool
+        t.add_column(header, width=width, justify="right" if numeric else "left")
+    for row in zip(*cells.values(), strict=True):
+        t.add_row(*row)
     console.print(t)
 
 

@@ -221,6 +221,11 @@ def test_cli_analyze_writes_tables_and_charts(tmp_path: Path) -> None:
             "regret_net_value.png", "sensitivity_net_value.png"} <= made
     sens = pd.read_csv(tmp_path / "o" / "analysis" / "sensitivity_net_value.csv")
     assert set(sens["index"]) == {"S1", "ST"} and sens["conf"].notna().all()
+    # printed to a pipe, the tables keep every column and every name whole
+    rob = pd.read_csv(tmp_path / "o" / "analysis" / "robustness_net_value.csv")
+    assert "…" not in r.stdout and "most" in r.stdout and "robust" in r.stdout
+    assert all(name in r.stdout for name in rob["strategy"])
+    assert "mapping.misuse_elasticity" in r.stdout
 
 
 def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path) -> None:
