@@ -198,10 +198,9 @@ def start_method() -> str | None:
     Windows, a notebook or the dashboard, which run threads of their own): forkserver, with the
     simulator preloaded once in the server, or the platform's default.
     """
-    methods = multiprocessing.get_all_start_methods()
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return "fork"
-    return "forkserver" if "forkserver" in methods else None
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
 
 
 class Pool(Backend):
