@@ -92,9 +92,10 @@ class Staged(Strategy):
 
     def access(self, view: LabView) -> list[int]:
         n = len(view.size_names)
-        if self.settings.release_if_published and view.published_by_others.any():
+        published = view.published_by_others.tolist()  # plain lists: a handful of sizes
+        if self.settings.release_if_published and any(published):
             # release every size up to the largest already public elsewhere
-            largest = int(np.flatnonzero(view.published_by_others).max())
+            largest = max(s for s, public in enumerate(published) if public)
             self.released = max(self.released, largest + 1)
         while (
             self.released < n
