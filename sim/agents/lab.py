@@ -38,9 +38,10 @@ class ReleasingLab(mesa.Agent):
         view = self.view()
         wanted = self.strategy.access(view)
         # most weeks nothing moves up: check that on plain values before any array work
+        levels = wanted.tolist() if isinstance(wanted, np.ndarray) else wanted
         if any(
             trained and int(x) > level
-            for x, level, trained in zip(wanted, w.level_list, w.trained_list, strict=True)
+            for x, level, trained in zip(levels, w.level_list, w.trained_list, strict=True)
         ):
             wanted = np.where(w.trained, np.asarray(wanted, dtype=np.int8), Access.UNRELEASED)
             w.raise_access(wanted, route="release")
