@@ -30,6 +30,17 @@ console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, soft_wrap=True)  # messages name files: never wrap them
 
 
+_interruption_said = False  # a command said what its Ctrl-C kept: main() adds nothing
+
+
+def interrupted(message: str) -> typer.Exit:
+    """Say what an interrupted command kept; raise what this returns (exit code 130)."""
+    global _interruption_said
+    err_console.print(f"interrupted: {message}", highlight=False)
+    _interruption_said = True
+    return typer.Exit(130)
+
+
 @contextmanager
 def progress_bar(description: str, unit: str = "runs") -> Iterator[Callable[[int, int], None]]:
     """The progress bar every long command shows (done, time left), as a progress callback.
@@ -179,7 +190,7 @@ def main() -> None:
     """Entry point: run the app; bad input is one message and exit code 2."""
     try:
         code = app(standalone_mode=False)
-        if code == 130:  # click turns Ctrl-C inside a command into this exit code
+        if code == 130 and not _interruption_said:  # click turns Ctrl-C into this exit code
             err_console.print("interrupted")
         if isinstance(code, int) and code:
             sys.exit(code)
@@ -203,5 +214,7 @@ def main() -> None:
         raise
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # python -m sim.cli: run the imported module's main, whose state
+    from sim.cli import main as imported_main  # the commands share (not this __main__ copy)
+
+    imported_main()

@@ -39,7 +39,7 @@ def sweep(
     resume: bool = typer.Option(False, "--resume", help="Run only what is missing in --out."),
 ) -> None:
     """Run a sweep of levers over uncertainties; results stream to Parquet in --out."""
-    from sim.cli import console, err_console, progress_bar
+    from sim.cli import console, interrupted, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
 
     spec = load_sweep_file(file)
@@ -55,9 +55,8 @@ def sweep(
             results = run_sweep(spec, out, workers=workers, scheduler=scheduler,
                                 dask_local=dask_local, resume=resume, progress=progress)
     except KeyboardInterrupt:
-        err_console.print(f"interrupted: {done[0]} finished runs are kept in {out}; the same "
-                          "command with --resume runs the rest", highlight=False)
-        raise typer.Exit(130) from None
+        raise interrupted(f"{done[0]} finished runs are kept in {out}; the same command with "
+                          "--resume runs the rest") from None
     m = results.manifest
     failed = len(results.failed())
     console.print(

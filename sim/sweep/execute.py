@@ -22,6 +22,7 @@ import math
 import multiprocessing
 import os
 import platform
+import signal
 import sys
 import threading
 import time
@@ -203,6 +204,12 @@ def start_method() -> str | None:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
 
 
+def _leave_ctrl_c_to_the_driver() -> None:
+    """In each worker: Ctrl-C reaches the whole process group, and the driver handles it (it
+    keeps what is written and shuts the pool down after the batches running finish)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Pool(Backend):
     """A local process pool: forked from the driver where safe, else from a forkserver."""
 
@@ -214,7 +221,8 @@ class Pool(Backend):
         ctx = multiprocessing.get_context(self.method)
         if self.method == "forkserver":
             ctx.set_forkserver_preload(["sim.sweep.execute"])
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                        initializer=_leave_ctrl_c_to_the_driver)
         self._warming: threading.Thread | None = None
         if self.method == "fork":
             # the pool forks every worker on its first task, here, while no other thread runs
