@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
@@ -176,14 +177,13 @@ batch_runs: 3
 """
 
 
-def sweep_running(path: Path, out: Path, batches: int, workers: int = 1,
-                  **popen) -> subprocess.Popen:
+def sweep_running(path: Path, out: Path, batches: int, backend: tuple[str, ...] = ("--workers",
+                  "1"), **popen) -> subprocess.Popen:
     """Start `release-sim sweep` on KILL_SWEEP in a subprocess; return it once `batches`
     batches are on disk (the sweep still running)."""
     path.write_text(KILL_SWEEP)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out),
-         "--workers", str(workers)],
+        [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), *backend],
         cwd=REPO, **popen,
     )
     deadline = time.time() + 300  # generous: CI runs this beside the browser test on 2 cores
@@ -230,9 +230,31 @@ def test_cli_analyze_writes_tables_and_charts(tmp_path: Path) -> None:
     assert "mapping.misuse_elasticity" in r.stdout
 
 
-def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path) -> None:
+def test_workers_leave_ctrl_c_to_the_driver() -> None:
+    """Ctrl-C in a terminal reaches every process of the group: the pool's and the local Dask
+    cluster's workers ignore it (the driver stops the sweep), instead of each dying with a
+    traceback. The driver itself still takes Ctrl-C."""
+    from sim.sweep.execute import Dask, Pool
+
+    sigint = functools.partial(signal.getsignal, signal.SIGINT)
+    pool = Pool(2)
+    try:
+        assert [pool.pool.submit(sigint).result() for _ in range(4)] == [signal.SIG_IGN] * 4
+    finally:
+        pool.close()
+    cluster = Dask(local_workers=1)
+    try:
+        ignored = cluster.client.run(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+        assert list(ignored.values()) == [True]
+    finally:
+        cluster.close()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("backend", [("--workers", "2"), ("--dask-local", "2")])
+def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path, backend) -> None:
     path, out = tmp_path / "interrupt.yaml", tmp_path / "stopped"
-    proc = sweep_running(path, out, 2, workers=2, stdout=subprocess.PIPE,
+    proc = sweep_running(path, out, 2, backend, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True, start_new_session=True,
                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal: the driver and its workers

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import math
 import multiprocessing
 import os
@@ -275,8 +276,13 @@ class Dask(Backend):
         self.cluster = None
         self.started = scheduler is not None  # a LocalCluster is starting until a task is done
         if scheduler is None:
+            # Ctrl-C is the driver's (sim.sweep.dask_setup). The cluster's own log would only
+            # add its workers' complaints as the cluster shuts down under them, burying the
+            # driver's message: a run's error is recorded with the run, a lost worker raises.
             self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+                                        processes=True, dashboard_address=None,
+                                        preload=["sim.sweep.dask_setup"],
+                                        silence_logs=logging.CRITICAL)
             scheduler = self.cluster.scheduler_address
         try:
             self.client = Client(scheduler, timeout="20s")
