@@ -23,7 +23,6 @@ import math
 import multiprocessing
 import os
 import platform
-import signal
 import sys
 import threading
 import time
@@ -44,6 +43,7 @@ from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import store
+from sim.sweep.ctrl_c import leave_ctrl_c_to_the_driver
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
@@ -205,12 +205,6 @@ def start_method() -> str | None:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
 
 
-def _leave_ctrl_c_to_the_driver() -> None:
-    """In each worker: Ctrl-C reaches the whole process group, and the driver handles it (it
-    keeps what is written and shuts the pool down after the batches running finish)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 class Pool(Backend):
     """A local process pool: forked from the driver where safe, else from a forkserver."""
 
@@ -223,7 +217,7 @@ class Pool(Backend):
         if self.method == "forkserver":
             ctx.set_forkserver_preload(["sim.sweep.execute"])
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                        initializer=_leave_ctrl_c_to_the_driver)
+                                        initializer=leave_ctrl_c_to_the_driver)
         self._warming: threading.Thread | None = None
         if self.method == "fork":
             # the pool forks every worker on its first task, here, while no other thread runs
@@ -276,12 +270,12 @@ class Dask(Backend):
         self.cluster = None
         self.started = scheduler is not None  # a LocalCluster is starting until a task is done
         if scheduler is None:
-            # Ctrl-C is the driver's (sim.sweep.dask_setup). The cluster's own log would only
+            # Ctrl-C is the driver's (sim.sweep.ctrl_c). The cluster's own log would only
             # add its workers' complaints as the cluster shuts down under them, burying the
             # driver's message: a run's error is recorded with the run, a lost worker raises.
             self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None,
-                                        preload=["sim.sweep.dask_setup"],
+                                        preload=["sim.sweep.ctrl_c"],
                                         silence_logs=logging.CRITICAL)
             scheduler = self.cluster.scheduler_address
         try:
