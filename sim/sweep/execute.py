@@ -220,12 +220,12 @@ class Pool(Backend):
                                         initializer=leave_ctrl_c_to_the_driver)
         self._warming: threading.Thread | None = None
         if self.method == "fork":
-            # the pool forks every worker on its first task, here, while no other thread runs
+            # milliseconds, so here, while no other thread runs
             with warnings.catch_warnings():
                 # Python warns about fork whenever native threads exist (see start_method)
                 warnings.filterwarnings("ignore", "This process .* is multi-threaded",
                                         DeprecationWarning)
-                self.pool.submit(int)
+                self._start_processes()
         else:
             # Starting blocks for seconds (the server or each process loads the simulator),
             # so it runs in a thread and the driver runs batches meanwhile.
