@@ -114,11 +114,11 @@ ENGINES = {
 }
 
 
-def rate_in_fresh_process(engine: int, runs: int) -> float:
+def rate_in_fresh_process(engine: str, runs: int) -> float:
     """Runs per second of one engine, timed in a new process (imports not timed): every
     engine starts its workers from cold, as one command-line sweep does."""
-    out = subprocess.run([sys.executable, __file__, "--rate-child", str(engine),
-                          "--runs", str(runs)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, __file__, "--rate-child", engine, "--runs", str(runs)],
+                         capture_output=True, text=True, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -149,13 +149,13 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2, help="rounds of the throughput sweeps")
     ap.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--rate-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--rate-child", choices=list(ENGINES), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.memory_child:
         memory_child(args.memory_child, args.workers)
         return
     if args.rate_child is not None:
-        print(list(ENGINES.values())[args.rate_child](args.runs))
+        print(ENGINES[args.rate_child](args.runs))
         return
     if args.quick:
         args.runs, args.memory = 200, "100,1000"
@@ -172,7 +172,7 @@ def main() -> None:
     rates: dict[str, list[float]] = {name: [] for name in names}
     for r in range(args.rounds):
         for name in names[r % len(names):] + names[: r % len(names)]:
-            rates[name].append(rate_in_fresh_process(list(ENGINES).index(name), per_round))
+            rates[name].append(rate_in_fresh_process(name, per_round))
     one = rates[names[0]]
 
     def ratio(name: str, base: list[float]) -> str:
