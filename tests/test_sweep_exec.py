@@ -177,8 +177,11 @@ batch_runs: 3
 """
 
 
-def sweep_running(path: Path, out: Path, batches: int, backend: tuple[str, ...] = ("--workers",
-                  "1"), **popen) -> subprocess.Popen:
+IN_PROCESS = ("--workers", "1")
+
+
+def sweep_running(path: Path, out: Path, batches: int, backend: tuple[str, ...] = IN_PROCESS,
+                  **popen) -> subprocess.Popen:
     """Start `release-sim sweep` on KILL_SWEEP in a subprocess; return it once `batches`
     batches are on disk (the sweep still running)."""
     path.write_text(KILL_SWEEP)
