@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.access import ROUTES, Access
 from sim.calibration import Calibration
+from sim.field import compute_speed
 from sim.scenario import ModelSize, Scenario
 
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
@@ -178,9 +179,10 @@ class World:
         self.visibility = self.scenario.evidence.base_visibility
         self.lag_reduction = 0.0
         # how fast the field can rebuild each trained size this week, for resources 1: cost
-        # falls over time, and public weights of any size help (docs/model.md, Replication)
+        # falls over calendar time (sim.field), and public weights of any size help
+        # (docs/model.md, Replication)
         labs = self.scenario.other_labs
-        speed = 2.0 ** (self.week / labs.cost_halving_weeks)
+        speed = compute_speed(labs, self.start_date, self.week)
         if self.public_any:
             speed *= 1 + labs.spillover
         self.replication_rates = [rate * speed for rate in self.replication_rate_trained]
