@@ -96,10 +96,10 @@ class OtherLabs(Section):
     )
     base_replication_weeks: float = F(
         40.0,
-        "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model at the "
-        "announcement. Assumption, set against two calibration targets (docs/validation.md): "
-        "the first 1.5B-class replication about May 2019 (week 12) and the first public one "
-        "on 2019-08-22 (week 27).",
+        "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model on `as_of`. "
+        "Assumption, set against two calibration targets (docs/validation.md): the first "
+        "1.5B-class replication by another group (Grover-Mega, 2019-05-29, week 15) and the "
+        "first public one (2019-08-22, week 27).",
         gt=0,
         le=1000,
     )
@@ -198,7 +198,8 @@ class Partners(Section):
     leak_probability: float = F(
         0.001,
         "Weekly probability that one partner leaks the weights of one size it holds. "
-        "Assumption; in 2019 no partner leaked (about 80% of history runs have no leak).",
+        "Assumption, set against the 2019 record: no partner leaked (docs/validation.md: "
+        "most history runs have no leak before the 1.5B release).",
         ge=0,
         le=1,
     )
@@ -406,7 +407,8 @@ class Defenders(Section):
         "Visible detected malicious items per week that make one unit of observed misuse; one "
         "unit reads as strong public evidence of misuse. Calibration target: OpenAI reported "
         "no strong evidence of misuse by 2019-11-05 (1.5B release post); at this scale the 2019 "
-        "history scenario stays below one unit until then (docs/validation.md).",
+        "history scenario stays below one unit until then in its benign and central worlds, "
+        "not in the severe one (docs/validation.md).",
         gt=0,
     )
 
