@@ -45,8 +45,10 @@ class OtherLab(mesa.Agent):
 
     def step(self) -> None:
         w = self.model.world
-        if not self.model.spec.other_labs.enabled or w.week < self.entry_week:
+        if not self.model.spec.other_labs.enabled:
             return
+        if self.entry_week > 0 and w.week < self.entry_week:
+            return  # not in the field yet (labs there from the start: entry week -inf)
         done = self.effort.advance(self.resources, w.replication_rates, w.replication_target)
         if done is None:
             return
