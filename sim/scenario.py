@@ -145,7 +145,7 @@ class OtherLabs(Section):
     )
     as_of: date = F(
         date(2019, 2, 14),
-        "Date the field figures above (count, resources, publish_share) describe; the "
+        "Date the field figures count, resources_median and publish_share describe; the "
         "trends of the field (growth_per_year, cost_halving_weeks, "
         "publish_odds_growth_per_year) run from here over calendar time, whatever the "
         "scenario's start_date. Source: the defaults were set against the 2019 GPT-2 record, "
@@ -619,7 +619,7 @@ class Scenario(Section):
             if total > MAX_OTHER_LABS:
                 raise ValueError(
                     f"other_labs: growth_per_year {labs.growth_per_year} from {labs.as_of} "
-                    f"gives {total:.0f} labs by the horizon; at most {MAX_OTHER_LABS} are "
+                    f"gives {total:.3g} labs by the horizon; at most {MAX_OTHER_LABS} are "
                     "simulated: lower growth_per_year or count, or move as_of"
                 )
         return self
