@@ -117,7 +117,7 @@ def implications(curves: pd.DataFrame) -> alt.HConcatChart:
         x=x, y=alt.Y("misuse_capacity:Q", title="Misuse capacity per item (1 = largest size)"),
         tooltip=["parameters", "misuse_capacity"]).properties(height=280, width=380)
     acc = curves.melt(id_vars=["parameters"], var_name="detector",
-                      value_vars=["start_detector_accuracy", "best_detector_accuracy"],
+                      value_vars=["simple_detector_accuracy", "best_detector_accuracy"],
                       value_name="accuracy")
     det = alt.Chart(acc).mark_line().encode(
         x=x, y=alt.Y("accuracy:Q", title="Detector accuracy", scale=alt.Scale(domain=[0.5, 1])),

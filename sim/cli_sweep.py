@@ -108,6 +108,17 @@ def analyze(
             _print_table(sens[sens["index"] != "mu"].dropna(subset=["value"]),
                          f"Sensitivity of {o} ({results.spec.design.method} design; conf = "
                          "half-width of the 95% interval)")
+    if results.levers and first in ("net_value", "beneficial_value", "harm", "marginal_harm"):
+        from sim.sweep.regions import winning_regions
+
+        regions = winning_regions(results, first)
+        _print_table(regions.boxes, f"When does each strategy win on {first}? Boxes of the "
+                     "assumptions (depth-3 decision tree) and the strategy best in most of "
+                     "each box's points")
+        _print_table(regions.levers, f"Each strategy: share of scenarios where it is best on "
+                     f"{first}, its boxes, and for one never best how close it comes")
+        regions.boxes.to_csv(out / f"regions_{first}.csv", index=False)
+        regions.levers.to_csv(out / f"regions_by_strategy_{first}.csv", index=False)
     rob = an.robustness(results, first)
     strategy = strategy or rob["strategy"].iloc[0]
     if versus is None:

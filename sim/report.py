@@ -111,8 +111,9 @@ def public_routes(results: Results) -> pd.DataFrame:
 
 def calibration_curves(cal: Calibration, mapping: MappingParams | None = None,
                        points: int = 60, span: float = 10.0) -> pd.DataFrame:
-    """Quality, misuse capacity per item and detector accuracy (start and best) over parameters,
-    exactly as the model maps them (sim.world). Covers the calibrated range widened by span."""
+    """Quality, misuse capacity per item and the accuracy a detector trained on samples of the
+    size reaches (simple TF-IDF, and best) over parameters, exactly as the model maps them
+    (sim.world). Covers the calibrated range widened by span."""
     mapping = mapping or MappingParams()
     params = cal.table["parameters"].to_numpy(dtype=float)
     grid = np.logspace(np.log10(params.min() / span), np.log10(params.max() * span), points)
@@ -122,12 +123,12 @@ def calibration_curves(cal: Calibration, mapping: MappingParams | None = None,
 
 def curves_at(cal: Calibration, parameters, mapping: MappingParams) -> pd.DataFrame:
     q = cal.quality(parameters)
-    power_start, power_best = cal.detection_power(q, mapping.evasion_multiplier)
+    power_simple, power_best = cal.detection_power(q, mapping.evasion_multiplier)
     return pd.DataFrame({
         "parameters": np.asarray(parameters, dtype=float), "quality": q,
         "extrapolating": cal.extrapolating(parameters),
         "misuse_capacity": (q / cal.reference_quality) ** mapping.misuse_elasticity,
-        "start_detector_accuracy": 0.5 + power_start / 2,
+        "simple_detector_accuracy": 0.5 + power_simple / 2,
         "best_detector_accuracy": 0.5 + power_best / 2,
     })
 
