@@ -25,16 +25,10 @@ from sim.agents import (
 )
 from sim.calibration import Calibration, load_calibration
 from sim.draws import DrawSpec, draws_for
+from sim.outcome_registry import series_sources
 from sim.scenario import Scenario
 from sim.strategies import Strategy
 from sim.world import World, family_sizes
-
-# What the model records each step: per size, and for the whole world (ReleaseModel.record).
-SIZE_SERIES = (
-    "access_level", "malicious_items", "detected_items", "harm", "beneficial_value",
-    "detection_accuracy", "research_progress",
-)
-STEP_SERIES = ("observed_misuse", "active_monitors", "proof_of_concept", "adopted_developers")
 
 
 class ReleaseModel(mesa.Model):
@@ -79,8 +73,11 @@ class ReleaseModel(mesa.Model):
             self.users,
         ]
 
-        self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
-        self._step_rows: dict[str, list] = {k: [] for k in STEP_SERIES}
+        # the weekly series to record (sim.outcome_registry): name -> World attribute
+        self._size_series = series_sources(per_size=True)
+        self._step_series = series_sources(per_size=False)
+        self._size_rows: dict[str, list] = {k: [] for k in self._size_series}
+        self._step_rows: dict[str, list] = {k: [] for k in self._step_series}
         self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
 
     def step(self) -> None:
@@ -97,20 +94,13 @@ class ReleaseModel(mesa.Model):
         self.running = w.step < self.spec.steps
 
     def record(self) -> None:
-        """Keep this step's state (names as in SIZE_SERIES, STEP_SERIES); the per-size lists
-        are replaced, not changed in place, from one step to the next, so no copy is needed."""
-        w, size, step = self.world, self._size_rows, self._step_rows
-        size["access_level"].append(w.level)
-        size["malicious_items"].append(w.items)
-        size["detected_items"].append(w.detected)
-        size["harm"].append(w.harm)
-        size["beneficial_value"].append(w.benefit)
-        size["detection_accuracy"].append(w.detection_accuracy)
-        size["research_progress"].append(w.research_effective)
-        step["observed_misuse"].append(w.observed_misuse)
-        step["active_monitors"].append(w.active_monitors)
-        step["proof_of_concept"].append(w.proof_of_concept)
-        step["adopted_developers"].append(w.adopted_developers)
+        """Keep this step's value of each recorded series; the per-size lists are replaced,
+        not changed in place, from one step to the next, so no copy is needed."""
+        w = self.world
+        for name, attribute in self._size_series.items():
+            self._size_rows[name].append(getattr(w, attribute))
+        for name, attribute in self._step_series.items():
+            self._step_rows[name].append(getattr(w, attribute))
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:
