@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.outcome_registry import HARM_UNIT, NET_UNIT, VALUE_UNIT
+from sim.outcome_registry import HARM_UNIT, VALUE_UNIT
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -58,6 +58,11 @@ class Part:
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
+
+    def common_unit(self) -> str:
+        """The unit every column with a unit shares ('' if they differ or none has one)."""
+        found = {self.units[k] for row in self.rows for k in row if k in self.units}
+        return found.pop() if len(found) == 1 else ""
 
 
 @dataclass
@@ -140,8 +145,8 @@ def expected_value(x: Inputs) -> Part:
                  "down the expectation, not the spread of single outcomes."]
     notes.append(f"Net value = beneficial value - harm weight ({_n(x.harm_weight)}) x harm.")
     sentence = (f"{top['strategy']} has the highest expected net value "
-                f"({_n(top['expected_net_value'])} {_short(NET_UNIT)}, {ci})")
-    units = {"expected_net_value": NET_UNIT, "low": NET_UNIT, "high": NET_UNIT,
+                f"({_n(top['expected_net_value'])} {VALUE_UNIT}, {ci})")
+    units = {"expected_net_value": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
              "beneficial_value": VALUE_UNIT, "harm": HARM_UNIT}
     return Part("expected_value", "Expected net value", sentence, rows, units, notes)
 
@@ -157,10 +162,14 @@ def probability_best(x: Inputs) -> Part:
     best = expected_best(x)
     p = next(r["probability_best"] for r in rows if r["strategy"] == best)
     sentence = (f"it has the highest net value in {p:.0%} of {x.replicates} replicates"
-                if len(x.strategies) > 1 else "")
+                if len(x.strategies) > 1 and not x.one_replicate else "")
     notes = ["Share of replicates in which the strategy has the highest net value of the "
              "compared strategies, on the same random numbers (ties shared)."]
-    if x.replicates < 20:
+    if x.one_replicate:
+        for r in rows:
+            r["probability_best"] = None
+        notes.append("One replicate: the chance of being best cannot be estimated.")
+    elif x.replicates < 20:
         notes.append(f"Only {x.replicates} replicates: these shares are rough.")
     return Part("probability_best", "Probability of being best", sentence, rows,
                 {"probability_best": "share of replicates"}, notes)
@@ -181,7 +190,11 @@ def harm_risk(x: Inputs) -> Part:
              "harm of the worst tenth of replicates. Both describe the spread of single "
              "outcomes, not a confidence interval.",
              "harm[kind]: mean harm by kind of malicious actor."]
-    if x.replicates < 10:
+    if x.one_replicate:
+        for r in rows:
+            r[f"p{HARM_PERCENTILE}_harm"] = r["worst_10pct_mean_harm"] = None
+        notes.append("One replicate: the spread of harm cannot be estimated.")
+    elif x.replicates < 10:
         notes.append(f"With {x.replicates} replicates the worst 10% is the single worst "
                      "replicate and the 95th percentile is interpolated between the worst two.")
     units = {k: HARM_UNIT for r in rows for k in r if k != "strategy"}
@@ -386,10 +399,6 @@ def _n(x: float | None) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     return f"{x:.3g}"
-
-
-def _short(unit: str) -> str:
-    return unit.split(" (", 1)[0]
 
 
 def _or_none(x: float) -> float | None:

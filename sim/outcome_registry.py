@@ -29,7 +29,6 @@ class Direction(StrEnum):
 
 HARM_UNIT = "million reach-weighted undetected items"
 VALUE_UNIT = "thousand developer-weeks"
-NET_UNIT = "thousand developer-weeks (benefit minus harm weight x harm)"
 
 
 @dataclass(frozen=True)
@@ -104,10 +103,10 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in [
     Outcome("beneficial_value", "Beneficial value", VALUE_UNIT,
             "Value of beneficial use: adopted developer-weeks at reference quality.",
             Direction.MAXIMISE, per_size=True, series=True, additive=True, source="benefit"),
-    Outcome("net_value", "Net value", NET_UNIT,
+    Outcome("net_value", "Net value", VALUE_UNIT,
             "Beneficial value minus harm_weight x misuse harm (harm_weight is a value judgement "
             "of the user: value units lost per unit of harm).", Direction.MAXIMISE),
-    Outcome("regret", "Regret", NET_UNIT,
+    Outcome("regret", "Regret", VALUE_UNIT,
             "Best net value among the compared strategies in the same replicate minus this "
             "strategy's.", Direction.MINIMISE, paired=True),
     Outcome("world", "True world", "",
