@@ -128,6 +128,12 @@ def print_decision(decision) -> None:
         console.print(t)
         for note in part.notes:
             console.print(f"  {escape(note)}", highlight=False)
+    console.print(f"[bold]Basis: inputs that differ from {escape(decision.reference)}[/bold]")
+    for d in decision.basis:
+        console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (there: "
+                      f"{escape(d['reference'])})", highlight=False)
+    if not decision.basis:
+        console.print("  none", highlight=False)
     console.print("[bold]Assumptions[/bold]")
     for line in decision.assumptions:
         console.print(f"  - {escape(line)}", highlight=False)
@@ -183,6 +189,28 @@ def _paired_cell(row) -> str:
     if row["low"] != row["low"]:  # NaN: one replicate
         return f"{row['mean_difference']:+.3g} (no interval: one replicate)"
     return f"{row['mean_difference']:+.3g} [{row['low']:+.3g}, {row['high']:+.3g}]"
+
+
+@app.command()
+def report(
+    folder: Path = typer.Argument(..., help="Folder written by 'release-sim run --out'."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Folder for report.md and report.html (default: FOLDER)."),
+) -> None:
+    """Write the comparison report (Markdown, and HTML that opens offline) of saved results."""
+    from sim.report import report_html, report_markdown
+    from sim.results import Results
+
+    if not (folder / "runs.parquet").is_file():
+        raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
+                         "--out folder of 'release-sim run'")
+    out = out or folder
+    ensure_writable_folder(out, "--out")
+    results = Results.load(folder)
+    (out / "report.md").write_text(report_markdown(results), encoding="utf-8")
+    (out / "report.html").write_text(report_html(results), encoding="utf-8")
+    console.print(f"Reports written: [bold]{out / 'report.md'}[/bold], "
+                  f"[bold]{out / 'report.html'}[/bold]")
 
 
 @app.command()

@@ -74,7 +74,9 @@ class Decision:
     strategies: list[str]
     best: str  # highest expected net value at the scenario's harm weight
     bottom_line: str
-    assumptions: list[str]
+    assumptions: list[str]  # value judgements, the experiment, caveats
+    reference: str  # what `basis` compares the inputs with
+    basis: list[dict[str, str]]  # every input that differs from it: field, value, reference
     parts: list[Part]
 
     def part(self, name: str) -> Part:
@@ -241,7 +243,8 @@ def decide(results: Results) -> Decision:
     clauses = [p.sentence for p in parts if p.sentence]
     bottom = "Under these assumptions " + "; ".join(clauses) + ". " + rests_on(results) + "."
     return Decision(results.scenario.name, x.replicates, x.strategies, expected_best(x),
-                    bottom, assumptions, parts)
+                    bottom, assumptions, reference_name(results.reference),
+                    differences(results.scenario, results.reference), parts)
 
 
 def expected_best(x: Inputs) -> str:
@@ -304,15 +307,7 @@ def assumptions_of(results: Results) -> list[str]:
            f"{sc.replicates} replicate{'s' if sc.replicates != 1 else ''} per strategy on common "
            f"random numbers (seed {sc.seed}), horizon {sc.horizon_weeks} weeks from "
            f"{sc.start_date}, calibration {sc.calibration}."]
-    diffs = differences(sc, results.reference)
-    where = reference_name(results.reference)
-    if diffs:
-        out.append(f"Inputs that differ from {where}: " + "; ".join(
-            f"{d['field']} = {d['value']} ({d['reference']} there)" for d in diffs) + ".")
-    else:
-        out.append(f"Every input as in {where}.")
-    out += results.notes()
-    return out
+    return out + results.notes()
 
 
 def rests_on(results: Results) -> str:
@@ -320,7 +315,7 @@ def rests_on(results: Results) -> str:
     diffs = differences(sc, results.reference)
     n = len(diffs)
     changed = (f"{n} input{'s' if n != 1 else ''} that differ{'s' if n == 1 else ''} from "
-               f"{reference_name(results.reference)} (listed under Assumptions)" if n
+               f"{reference_name(results.reference)} (listed under Basis)" if n
                else f"every input as in {reference_name(results.reference)}")
     rate = sc.discount_rate_weekly
     disc = "no discounting" if not rate else f"discounting at {rate:g} a week"

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.components import REPO, scenario_sidebar, show_input_error
 from sim.api import InputError
-from sim.outcomes import RUN_OUTCOMES
+from sim.outcome_registry import label, run_outcomes
 
 scenario_sidebar("sweeps")
 st.title("Sweep explorer")
@@ -65,9 +65,9 @@ failed = int((runs["error"] != "").sum()) if "error" in runs else 0
 st.caption(f"{len(runs)} runs, levers {', '.join(results.levers)}; uncertainties "
            f"{', '.join(results.uncertainties)}; {failed} failed runs; "
            f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
-outcomes = [o for o in RUN_OUTCOMES if o in runs.columns]
+outcomes = [o.name for o in run_outcomes(per_size=False, text=False) if o.name in runs.columns]
 outcome = st.selectbox("Outcome", outcomes, index=outcomes.index("net_value"),
-                       format_func=RUN_OUTCOMES.get, key="sweep_outcome")
+                       format_func=label, key="sweep_outcome")
 
 st.subheader("Which uncertainties matter (sensitivity)")
 if fn := available("sensitivity"):

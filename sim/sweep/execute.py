@@ -48,7 +48,6 @@ from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
 
-
 # ------------------------------------------------------------------------------------ plan
 
 
