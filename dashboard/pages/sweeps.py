@@ -90,8 +90,9 @@ if fn := available("robustness"):
     try:
         st.caption("Regret: how much worse a strategy does than the best one in the same "
                    "scenario. The most robust strategy has the smallest worst-case regret.")
-        st.dataframe(fn(results, outcome), hide_index=True, width="stretch",
-                     key="sweep_robustness")
+        rob = fn(results, outcome)
+        st.dataframe(rob, hide_index=True, width="stretch", key="sweep_robustness")
+        st.markdown("  \n".join(analysis.robustness_explained(rob)))
     except (ValueError, InputError) as exc:
         st.warning(f"Robustness not available: {exc}")
 if fn := available("regret_table"):
