@@ -240,23 +240,31 @@ def _spread_text(results: Results) -> str:
             "confidence interval.")
 
 
+def decision_markdown(decision: Decision, level: int = 2) -> str:
+    """The decision summary in Markdown: bottom line, basis, assumptions, then each part with
+    its table, units and notes (what reports and the dashboard show first)."""
+    h = "#" * level
+    basis = basis_table(decision)
+    out = [f"{h} Bottom line", "", decision.bottom_line, "",
+           f"{h} Basis: inputs that differ from {decision.reference}", ""]
+    out += [_md_table(basis), ""] if len(basis) else ["None.", ""]
+    out += ["Assumptions:", "", *[f"- {a}" for a in decision.assumptions], ""]
+    for part in decision.parts:
+        common = part.common_unit()
+        out += [f"{h} {part.title}" + (f" ({common})" if common else ""), "",
+                _md_table(part_table(part)), "", *[f"- {n}" for n in part.notes], ""]
+    return "\n".join(out)
+
+
 def report_markdown(results: Results, baseline: str | None = None) -> str:
     """The comparison report: bottom line, basis, decision summary, outcomes, differences,
     definitions."""
     sc = results.scenario
     baseline = baseline or sc.baseline
     decision = results.decision()
-    basis = basis_table(decision)
-    out = [f"# Comparison report: {sc.name}", "", "## Bottom line", "", decision.bottom_line, "",
-           f"## Basis: inputs that differ from {decision.reference}", ""]
-    out += [_md_table(basis), ""] if len(basis) else ["None.", ""]
-    out += ["Assumptions:", "", *[f"- {a}" for a in decision.assumptions], "",
-            sc.description.strip(), "", _setup_text(results), ""]
-    for part in decision.parts:
-        common = part.common_unit()
-        out += [f"## {part.title}" + (f" ({common})" if common else ""), "",
-                _md_table(part_table(part)), "", *[f"- {n}" for n in part.notes], ""]
-    out += ["## Outcomes per strategy", "", _spread_text(results), "",
+    out = [f"# Comparison report: {sc.name}", "", decision_markdown(decision, level=2),
+           sc.description.strip(), "", _setup_text(results), "",
+           "## Outcomes per strategy", "", _spread_text(results), "",
             _md_table(labelled_comparison(results), index=True), "",
             f"## Differences against {baseline}", "",
             "Mean paired difference (strategy minus baseline) with a 90% confidence interval of "
