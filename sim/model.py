@@ -94,11 +94,11 @@ class ReleaseModel(mesa.Model):
         self.running = w.step < self.spec.steps
 
     def record(self) -> None:
-        """Keep this step's value of each recorded series; the per-size lists are replaced,
-        not changed in place, from one step to the next, so no copy is needed."""
+        """Keep this step's value of each recorded series (per size: a copy, since the world
+        may change its per-size lists in place)."""
         w = self.world
         for name, attribute in self._size_series.items():
-            self._size_rows[name].append(getattr(w, attribute))
+            self._size_rows[name].append(list(getattr(w, attribute)))
         for name, attribute in self._step_series.items():
             self._step_rows[name].append(getattr(w, attribute))
 
