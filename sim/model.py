@@ -10,6 +10,10 @@ thresholds on exponential clocks), so two strategies run on the same seed see th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
 import mesa
 import numpy as np
 
@@ -73,9 +77,9 @@ class ReleaseModel(mesa.Model):
             self.users,
         ]
 
-        # the weekly series to record (sim.outcome_registry): name -> World attribute
-        self._size_series = series_sources(per_size=True)
-        self._step_series = series_sources(per_size=False)
+        # the weekly series to record (sim.outcome_registry): name -> reader of its value
+        self._size_series = {k: self.reader(v) for k, v in series_sources(True).items()}
+        self._step_series = {k: self.reader(v) for k, v in series_sources(False).items()}
         self._size_rows: dict[str, list] = {k: [] for k in self._size_series}
         self._step_rows: dict[str, list] = {k: [] for k in self._step_series}
         self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
@@ -96,11 +100,19 @@ class ReleaseModel(mesa.Model):
     def record(self) -> None:
         """Keep this step's value of each recorded series (per size: a copy, since the world
         may change its per-size lists in place)."""
-        w = self.world
-        for name, attribute in self._size_series.items():
-            self._size_rows[name].append(list(getattr(w, attribute)))
-        for name, attribute in self._step_series.items():
-            self._step_rows[name].append(getattr(w, attribute))
+        for name, read in self._size_series.items():
+            self._size_rows[name].append(list(read()))
+        for name, read in self._step_series.items():
+            self._step_rows[name].append(read())
+
+    def reader(self, source: str) -> Callable[[], Any]:
+        """What reads a recorded series' value each week: a World attribute ('harm'), or a
+        dotted path from the model ('lab.severe_probability'; a method is called)."""
+        owner_path, _, attribute = (source if "." in source else f"world.{source}").rpartition(".")
+        owner = attrgetter(owner_path)(self)
+        if callable(getattr(owner, attribute)):
+            return getattr(owner, attribute)
+        return lambda: getattr(owner, attribute)
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:

@@ -2,10 +2,11 @@
 
 Tables, sweep schemas, analyses (regret, robustness, scenario discovery), chart labels, the
 decision summary and the reports all read this list; the model reads the names of the weekly
-series it records from it. Adding an `Outcome` to `OUTCOMES` shows it in the CLI table, the sweep
-tables and the dashboard: a weekly series needs a World attribute to record (`source`); a
-per-run outcome that run_summary does not compute needs `derive`, a function of the run's other
-outcomes (as EMA Workbench's `ScalarOutcome(name, kind, variable_name, function)`).
+series it records from it. Adding an `Outcome` to `OUTCOMES` shows it in the CLI table, the
+sweep tables and the dashboard: a weekly series needs what to record (`source`: a World
+attribute, or a dotted path from the model); a per-run outcome that run_summary does not
+compute needs `derive`, a function of the run's other outcomes (as EMA Workbench's
+`ScalarOutcome(name, kind, variable_name, function)`).
 
 Direction says whether more is better (`maximise`), less is better (`minimise`), or neither
 (`information`: time to public and defender lead time describe what happened; whether earlier
@@ -52,7 +53,8 @@ class Outcome:
     text: bool = False  # values are words (a route, a world), not numbers
     paired: bool = False  # computed from the other runs of the same replicate
     per_kind: bool = False  # also recorded per kind of malicious actor: 'name[kind]' columns
-    source: str = ""  # World attribute a series records each week (default: the name)
+    source: str = ""  # what a series records each week: a World attribute (default: the
+    # name) or a dotted path from the model ('lab.severe_probability'; a method is called)
     derive: Callable[[dict], float] | None = None  # per-run value from the run's other outcomes
 
     @property
