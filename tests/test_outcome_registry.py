@@ -99,3 +99,16 @@ def test_the_registry_does_not_import_the_model():
             "'streamlit', 'pandas')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_series_can_read_a_dotted_path_from_the_model(monkeypatch):
+    from sim.model import ReleaseModel
+    from sim.scenario import Scenario, StrategySpec
+    from sim.strategies import resolve_strategy
+
+    week = Outcome("week_index", "Step", "steps", "The step being recorded.",
+                   Direction.INFORMATION, series=True, source="world.step")
+    monkeypatch.setitem(OUTCOMES, week.name, week)
+    model = ReleaseModel(Scenario(horizon_weeks=6), resolve_strategy(StrategySpec(kind="full")),
+                         seed=1).run()
+    assert model.step_records["week_index"].tolist() == [0, 1, 2, 3, 4, 5]
