@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,9 @@ from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
 from sim.runner import RunResult, assemble, size_names
 from sim.scenario import Scenario, scenario_from_dict
 from sim.world import family_sizes
+
+if TYPE_CHECKING:
+    from sim.decision import Decision
 
 INTERVAL = 0.90
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
@@ -79,7 +83,7 @@ class Results:
         return self.runs[self.runs["strategy"].isin(shown)]
 
     # ------------------------------------------------------------------ summaries
-    def decision(self):
+    def decision(self) -> Decision:
         """The decision summary: expected net value, chance of being best, harm risk,
         break-even harm weights and a bottom line (sim.decision.Decision, plain data)."""
         from sim.decision import decide
