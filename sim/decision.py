@@ -214,9 +214,7 @@ def break_even(x: Inputs) -> Part:
         sentence = (f"no harm weight changes which strategy is best: {ranges[0][2]} has the most "
                     "benefit and the least harm" if len(x.strategies) > 1 else "")
     else:
-        clauses = [f"{to} takes over above a harm weight of {_n(w)}" if i == 0
-                   else f"{to} above {_n(w)}" for i, (w, _, to) in enumerate(flips)]
-        sentence = ", then ".join(clauses)
+        sentence = flips_in_words(flips, x.harm_weight)
     notes = ["Net value is benefit - w x harm, so each strategy's expected net value is a line "
              "in the harm weight w; the rows give the range of w over which each strategy's "
              "line is highest (exact, from mean benefit and mean harm; no rerun needed).",
@@ -225,6 +223,23 @@ def break_even(x: Inputs) -> Part:
     units = {"from_weight": f"{VALUE_UNIT} per {HARM_UNIT}",
              "to_weight": f"{VALUE_UNIT} per {HARM_UNIT}"}
     return Part("break_even", "Break-even harm weights", sentence, rows, units, notes)
+
+
+def flips_in_words(flips: list[tuple[float, str, str]], weight: float) -> str:
+    """Break-even weights (w, best below, best above) in words, outwards from this weight:
+    'closed takes over above a harm weight of 5.4; below 0.3 staged would be best'."""
+    above = [(w, to) for w, _, to in flips if w > weight]
+    below = [(w, before) for w, before, _ in reversed(flips) if w <= weight]
+    out = []
+    if above:
+        out.append(", then ".join(
+            f"{to} takes over above a harm weight of {_n(w)}" if i == 0 else f"{to} above {_n(w)}"
+            for i, (w, to) in enumerate(above)))
+    if below:
+        out.append(", ".join(
+            f"below a harm weight of {_n(w)} {name} would be best" if i == 0
+            else f"below {_n(w)} {name}" for i, (w, name) in enumerate(below)))
+    return "; ".join(out)
 
 
 PARTS: list[Callable[[Inputs], Part | None]] = [

@@ -157,3 +157,15 @@ def test_basis_lists_what_differs_from_the_base_a_file_extends(tmp_path):
     assert "compare_main_strategies" in d.reference
     assert "3 inputs that differ" in d.bottom_line
     assert base_scenario(SCENARIOS / "compare_main_strategies.yaml") is None
+
+
+def test_break_even_words_go_outwards_from_the_scenarios_weight():
+    from sim.decision import flips_in_words
+
+    flips = [(0.3, "full", "staged"), (5.4, "staged", "closed")]
+    assert flips_in_words(flips, 1.0) == ("closed takes over above a harm weight of 5.4; below "
+                                          "a harm weight of 0.3 full would be best")
+    assert flips_in_words(flips, 0.1) == ("staged takes over above a harm weight of 0.3, then "
+                                          "closed above 5.4")
+    assert flips_in_words(flips, 9.0) == ("below a harm weight of 5.4 staged would be best, "
+                                          "below 0.3 full")
