@@ -1,11 +1,14 @@
 """ReleaseModel: one run of one release strategy in one scenario (a mesa Model).
 
-Each weekly step runs the actors in a fixed order: the releasing lab decides access, other
-labs replicate, partners research and may leak, monitors and defenders update, malicious actors
-and beneficial users act on what they can reach. Random numbers come from one stream per group
-of actors, seeded from the run seed, and are all drawn when the run is set up (sim.draws: event
-thresholds on exponential clocks), so two strategies run on the same seed see the same luck
-(common random numbers) and paired differences come from the strategies alone.
+Each weekly step runs the actors in a fixed order: the releasing lab learns from last week's
+reports and decides access, other labs replicate, partners research and may leak, monitors and
+defenders update, malicious actors and beneficial users act on what they can reach, and the
+week's detected misuse becomes evidence. mesa is the base class here (agents, the model's
+counters and random stream), not the scheduler: the order is a plain list, stepped in a loop.
+Random numbers come from one stream per group of actors, seeded from the run seed, and are all
+drawn when the run is set up (sim.draws: the true world, event thresholds on exponential
+clocks), so two strategies run on the same seed face the same world and the same luck (common
+random numbers) and paired differences come from the strategies alone.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from sim.agents import (
     Monitor,
     OtherLab,
     Platforms,
+    PublicEvidence,
     ReleasingLab,
     ResearchPartners,
 )
@@ -44,6 +48,7 @@ class ReleaseModel(mesa.Model):
         strategy: Strategy,
         seed: int,
         calibration: Calibration | None = None,
+        learns: bool = True,
     ):
         super().__init__(rng=seed)
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
@@ -52,8 +57,8 @@ class ReleaseModel(mesa.Model):
         n_sizes = len(family_sizes(scenario, cal))
         draws = draws_for(DrawSpec.of(scenario, n_sizes, seed))  # shared by strategies (CRN)
 
-        self.world = World(scenario, cal, draws.poc_threshold)
-        self.lab = ReleasingLab(self, strategy)
+        self.world = World(scenario, cal, draws.true_world)
+        self.lab = ReleasingLab(self, strategy, learns)
         self.other_labs = [OtherLab(self, *lab) for lab in draws.labs]
         self.partners = ResearchPartners(self, draws.partner_thresholds)
         mon = scenario.monitors
@@ -63,9 +68,14 @@ class ReleaseModel(mesa.Model):
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
         self.malicious = MaliciousActors(
-            self, scenario.malicious.kinds, draws.malicious.fresh(), draws.malicious_training
+            self,
+            scenario.malicious.kinds,
+            draws.malicious.fresh(),
+            draws.malicious_training,
+            draws.poc_threshold,
         )
         self.users = BeneficialUsers(self, draws.users.fresh())
+        self.evidence = PublicEvidence(self, draws.reports)
         self.order = [
             self.lab,
             *self.other_labs,
@@ -75,6 +85,7 @@ class ReleaseModel(mesa.Model):
             self.platforms,
             self.malicious,
             self.users,
+            self.evidence,
         ]
 
         # the weekly series to record (sim.outcome_registry): name -> reader of its value

@@ -2,8 +2,10 @@
 
 Each outcome's label, unit and direction are declared in sim.outcome_registry.
 Definitions (docs/model.md, "Outcomes"):
-- misuse harm: undetected malicious items x people reached x skill x misuse capacity, in
-  millions (reach-weighted undetected output);
+- misuse harm: what the model adds over each actor's substitute (human writing, older tools):
+  undetected AI-written items x people reached x skill x misuse capacity, in millions
+  (reach-weighted undetected output), minus the substitute harm of the actors who switched;
+  gross harm is the same before substitution;
 - share undetected: undetected / all malicious items;
 - beneficial value: thousand developer-weeks at reference quality;
 - defender lead time per size: weeks from first defender or partner access to first malicious
@@ -50,7 +52,10 @@ def run_summary(model: ReleaseModel) -> dict:
     benefit = discounted_sum(rec["beneficial_value"], factors)
     horizon = model.spec.steps * w.step_weeks
     row = {
+        "world": w.world_names[w.true_world],
+        "misuse_multiplier": w.misuse_multiplier,
         "harm": harm,
+        "gross_harm": discounted_sum(rec["gross_harm"], factors),
         "share_undetected": (items - detected) / items if items > 0 else 0.0,
         "malicious_items": items,
         "detected_items": detected,

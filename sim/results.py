@@ -22,18 +22,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from sim.calibration import load_calibration
+from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
 from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
-from sim.runner import RunResult, assemble, size_names
+from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, scenario_from_dict
 from sim.world import family_sizes
 
 if TYPE_CHECKING:
     from sim.decision import Decision
 
-INTERVAL = 0.90
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -142,6 +141,17 @@ class Results:
                 )
         return pd.DataFrame(rows)
 
+    def value_of_information(self) -> pd.DataFrame:
+        """Net value each belief-using strategy gains from the lab's learning: paired against
+        the same strategy with its belief held at the prior (sim.information)."""
+        return value_of_information(self.runs, belief_twins(self.scenario))
+
+    def evpi(self) -> dict:
+        """Expected value of perfect information about the true world: choosing among the
+        compared strategies, each as run without learning (a belief-using strategy by its
+        prior-belief twin), knowing the world against not knowing it (sim.information)."""
+        return perfect_information(self.runs, self.strategies, belief_twins(self.scenario))
+
     def comparison_table(self) -> pd.DataFrame:
         """The table the CLI prints: outcomes as rows (by name, with their unit in the first
         column), strategies as columns, cells 'mean [low, high]' (90% interval across
@@ -230,21 +240,6 @@ def _describe(strategy: str, outcome: str, size: str, values: pd.Series,
         "high": high,
         "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never",
     }
-
-
-def mean_ci(values: np.ndarray, level: float = INTERVAL) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of the mean (NaN bounds with one value: a
-    single replicate gives no estimate of its uncertainty)."""
-    n = len(values)
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if n == 1:
-        return mean, np.nan, np.nan
-    if np.all(values == values[0]):
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
 
 
 def _fmt(mean: float, low: float, high: float) -> str:
