@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.access import ROUTES, Access
-from sim.calibration import Calibration
+from sim.family import Family
 from sim.field import compute_speed
-from sim.scenario import ModelSize, Scenario
+from sim.scenario import Scenario
 
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
 assert set(ROUTE_CODE) == set(ROUTES)
@@ -25,25 +25,17 @@ assert set(ROUTE_CODE) == set(ROUTES)
 REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B at the announcement
 
 
-def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize]:
-    """The scenario's model sizes (default: the calibration's), smallest first."""
-    sizes = scenario.family or [
-        ModelSize(name=s.name, parameters=s.parameters) for s in calibration.spec.sizes
-    ]
-    return sorted(sizes, key=lambda s: s.parameters)
-
-
 @dataclass
 class World:
     scenario: Scenario
-    calibration: Calibration
+    family: Family  # the calibration and the sizes, resolved once (sim.family)
     true_world: int  # index of the replicate's true world in scenario.uncertainty (sim.draws)
     size_names: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        sc, cal = self.scenario, self.calibration
-        sizes = family_sizes(sc, cal)
-        self.size_names = [s.name for s in sizes]
+        sc, cal = self.scenario, self.family.calibration
+        sizes = self.family.sizes
+        self.size_names = self.family.names
         self.n_sizes = n = len(sizes)
         self.parameters = read_only(np.array([s.parameters for s in sizes], dtype=float))
         self.start_date = sc.start_date
