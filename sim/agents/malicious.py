@@ -69,6 +69,10 @@ class MaliciousActors(mesa.Agent):
         self.values[:, :1] = self.substitute_value
         self.costs = np.zeros((n_kinds, w.n_sizes + 1))
         self.tallies = np.zeros((4, n_kinds, w.n_sizes))  # items, undetected, gross, harm
+        # in the true world: items per active actor-week at full volume, and the substitute
+        # harm an actor gives up by switching to the model
+        self.effort = w.misuse_multiplier * self.volume
+        self.forgone = w.misuse_multiplier * self.substitute_harm
         self.options_version: tuple = ()
         self.own_version = 0
 
@@ -105,17 +109,16 @@ class MaliciousActors(mesa.Agent):
             self.harm_record[:, w.step] = 0.0
             return
         # detection per kind and size; the API provider's use policy catches a share more
-        p = np.asarray(w.p_detect_list) * self.detectable * self.api_pass + self.api_catch
-        values, costs = self.values, self.costs
-        np.multiply(self.reach_value, 1 - p, out=values[:, 1:])
-        np.multiply(self.base_costs, w.cost_factor(), out=costs[:, 1:])
-        share, count = self.population.choose(costs, values)
-        m = w.misuse_multiplier
+        p = np.asarray(w.p_detect_list) * self.detect_scale + self.api_catch
+        escape = 1 - p
+        np.multiply(self.reach_value, escape, out=self.values[:, 1:])
+        np.multiply(self.base_costs, w.cost_factor(), out=self.costs[:, 1:])
+        share, count = self.population.choose(self.costs, self.values)
         items, undetected, gross, harm = self.tallies  # per kind and size
-        np.multiply(m * self.volume, share[:, 1:], out=items)
-        np.multiply(items, 1 - p, out=undetected)
+        np.multiply(self.effort, share[:, 1:], out=items)
+        np.multiply(items, escape, out=undetected)
         np.multiply(undetected, self.harm_per_item, out=gross)
-        np.subtract(gross, count[:, 1:] * (m * self.substitute_harm), out=harm)
+        np.subtract(gross, count[:, 1:] * self.forgone, out=harm)
         w.items, undetected_by_size, w.gross_harm, w.harm = self.tallies.sum(axis=1).tolist()
         w.detected = [i - u for i, u in zip(w.items, undetected_by_size, strict=True)]
         self.harm_record[:, w.step] = harm.sum(axis=1)
@@ -134,7 +137,8 @@ class MaliciousActors(mesa.Agent):
         reachable = (weights | via_api) & np.array(active)[:, None]
         self.any_reachable = bool(reachable.any())
         monitoring = w.api_monitoring * via_api
-        self.api_pass, self.api_catch = 1 - monitoring, monitoring  # p' = p (1 - a) + a
+        self.detect_scale = self.detectable * (1 - monitoring)  # p' = p (1 - a) + a
+        self.api_catch = monitoring
         self.reach_value = np.where(reachable, self.volume * self.capacity, 0.0)
         price = np.where(via_api, self.model.spec.costs.api_price_share, 1.0)
         self.base_costs = w.base_cost[None, :] * price

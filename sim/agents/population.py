@@ -118,13 +118,12 @@ class ResourcePopulations:
 
     def choose(self, costs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every active actor of each population (row) takes the option with the highest
-        value_s x min(1, r / cost_s). costs and values are (rows, options); values <= 0 mark
+        value_s x min(1, r / cost_s). costs and values are float (rows, options); values <= 0 mark
         options that are unreachable or worthless; a cost of 0 means full volume at any
         compute. Returns (share, count), both (rows, options): the sum over the actors
         choosing each option of weight x min(1, r / cost), and of weight."""
         share = np.zeros(costs.shape)
         count = np.zeros(costs.shape)
         if self.n_active.any():
-            compiled.choose(np.asarray(costs, dtype=float), np.asarray(values, dtype=float),
-                            self.level_resources, self.cum, share, count)
+            compiled.choose(costs, values, self.level_resources, self.cum, share, count)
         return share, count
