@@ -113,7 +113,7 @@ def analyze(
     if versus is None:
         versus = _strongest_rival(results, strategy, first)
     box = None
-    if versus is not None and results.uncertainties:
+    if versus is not None and results.factors:
         box = an.scenario_discovery(results, strategy, versus, first)
         a = box.attrs
         title = (f"Scenario discovery: where {strategy} loses to {versus} on {first} "

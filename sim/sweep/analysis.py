@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.sweep import store
 from sim.sweep.design import problem
 from sim.sweep.results import SweepResults
 
@@ -37,7 +38,7 @@ def point_means(results: SweepResults, outcome: str) -> pd.DataFrame:
     """Mean outcome over replicates: rows = points, columns = levers (failed runs left out)."""
     runs = results.runs()
     _check_outcome(runs, outcome)
-    ok = runs[runs["lever"] & (runs["error"] == "")]
+    ok = runs[runs["lever"] & ~store.failed_mask(runs)]
     table = ok.pivot_table(index="point", columns="strategy", values=outcome, aggfunc="mean",
                            observed=True)
     levers = [s for s in results.levers if s in table.columns]
@@ -103,7 +104,7 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
     (half-width of the 95% interval).
     """
     spec = results.spec
-    names = results.uncertainties
+    names = results.factors
     if not names:
         raise ValueError("this sweep has no uncertainties, so no sensitivity to them")
     points = results.points()
@@ -139,10 +140,10 @@ def regret_table(results: SweepResults, outcome: str = "net_value",
     long["regret"] = regret.stack(future_stack=True)
     long = long.reset_index()
     long["best"] = long["regret"] <= 1e-12 * (1 + long["value"].abs())
-    values = results.points()[["point", *results.uncertainties]]
+    values = results.points()[["point", *results.factors]]
     out = long.merge(values, on="point", how="left")
     out.attrs["outcome"] = outcome
-    return out[["point", "strategy", "value", "regret", "best", *results.uncertainties]]
+    return out[["point", "strategy", "value", "regret", "best", *results.factors]]
 
 
 def robustness(results: SweepResults, outcome: str = "net_value",
@@ -176,7 +177,7 @@ def robustness(results: SweepResults, outcome: str = "net_value",
 
 def _features(results: SweepResults) -> tuple[pd.DataFrame, dict[str, list]]:
     """Uncertainty values as numbers (discrete text values as their position in the list)."""
-    values = results.points().set_index("point")[results.uncertainties]
+    values = results.points().set_index("point")[results.factors]
     cats: dict[str, list] = {}
     num = pd.DataFrame(index=values.index)
     for name in values.columns:
@@ -206,7 +207,7 @@ def scenario_discovery(results: SweepResults, strategy: str, versus: str,
     for s in (strategy, versus):
         if s not in means.columns:
             raise ValueError(f"unknown strategy '{s}'; levers: {', '.join(means.columns)}")
-    if not results.uncertainties:
+    if not results.factors:
         raise ValueError("this sweep has no uncertainties to discover scenarios over")
     pair = means[[strategy, versus]].dropna()
     diff = pair[strategy] - pair[versus]
@@ -299,7 +300,7 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
         ax.set_ylabel(f"regret in {outcome}")
         ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
         saved.append(_save(fig, folder / f"regret_{outcome}.png"))
-        if results.uncertainties:
+        if results.factors:
             sens = sensitivity(results, outcome)
             key = sens["index"].iloc[0]
             if "ST" in set(sens["index"]):

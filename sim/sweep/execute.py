@@ -124,7 +124,7 @@ def auto_batch_runs(total_runs: int) -> int:
 
 def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
     base = spec.base_scenario()
-    points = make_points(spec.uncertainties, spec.design, spec.seed, spec.current_values())
+    points = make_points(spec.factors(), spec.design, spec.seed, spec.current_values())
     strategies = list(spec.strategies)
     n_levers = len(strategies)
     if MARGINAL_BASELINE not in spec.labels():
@@ -386,7 +386,8 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "replicates": spec.replicates,
         "levers": spec.labels(),
         "strategies_run": [s.name for s in plan.strategies],
-        "uncertainties": plan.points.names,
+        "uncertainties": spec.names(),
+        "lever_ranges": list(spec.lever_ranges),
         "sizes": plan.sizes,
         "total_runs": plan.total_runs,
         "runs_per_cell": plan.runs_per_cell,
@@ -429,7 +430,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     def finish(batch: int, results: list[dict]) -> None:
         nonlocal failed, runs_done
         rows = pd.DataFrame(results)
-        failed += int((rows["error"] != "").sum())
+        failed += int(store.failed_mask(rows).sum())
         _write(out_dir, plan, batch, rows, schema)
         runs_done += len(rows)
         if progress:

@@ -39,6 +39,16 @@ class SweepResults:
         return list(self.manifest["uncertainties"])
 
     @property
+    def lever_ranges(self) -> list[str]:
+        """Lever settings sampled by the design (dotted paths)."""
+        return list(self.manifest.get("lever_ranges", []))
+
+    @property
+    def factors(self) -> list[str]:
+        """Every sampled column of the design: the uncertainties, then the lever ranges."""
+        return self.uncertainties + self.lever_ranges
+
+    @property
     def levers(self) -> list[str]:
         return list(self.manifest["levers"])
 
@@ -66,7 +76,7 @@ class SweepResults:
     def failed(self) -> pd.DataFrame:
         """The runs that raised, with their parameters and error."""
         df = self.runs()
-        return df[df["error"] != ""] if not df.empty else df
+        return df[store.failed_mask(df)] if not df.empty else df
 
     @property
     def complete(self) -> bool:

@@ -103,6 +103,12 @@ def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
     return pa.schema(fields)
 
 
+def failed_mask(runs: pd.DataFrame) -> pd.Series:
+    """Which runs raised: `error` holds their message; it is null on a successful run (an empty
+    text in sweeps written before it was null)."""
+    return runs["error"].notna() & (runs["error"] != "")
+
+
 def write_part(folder: Path, batch: int, rows: pd.DataFrame, schema: pa.Schema) -> None:
     table = pa.Table.from_pandas(rows[schema.names], schema=schema, preserve_index=False)
     write_table(part_path(folder, batch), table)
