@@ -139,7 +139,49 @@ def _strongest_rival(results, strategy: str, outcome: str) -> str | None:
     return str(wins.sum().idxmax())
 
 
+def search(
+    file: Path = typer.Argument(..., help="Search YAML file (docs/sweeps.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the checkpoint and tables."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
+                                       help="Local worker processes (default: all cores)."),
+    scheduler: str | None = typer.Option(None, "--scheduler",
+                                         help="Address of a running Dask scheduler."),
+    dask_local: int | None = typer.Option(None, "--dask-local", min=1,
+                                          help="Start a Dask LocalCluster of N workers."),
+    resume: bool = typer.Option(False, "--resume", help="Carry on from the last generation "
+                                "checkpointed in --out (or run more generations)."),
+) -> None:
+    """Search the lever ranges for the best release design (pymoo); one line per generation."""
+    from sim.cli import console, interrupted
+    from sim.search import load_search_file, run_search
+
+    spec = load_search_file(file)
+    objectives = spec.objectives()
+
+    def progress(row: dict) -> None:
+        best = ", ".join(f"best {o} {row[f'best_{o}']:.4g}" for o in objectives)
+        console.print(f"generation {row['generation']}/{spec.generations}: "
+                      f"{row['evaluations']} designs, {best}, hypervolume "
+                      f"{row['hypervolume']:.4g}", highlight=False)
+
+    try:
+        res = run_search(spec, out, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                         resume=resume, progress=progress)
+    except KeyboardInterrupt:
+        raise interrupted(f"finished generations are checkpointed in {out}; the same command "
+                          "with --resume carries on") from None
+    best = res.best()
+    cols = [*spec.levers, *dict.fromkeys([*objectives, "net_value", "harm",
+                                          "beneficial_value"])]
+    title = ("Best design" if len(objectives) == 1 else
+             f"Pareto front: {' against '.join(objectives)}")
+    _print_table(best[[c for c in cols if c in best.columns]], title)
+    console.print(f"History (hypervolume per generation), every design and the best in "
+                  f"[bold]{out}[/bold]")
+
+
 def register_sweep_commands(app: typer.Typer) -> None:
-    """Add `sweep` and `analyze` to the release-sim app."""
+    """Add `sweep`, `analyze` and `search` to the release-sim app."""
     app.command()(sweep)
     app.command()(analyze)
+    app.command()(search)
