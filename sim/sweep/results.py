@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from pathlib import Path
 
@@ -88,6 +89,17 @@ class SweepResults:
                 f"{len(store.done_batches(self.folder))}/{m['batches']} batches)")
 
 
+class UnfinishedSweepWarning(UserWarning):
+    """The sweep folder holds only some of its batches (stopped, or still running)."""
+
+
 def open_sweep(folder: str | Path) -> SweepResults:
-    """Open a sweep folder written by run_sweep or `release-sim sweep`."""
-    return SweepResults(folder)
+    """Open a sweep folder written by run_sweep or `release-sim sweep`; warns when the sweep
+    is not finished, since its tables then hold only the runs done so far."""
+    results = SweepResults(folder)
+    if not results.complete:
+        done, total = len(store.done_batches(results.folder)), results.manifest["batches"]
+        warnings.warn(f"the sweep in {results.folder} is not finished ({done} of {total} "
+                      "batches): its tables hold the runs done so far; finish it with "
+                      "'release-sim sweep ... --resume'", UnfinishedSweepWarning, stacklevel=2)
+    return results
