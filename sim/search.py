@@ -37,6 +37,7 @@ from sim.errors import InputError
 from sim.outcomes import MARGINAL_BASELINE
 from sim.runner import replicate_seeds
 from sim.scenario import StrategySpec
+from sim.sweep import provenance
 from sim.sweep.spec import Design, Strict, SweepSpec, Uncertainty, sweep_from_dict
 from sim.yamlio import LineMap, line_of, parse_yaml, validate
 
@@ -334,10 +335,7 @@ def run_search(spec: SearchSpec, out_dir: str | Path, workers: int | None = None
         if held.get("digest") != spec.digest():
             raise InputError(str(out), "", "the search in this folder differs from the one "
                              "given; resume needs the same search file")
-        if held.get("model_code") != model_code_digest():
-            raise InputError(str(out), "", "the simulator's code changed since this search "
-                             "started, so its generations would come from different models; "
-                             "run it again into a new --out folder")
+        provenance.check_unchanged(out, held.get("fingerprints"), _fingerprints(spec))
     elif out.exists() and any(out.iterdir()):
         raise InputError(str(out), "", "folder is not empty and holds no search; choose an "
                          "empty or new --out folder")
@@ -345,6 +343,8 @@ def run_search(spec: SearchSpec, out_dir: str | Path, workers: int | None = None
         out.mkdir(parents=True, exist_ok=True)
         _write_json(out / "search.json", {"format": FORMAT, "digest": spec.digest(),
                                           "model_code": model_code_digest(),
+                                          "seed": spec.seed, "git": provenance.git_commit(),
+                                          "fingerprints": _fingerprints(spec),
                                           "spec": spec.model_dump(mode="json")})
     problem = _problem(spec)
     if ckpt.exists():
@@ -390,6 +390,14 @@ def run_search(spec: SearchSpec, out_dir: str | Path, workers: int | None = None
         backend.close()
     _write_tables(out, spec, state, done=True)
     return SearchResults(out)
+
+
+def _fingerprints(spec: SearchSpec) -> dict[str, str]:
+    sweep = spec.sweep()
+    base = sweep.base_scenario()
+    return provenance.fingerprints(base.model_dump(mode="json"),
+                                   [s.kind for s in base.strategies], sweep.factors(),
+                                   spec.digest())
 
 
 def _write_tables(out: Path, spec: SearchSpec, state: dict, done: bool = False) -> None:

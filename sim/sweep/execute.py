@@ -42,7 +42,7 @@ from sim.errors import InputError
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
-from sim.sweep import store
+from sim.sweep import provenance, store
 from sim.sweep.ctrl_c import leave_ctrl_c_to_the_driver
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
@@ -347,6 +347,13 @@ def model_code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _fingerprints(spec: SweepSpec) -> dict[str, str]:
+    base = spec.base_scenario()
+    return provenance.fingerprints(base.model_dump(mode="json"),
+                                   [s.kind for s in base.strategies], spec.factors(),
+                                   spec.digest())
+
+
 def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
     """Plan the sweep and set up the folder (or check it matches, when resuming)."""
     out_dir = Path(out_dir)
@@ -360,6 +367,7 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
             raise InputError(str(out_dir), "", "the sweep in this folder differs from the one "
                              "given (levers, uncertainties, design, seed or scenario changed); "
                              "resume needs the same sweep file")
+        provenance.check_unchanged(out_dir, manifest.get("fingerprints"), _fingerprints(spec))
         started_with, now = manifest.get("model_code"), model_code_digest()
         if started_with and started_with != now:
             raise InputError(str(out_dir), "", f"the simulator's code changed since this sweep "
@@ -396,6 +404,9 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "status": "running",
         "versions": _versions(),
         "model_code": model_code_digest(),
+        "seed": spec.seed,
+        "git": provenance.git_commit(),
+        "fingerprints": _fingerprints(spec),
     }
     store.write_json(manifest_path, manifest)
     return plan, manifest
@@ -408,7 +419,18 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     out_dir = Path(out_dir)
     plan, manifest = prepare(spec, out_dir, resume)
     store.remove_unfinished(out_dir)  # this process is the folder's only writer from now on
+    schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
+                               plan.text_columns())
     done = store.done_batches(out_dir)
+    # a part file counts only if it reads back whole, with the batch's rows and the schema
+    bad = [b for b in sorted(done) if not store.part_is_whole(
+        out_dir, b, [(p, r) for p, r, _, _ in plan.cells(b)], plan.runs_per_cell, schema)]
+    for b in bad:
+        store.part_path(out_dir, b).unlink()
+        done.discard(b)
+    if bad:
+        warnings.warn(f"{len(bad)} part files in {out_dir / 'runs'} did not read back whole "
+                      f"(batches {bad[:10]}); they run again", stacklevel=2)
     todo = [b for b in range(plan.n_batches) if b not in done]
     cells_done = sum(len(plan.cells(b)) for b in done) if done else 0
     runs_done = cells_done * plan.runs_per_cell
@@ -421,8 +443,6 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "strategies": [s.model_dump(exclude_none=True) for s in plan.strategies],
         "n_levers": plan.n_levers,
     }
-    schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
-                               plan.text_columns())
     started = time.perf_counter()
     backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()
     failed = by_driver = 0
@@ -469,6 +489,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "wall_seconds_last_session": round(time.perf_counter() - started, 3),
         "runs_last_session": runs_done - cells_done * plan.runs_per_cell,
         "failed_runs_last_session": failed,
+        "parts_rerun_last_session": len(bad),
         "batches_run_by_driver_last_session": by_driver,
     })
     store.write_json(out_dir / "manifest.json", manifest)

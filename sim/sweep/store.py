@@ -103,6 +103,23 @@ def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
     return pa.schema(fields)
 
 
+def part_is_whole(folder: Path, batch: int, cells: list[tuple[int, int]], runs_per_cell: int,
+                  schema: pa.Schema) -> bool:
+    """Whether a batch's part file reads back with the sweep's columns and one row per run of
+    each of its (point, replicate) cells, in order (a truncated file, or another batch's, does
+    not)."""
+    try:
+        table = pq.read_table(part_path(folder, batch))
+    except Exception:  # noqa: BLE001 - any unreadable file is simply not whole
+        return False
+    if table.schema.names != schema.names or table.num_rows != len(cells) * runs_per_cell:
+        return False
+    expected = [c for c in cells for _ in range(runs_per_cell)]
+    got = list(zip(table.column("point").to_pylist(), table.column("replicate").to_pylist(),
+                   strict=True))
+    return got == expected
+
+
 def failed_mask(runs: pd.DataFrame) -> pd.Series:
     """Which runs raised: `error` holds their message; it is null on a successful run (an empty
     text in sweeps written before it was null)."""
