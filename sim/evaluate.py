@@ -53,8 +53,9 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
     Returns {outcome: mean} when one strategy is compared (or `strategy` is given), else
     {"<strategy>/<outcome>": mean}. Outcomes: every numeric per-run outcome, including the
     paired ones (marginal harm against 'closed', regret against the best compared strategy in
-    the same replicate), and per-size ones such as `lead_time_weeks[1.5B]`. A failing run
-    raises RuntimeError; a bad path or value raises InputError.
+    the same replicate), per-size ones such as `lead_time_weeks[1.5B]`, and every custom outcome
+    registered (sim.custom_outcomes.register_outcome). A failing run raises RuntimeError; a
+    bad path or value raises InputError.
     """
     from sim.sweep.worker import run_cells
 
@@ -70,8 +71,10 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
     specs = [s.model_dump(exclude_none=True) for s in scenario.strategies]
     if MARGINAL_BASELINE not in compared:
         specs.append({"kind": MARGINAL_BASELINE})
+    from sim.custom_outcomes import REGISTRY
+
     payload = {"key": base, "base": data, "strategies": specs, "n_levers": len(compared),
-               "reuse": True}
+               "reuse": True, "outcomes": {k: o.function for k, o in REGISTRY.items()}}
     cells = [(0, r, s, overrides) for r, s in enumerate(replicate_seeds(seed, replicates))]
     rows = run_cells(payload, cells)
     failed = next((r for r in rows if r["error"]), None)
@@ -89,7 +92,7 @@ def replicate_means(rows: list[dict], strategies: list[str], prefix: bool) -> di
     for name in strategies:
         mine = [r for r in rows if r["strategy"] == name]
         for key, value in mine[0].items():
-            if key in _IDS or isinstance(value, str) or value is None:
+            if key in _IDS or isinstance(value, str | list) or value is None:
                 continue
             values = np.array([r[key] for r in mine], dtype=float)
             with warnings.catch_warnings():

@@ -31,6 +31,11 @@ MIN_RBD_POINTS = 32  # RBD-FAST with M = points // 8 harmonics; fewer points giv
 
 def maximised(outcome: str) -> bool:
     """Whether more of the outcome is better (net value, benefit, lead time) or less (harm)."""
+    from sim.custom_outcomes import minimised
+
+    custom = minimised(outcome)
+    if custom is not None:
+        return not custom
     base = outcome.split("[", 1)[0]
     return base not in MINIMISE
 

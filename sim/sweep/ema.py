@@ -14,6 +14,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sim.custom_outcomes import SERIES_PREFIX
 from sim.sweep import store
 from sim.sweep.results import SweepResults
 
@@ -27,7 +28,8 @@ def to_ema(results: SweepResults, replicates: Literal["mean", "all"] = "mean"
     replicates="mean": one experiment per point and lever, outcomes averaged over replicates
     (failed runs left out), as release-sim's own analysis does. "all": one experiment per run,
     with a `replicate` column. Outcomes: every numeric column of the runs table, the 'closed'
-    baseline's runs (when it is not a lever) left out.
+    baseline's runs (when it is not a lever) left out; weekly series (`series:` in the sweep
+    file) as (experiments, weeks) arrays, EMA's time-series outcomes.
     """
     runs = results.runs()
     runs = runs[runs["lever"] & ~store.failed_mask(runs)]
@@ -52,4 +54,18 @@ def to_ema(results: SweepResults, replicates: Literal["mean", "all"] = "mean"
     if replicates == "all":
         experiments["replicate"] = table["replicate"].to_numpy()
     outcomes = {c: table[c].to_numpy(dtype=float) for c in numeric}
+    for col in [c for c in runs.columns if c.startswith(SERIES_PREFIX)]:
+        # a weekly series is a time-series outcome: (experiments, weeks)
+        series = pd.Series(list(np.stack(runs[col].to_numpy())), index=runs.index)
+        if replicates == "mean":
+            stacked = runs[["point", "strategy"]].assign(_s=series)
+            means = {key: np.mean(np.stack(g["_s"].to_numpy()), axis=0)
+                     for key, g in stacked.groupby(["point", "strategy"], observed=True)}
+            outcomes[col] = np.stack([means[(p, s)] for p, s in zip(
+                table["point"], table["strategy"], strict=True)])
+        else:
+            by_run = dict(zip(zip(runs["point"], runs["strategy"], runs["replicate"],
+                                  strict=True), series, strict=True))
+            outcomes[col] = np.stack([by_run[k] for k in zip(
+                table["point"], table["strategy"], table["replicate"], strict=True)])
     return experiments, outcomes

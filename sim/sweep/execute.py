@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.custom_outcomes import SERIES_PREFIX
 from sim.errors import InputError
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
@@ -107,11 +108,15 @@ class Plan:
         return out
 
     def float_columns(self) -> list[str]:
-        cols = [k for k in RUN_OUTCOMES]
+        cols = [k for k in RUN_OUTCOMES] + [k for k in self.spec.outcomes if k not in RUN_OUTCOMES]
         for name in SIZE_OUTCOMES:
             if name not in TEXT_OUTCOMES:
                 cols += [size_column(name, s) for s in self.sizes]
         return cols
+
+    def list_columns(self) -> list[str]:
+        """Weekly series kept for every run (list columns)."""
+        return [f"{SERIES_PREFIX}{name}" for name in self.spec.series]
 
     def text_columns(self) -> list[str]:
         return [size_column(name, s) for name in TEXT_OUTCOMES for s in self.sizes]
@@ -420,7 +425,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     plan, manifest = prepare(spec, out_dir, resume)
     store.remove_unfinished(out_dir)  # this process is the folder's only writer from now on
     schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
-                               plan.text_columns())
+                               plan.text_columns(), plan.list_columns())
     done = store.done_batches(out_dir)
     # a part file counts only if it reads back whole, with the batch's rows and the schema
     bad = [b for b in sorted(done) if not store.part_is_whole(
@@ -442,6 +447,8 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "base": spec.base_scenario().model_dump(mode="json"),
         "strategies": [s.model_dump(exclude_none=True) for s in plan.strategies],
         "n_levers": plan.n_levers,
+        "outcomes": {name: out.function for name, out in spec.outcomes.items()},
+        "series": list(spec.series),
     }
     started = time.perf_counter()
     backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()

@@ -26,6 +26,17 @@ class SweepResults:
             raise InputError(str(self.folder), "", "not a sweep folder (no manifest.json); "
                              "give the --out folder of 'release-sim sweep'")
         self._runs: pd.DataFrame | None = None
+        self._know_custom_outcomes()
+
+    def _know_custom_outcomes(self) -> None:
+        """Make the sweep's custom outcomes known by name and direction, for the analysis
+        (their functions are not needed to read the results, so none is imported)."""
+        from sim.custom_outcomes import REGISTRY, CustomOutcome
+
+        spec = store.read_json(self.folder / "spec.json") if (
+            self.folder / "spec.json").is_file() else {}
+        for name, out in (spec.get("outcomes") or {}).items():
+            REGISTRY.setdefault(name, CustomOutcome(name, **out))
 
     @property
     def manifest(self) -> dict:

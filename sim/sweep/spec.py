@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from scipy import stats
 
+from sim.custom_outcomes import SERIES
 from sim.errors import InputError
 from sim.levers import LeverPathError, check_strategy_path, coerce, is_strategy_path
 from sim.scenario import Scenario, StrategySpec, read_scenario_data, set_dotted
@@ -120,6 +121,17 @@ class Design(Strict):
     second_order: bool = Field(False, description="sobol: also estimate second-order indices.")
 
 
+class OutcomeSpec(Strict):
+    """A custom outcome: a function of one run's records (sim.custom_outcomes)."""
+
+    function: str = Field(description="Import path 'package.module:function'; the function "
+                          "takes a run (sim.runner.RunResult) and returns a number.")
+    label: str = Field("", description="What it measures, for tables.")
+    unit: str = Field("", description="Its unit.")
+    direction: Literal["maximise", "minimise"] = Field(
+        "maximise", description="Whether more (maximise) or less (minimise) is better.")
+
+
 class Lever(StrategySpec):
     """A strategy to compare; `vary` expands it into one lever per combination of settings."""
 
@@ -158,6 +170,16 @@ class SweepSpec(Strict):
         "or a scenario field the lab chooses (e.g. partners.count).",
     )
     design: Design = Field(default_factory=Design)
+    outcomes: dict[str, OutcomeSpec] = Field(
+        default_factory=dict,
+        description="Custom outcomes by name, each a function of a run's records: columns of "
+        "the runs table, analysed like the built-in ones.",
+    )
+    series: list[Literal[SERIES]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Records to keep week by week for every run (summed over sizes), as list "
+        f"columns weekly:NAME of the runs table; any of {', '.join(SERIES)}.",
+    )
     replicates: int = Field(2, ge=1, le=100_000, description="Replicates per point and lever.")
     seed: int = Field(20190214, ge=0, description="Seed of the design and the replicate seeds.")
     seed_per_point: bool = Field(
@@ -223,8 +245,9 @@ class SweepSpec(Strict):
     def digest(self) -> str:
         """A fingerprint of everything that decides the results (for --resume)."""
         payload = self.model_dump(mode="json", exclude={"name", "description"})
-        if not payload["lever_ranges"]:  # as before lever ranges existed: old folders resume
-            del payload["lever_ranges"]
+        for key in ("lever_ranges", "outcomes", "series"):
+            if not payload[key]:  # as before these fields existed: old folders still resume
+                del payload[key]
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -340,6 +363,7 @@ def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
             raise InputError(name, f"lever_ranges.{dotted}", "also listed under uncertainties; "
                              "give a field one range", line_of(lines, ("lever_ranges", dotted)))
         check_factor("lever_ranges", dotted, unc, plain, spec.strategies, name, lines)
+    register_outcomes(spec, name, lines)
     if spec.design.method in ("sobol", "morris") and not spec.factors():
         raise InputError(name, "design.method", f"{spec.design.method} needs at least one "
                          "uncertainty or lever range", line_of(lines, ("design", "method")))
@@ -351,6 +375,20 @@ def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
                          line_of(lines, ("design", "samples")))
     spec._base = None
     spec.base_scenario()
+
+
+def register_outcomes(spec: SweepSpec, name: str = "<sweep>", lines: LineMap | None = None
+                      ) -> None:
+    """Register the sweep's custom outcomes (sim.custom_outcomes), checking each loads."""
+    from sim.custom_outcomes import register_outcome
+
+    for key, out in spec.outcomes.items():
+        try:
+            register_outcome(key, out.function, out.label, out.unit, out.direction)
+        except Exception as exc:  # noqa: BLE001 - an import of the user's module may fail anyhow
+            raise InputError(name, f"outcomes.{key}", f"{exc}; give a new name and the import "
+                             "path 'package.module:function' of a function of a run",
+                             line_of(lines or {}, ("outcomes", key))) from None
 
 
 def check_factor(section: str, dotted: str, unc: Uncertainty, plain: Scenario,

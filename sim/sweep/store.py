@@ -90,7 +90,7 @@ def read_points(folder: Path) -> pd.DataFrame:
 
 
 def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
-                text_cols: list[str]) -> pa.Schema:
+                text_cols: list[str], list_cols: list[str] | None = None) -> pa.Schema:
     """The one schema of every part file, so partitions concatenate whatever failed."""
     fields = [pa.field("point", pa.int64())]
     point_schema = pa.Schema.from_pandas(points[names], preserve_index=False) if names else []
@@ -99,6 +99,7 @@ def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
                pa.field("replicate", pa.int64()), pa.field("seed", pa.int64())]
     fields += [pa.field(c, pa.float64()) for c in float_cols]
     fields += [pa.field(c, pa.string()) for c in text_cols]
+    fields += [pa.field(c, pa.list_(pa.float64())) for c in list_cols or []]
     fields.append(pa.field("error", pa.string()))
     return pa.schema(fields)
 

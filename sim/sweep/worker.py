@@ -12,6 +12,7 @@ import copy
 import json
 from collections import OrderedDict
 
+from sim.custom_outcomes import extra_columns
 from sim.levers import apply_overrides, split, strategy_index
 from sim.outcomes import add_paired_outcomes
 from sim.runner import run_once
@@ -42,6 +43,7 @@ def run_cells(payload: dict, cells: list[tuple[int, int, int, dict]]) -> list[di
     strategies = [StrategySpec(**s) for s in payload["strategies"]]
     n_levers = payload["n_levers"]
     reuse = payload.get("reuse", False)
+    extra = (payload.get("outcomes") or {}, payload.get("series") or [])
     rows: list[dict] = []
     last: tuple | None = None
     for point, rep, seed, overrides in cells:
@@ -57,9 +59,10 @@ def run_cells(payload: dict, cells: list[tuple[int, int, int, dict]]) -> list[di
             else:
                 try:
                     if reuse and i not in changed:
-                        row.update(_reused((key, fields_key, i, seed), scenario, spec, rep, seed))
+                        k = (key, fields_key, i, seed, json.dumps(extra, sort_keys=True))
+                        row.update(_reused(k, scenario, spec, rep, seed, extra))
                     else:
-                        row.update(run_once(scenario, spec, rep, seed).summary)
+                        row.update(_columns(scenario, spec, rep, seed, extra))
                 except Exception as exc:  # noqa: BLE001 - a failing run is recorded, not fatal
                     row["error"] = _describe(exc)
             cell.append(row)
@@ -82,10 +85,20 @@ def _point(data: dict, base: Scenario, strategies: list[StrategySpec], n_levers:
     return scenario, specs, changed, fields_key
 
 
-def _reused(key: tuple, scenario: Scenario, spec: StrategySpec, rep: int, seed: int) -> dict:
+def _columns(scenario: Scenario, spec: StrategySpec, rep: int, seed: int,
+             extra: tuple[dict, list]) -> dict:
+    """A run's columns: its summary, then custom outcomes and weekly series when asked for."""
+    run = run_once(scenario, spec, rep, seed)
+    if not extra[0] and not extra[1]:
+        return run.summary
+    return {**run.summary, **extra_columns(run, *extra)}
+
+
+def _reused(key: tuple, scenario: Scenario, spec: StrategySpec, rep: int, seed: int,
+            extra: tuple[dict, list]) -> dict:
     summary = _REUSED.get(key)
     if summary is None:
-        summary = run_once(scenario, spec, rep, seed).summary
+        summary = _columns(scenario, spec, rep, seed, extra)
         _REUSED[key] = summary
         if len(_REUSED) > REUSE_LIMIT:
             _REUSED.popitem(last=False)
