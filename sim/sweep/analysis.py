@@ -388,8 +388,8 @@ class PrimDiscovery:
     trajectory: one row per box, from the whole space to the smallest: coverage (share of all
     cases of interest inside the box), density (share of the box's rows that are cases), mass
     (share of all rows inside), restricted (how many factors the box limits). `limits(i)` gives
-    box i per factor; `chosen` is the box with the largest coverage among those at least
-    `min_density` dense (else the densest).
+    box i per factor; `chosen` is the box with the largest coverage among those that restrict
+    some factor and are at least `min_density` dense (else the densest).
     """
 
     trajectory: pd.DataFrame
@@ -473,7 +473,7 @@ def prim(results: SweepResults, outcome: str = "net_value", strategy: str | None
     box = p.find_box()
     traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].rename(
         columns={"res_dim": "restricted"}).reset_index(drop=True)
-    dense = traj[traj["density"] >= min_density]
+    dense = traj[(traj["density"] >= min_density) & (traj["restricted"] > 0)]
     chosen = int(dense["coverage"].idxmax()) if len(dense) else int(
         traj.sort_values(["density", "coverage"], ascending=False).index[0])
     return PrimDiscovery(traj, chosen, cases, len(y), int(y.sum()), list(box.box_lims),
