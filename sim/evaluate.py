@@ -45,7 +45,7 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
     the ones compared ('closed' runs too, for marginal harm, when it is not listed).
     levers, uncertainties: values by dotted path, as in sweep files: scenario fields
     (`mapping.misuse_elasticity`) or strategy settings (`strategies.0.spacing_weeks`,
-    `strategies.staged.gate_threshold`). Integer fields are rounded, as in sweeps.
+    `strategies.staged.gate_severe_probability`). Integer fields are rounded, as in sweeps.
     replicates, seed: default the scenario's. Replicate i runs on the seed a sweep with this
     seed gives replicate i, so the result equals the sweep's replicate means at this point.
     strategy: return only this strategy's outcomes, under plain outcome names.

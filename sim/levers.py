@@ -3,7 +3,7 @@ settings.
 
 A path is either a scenario field (`mapping.misuse_elasticity`, `partners.count`) or a setting
 of one compared strategy, `strategies.<index or label>.<setting>` (`strategies.0.spacing_weeks`,
-`strategies.staged.gate_threshold`, a user strategy's own settings). Strategy settings are
+`strategies.staged.gate_severe_probability`, a user strategy's own settings). Strategy settings are
 checked against the strategy's `Settings` model, so a wrong name or value is one clear message
 listing what that strategy allows. The same paths are applied in the driver (to check) and in
 the worker (to run), so a sampled lever means the same thing everywhere.

@@ -190,8 +190,8 @@ def search_from_dict(data: dict[str, Any], name: str = "<search>", lines: LineMa
     return spec.model_copy(update={"scenario": sweep.scenario})
 
 
-_OUTCOMES = ("harm", "marginal_harm", "beneficial_value", "net_value", "share_undetected",
-             "malicious_items", "regret")
+_OUTCOMES = ("harm", "gross_harm", "marginal_harm", "beneficial_value", "net_value",
+             "share_undetected", "malicious_items", "regret")
 
 
 # ----------------------------------------------------------------------------- evaluation

@@ -17,7 +17,7 @@ def sweep_data(**over) -> dict:
     data = {
         "name": "levers",
         "scenario": {"horizon_weeks": 10},
-        "levers": ["full", {"kind": "staged", "spacing_weeks": 2, "gate_threshold": 1.0}],
+        "levers": ["full", {"kind": "staged", "spacing_weeks": 2, "gate_severe_probability": 0.5}],
         "uncertainties": {"mapping.misuse_elasticity": {"low": 1.0, "high": 3.0}},
         "lever_ranges": {
             "strategies.staged.spacing_weeks": {"low": 1, "high": 6},
@@ -81,8 +81,8 @@ def test_evaluate_names_a_bad_path_or_value() -> None:
      "lever_ranges.strategies.staged.spacing", "did you mean 'spacing_weeks'"),
     ({"strategies.staged.spacing_weeks": {"low": -2, "high": 3}},
      "lever_ranges.strategies.staged.spacing_weeks.low", "greater than or equal to 0"),
-    ({"strategies.full.gate_threshold": {"low": 1, "high": 3}},
-     "lever_ranges.strategies.full.gate_threshold", "its settings: output_dataset_week"),
+    ({"strategies.full.gate_severe_probability": {"low": 0.1, "high": 0.3}},
+     "lever_ranges.strategies.full.gate_severe_probability", "its settings: output_dataset_week"),
     ({"strategies.nope.spacing_weeks": {"low": 1, "high": 3}},
      "lever_ranges.strategies.nope.spacing_weeks", "label among"),
 ])

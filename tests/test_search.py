@@ -91,7 +91,8 @@ def test_pareto_front_is_non_dominated(tmp_path: Path) -> None:
 
 def test_shipped_search_file_loads_and_bad_fields_are_named(tmp_path: Path) -> None:
     spec = load_search_file(REPO / "scenarios" / "sweeps" / "search_staged.yaml")
-    assert set(spec.levers) == {"strategies.0.spacing_weeks", "strategies.0.gate_threshold"}
+    assert set(spec.levers) == {"strategies.0.spacing_weeks",
+                                "strategies.0.gate_severe_probability"}
     with pytest.raises(InputError) as err:
         search_from_dict(problem(levers={"strategies.0.y": {"low": 0, "high": 1}}), "s.yaml")
     assert err.value.field == "levers.strategies.0.y" and "its settings" in err.value.message
