@@ -320,8 +320,11 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
         ax.set_ylabel(f"regret in {outcome}")
         ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
         saved.append(_save(fig, folder / f"regret_{outcome}.png"))
-        if results.factors:
-            sens = sensitivity(results, outcome)
+        try:
+            sens = sensitivity(results, outcome) if results.factors else None
+        except ValueError:  # too few points, or points without outcome: no chart, as no table
+            sens = None
+        if sens is not None:
             key = sens["index"].iloc[0]
             if "ST" in set(sens["index"]):
                 key = "ST"
