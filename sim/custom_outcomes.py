@@ -2,13 +2,14 @@
 
 A custom outcome is a function of one run's records (`sim.runner.RunResult`: its summary, its
 per-size and per-step weekly records) returning a number, named by import path
-('package.module:function') so that worker processes on any backend can load it. Registered
-with `register_outcome` it is computed by `evaluate`; named under `outcomes:` in a sweep or
-search file it becomes a column of the runs table, and the analysis treats it like the built-in
-outcomes (its direction says whether more is better).
+('package.module:function') so that worker processes on any backend can load it. Registering
+it declares it in the outcome registry (sim.outcome_registry: name, label, unit, direction),
+so tables, analyses and charts read it like any declared outcome; `evaluate` computes every
+registered one, and a sweep file's `outcomes:` registers them for the sweep, whose runs table
+then has a column for each.
 
 Weekly series: a sweep file's `series:` keeps, for each run, the week-by-week values of chosen
-records (summed over model sizes) as a list column `weekly:NAME` of the runs table.
+weekly outcomes (summed over model sizes) as a list column `weekly:NAME` of the runs table.
 """
 
 from __future__ import annotations
@@ -16,30 +17,15 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from sim.model import STEP_SERIES
+from sim.outcome_registry import OUTCOMES, Direction, Outcome, step_outcomes
 
-SIZE_SUMMED = ("harm", "beneficial_value", "malicious_items", "detected_items")
-SERIES = (*SIZE_SUMMED, *STEP_SERIES)
+SERIES = tuple(o.name for o in step_outcomes())
 SERIES_PREFIX = "weekly:"
-
-
-@dataclass(frozen=True)
-class CustomOutcome:
-    """A user's outcome: name, import path of its function, label, unit, direction."""
-
-    name: str
-    function: str
-    label: str = ""
-    unit: str = ""
-    direction: Literal["maximise", "minimise"] = "maximise"
-
-
-REGISTRY: dict[str, CustomOutcome] = {}
+FUNCTIONS: dict[str, str] = {}  # custom outcome name -> import path of its function
 _LOADED: dict[str, Callable[[Any], float]] = {}
 
 
@@ -65,37 +51,45 @@ def load(path: str) -> Callable[[Any], float]:
     return _LOADED[path]
 
 
-def register_outcome(name: str, function: Callable | str, label: str = "", unit: str = "",
-                     direction: Literal["maximise", "minimise"] = "maximise") -> CustomOutcome:
-    """Register an outcome: function(run) -> float of a run's records. Define the function in
-    a module (not a notebook cell) so that worker processes can import it."""
-    from sim.outcomes import RUN_OUTCOMES
-
-    if name in RUN_OUTCOMES or not name.isidentifier():
+def declare(name: str, function: str, label: str = "", unit: str = "",
+            direction: Literal["maximise", "minimise"] = "maximise", description: str = "") -> None:
+    """Declare a custom outcome in the registry without importing its function (enough to read
+    and analyse results that hold it)."""
+    if name in OUTCOMES and name not in FUNCTIONS or not name.isidentifier():
         raise ValueError(f"'{name}': a custom outcome needs a new name made of letters, digits "
-                         "and underscores")
+                         "and underscores (not one of the declared outcomes)")
     if direction not in ("maximise", "minimise"):
         raise ValueError(f"direction must be 'maximise' or 'minimise' (got {direction!r})")
+    OUTCOMES[name] = Outcome(name, label or name, unit,
+                             description or f"Custom outcome: {function}.", Direction(direction))
+    FUNCTIONS[name] = function
+
+
+def register_outcome(name: str, function: Callable | str, label: str = "", unit: str = "",
+                     direction: Literal["maximise", "minimise"] = "maximise",
+                     description: str = "") -> Outcome:
+    """Register an outcome: function(run) -> float of a run's records. Define the function in
+    a module (not a notebook cell) so that worker processes can import it."""
     path = path_of(function)
-    if not isinstance(function, str):
-        _LOADED[path] = function
-    else:
+    if isinstance(function, str):
         load(path)
-    outcome = CustomOutcome(name, path, label, unit, direction)
-    REGISTRY[name] = outcome
-    return outcome
+    else:
+        _LOADED[path] = function
+    declare(name, path, label, unit, direction, description)
+    return OUTCOMES[name]
 
 
-def minimised(name: str) -> bool | None:
-    """Whether a registered custom outcome is minimised; None when it is not one."""
-    held = REGISTRY.get(name)
-    return None if held is None else held.direction == "minimise"
+def unregister(name: str) -> None:
+    """Remove a custom outcome from the registry."""
+    if name in FUNCTIONS:
+        del FUNCTIONS[name]
+        OUTCOMES.pop(name, None)
 
 
 def weekly(run: Any, name: str) -> list[float]:
-    """The week-by-week values of a record of one run (summed over sizes)."""
-    if name in SIZE_SUMMED:
-        return run.size_records[name].sum(axis=1).tolist()
+    """The week-by-week values of a weekly outcome of one run (summed over sizes)."""
+    if name in run.size_records:
+        return np.asarray(run.size_records[name], dtype=float).sum(axis=1).tolist()
     return np.asarray(run.step_records[name], dtype=float).tolist()
 
 

@@ -71,10 +71,10 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
     specs = [s.model_dump(exclude_none=True) for s in scenario.strategies]
     if MARGINAL_BASELINE not in compared:
         specs.append({"kind": MARGINAL_BASELINE})
-    from sim.custom_outcomes import REGISTRY
+    from sim.custom_outcomes import FUNCTIONS
 
     payload = {"key": base, "base": data, "strategies": specs, "n_levers": len(compared),
-               "reuse": True, "outcomes": {k: o.function for k, o in REGISTRY.items()}}
+               "reuse": True, "outcomes": dict(FUNCTIONS)}
     cells = [(0, r, s, overrides) for r, s in enumerate(replicate_seeds(seed, replicates))]
     rows = run_cells(payload, cells)
     failed = next((r for r in rows if r["error"]), None)

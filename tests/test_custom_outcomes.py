@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from sim.api import evaluate
-from sim.custom_outcomes import REGISTRY, register_outcome
+from sim.custom_outcomes import register_outcome, unregister
 from sim.errors import InputError
 from sim.sweep import run_sweep, sweep_from_dict
 from sim.sweep.analysis import maximised, robustness
@@ -39,14 +39,17 @@ def test_sweep_keeps_custom_outcomes_and_weekly_series(tmp_path: Path) -> None:
     rob = robustness(res, "peak_harm")
     assert set(rob["strategy"]) == {"full", "staged"}
     # evaluate computes a registered outcome: the same number as the sweep
-    REGISTRY.clear()
+    unregister("peak_harm")
     register_outcome("peak_harm", FN, direction="minimise")
     point = res.points().iloc[0]
     got = evaluate(res.spec.base_scenario(), uncertainties={"harm_weight": point["harm_weight"]},
                    replicates=2, seed=4)
     mine = runs[(runs["point"] == 0) & (runs["strategy"] == "staged")]
     assert got["staged/peak_harm"] == np.mean(mine["peak_harm"].to_numpy())
-    REGISTRY.clear()
+    from sim.outcome_registry import OUTCOMES
+
+    assert OUTCOMES["peak_harm"].direction.value == "minimise"  # one registry
+    unregister("peak_harm")
 
 
 def test_bad_custom_outcome_or_series_is_named() -> None:

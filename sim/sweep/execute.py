@@ -40,7 +40,7 @@ import pandas as pd
 
 from sim.custom_outcomes import SERIES_PREFIX
 from sim.errors import InputError
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.outcome_registry import columns, run_outcomes
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import provenance, store
@@ -48,9 +48,6 @@ from sim.sweep.ctrl_c import leave_ctrl_c_to_the_driver
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
-
-TEXT_OUTCOMES = ("public_route",)
-
 
 # ------------------------------------------------------------------------------------ plan
 
@@ -108,18 +105,20 @@ class Plan:
         return out
 
     def float_columns(self) -> list[str]:
-        cols = [k for k in RUN_OUTCOMES] + [k for k in self.spec.outcomes if k not in RUN_OUTCOMES]
-        for name in SIZE_OUTCOMES:
-            if name not in TEXT_OUTCOMES:
-                cols += [size_column(name, s) for s in self.sizes]
-        return cols
+        """Numeric outcomes of the runs table (sim.outcome_registry), one per size if per size;
+        a custom outcome (sim.custom_outcomes) only when this sweep names it."""
+        from sim.custom_outcomes import FUNCTIONS
+
+        kept = [o for o in run_outcomes(text=False)
+                if o.name not in FUNCTIONS or o.name in self.spec.outcomes]
+        return columns(kept, self.sizes)
 
     def list_columns(self) -> list[str]:
         """Weekly series kept for every run (list columns)."""
         return [f"{SERIES_PREFIX}{name}" for name in self.spec.series]
 
     def text_columns(self) -> list[str]:
-        return [size_column(name, s) for name in TEXT_OUTCOMES for s in self.sizes]
+        return columns(run_outcomes(text=True), self.sizes)
 
 
 def auto_batch_runs(total_runs: int) -> int:
@@ -128,6 +127,9 @@ def auto_batch_runs(total_runs: int) -> int:
 
 
 def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
+    from sim.sweep.spec import register_outcomes
+
+    register_outcomes(spec)  # a spec read back from a folder: its custom outcomes' columns
     base = spec.base_scenario()
     points = make_points(spec.factors(), spec.design, spec.seed, spec.current_values())
     strategies = list(spec.strategies)

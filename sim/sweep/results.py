@@ -31,12 +31,13 @@ class SweepResults:
     def _know_custom_outcomes(self) -> None:
         """Make the sweep's custom outcomes known by name and direction, for the analysis
         (their functions are not needed to read the results, so none is imported)."""
-        from sim.custom_outcomes import REGISTRY, CustomOutcome
+        from sim.custom_outcomes import FUNCTIONS, declare
 
         spec = store.read_json(self.folder / "spec.json") if (
             self.folder / "spec.json").is_file() else {}
         for name, out in (spec.get("outcomes") or {}).items():
-            REGISTRY.setdefault(name, CustomOutcome(name, **out))
+            if name not in FUNCTIONS:
+                declare(name, **out)
 
     @property
     def manifest(self) -> dict:
