@@ -8,10 +8,15 @@ results.decision()         # bottom line, expected net value, chance of being be
 results.summary()          # strategy x outcome: mean and 90% interval
 results.paired()           # paired differences against the baseline, with 90% CIs
 results.steps, results.sizes, results.runs   # tidy pandas tables
+
+from sim.api import evaluate       # one point, outcome means only: for optimisers and EMA
+evaluate(scenario, levers={"strategies.0.spacing_weeks": 8},
+         uncertainties={"mapping.misuse_elasticity": 2.5}, replicates=20, seed=1)
 """
 
 from sim.calibration import Calibration, load_calibration
 from sim.errors import InputError
+from sim.evaluate import evaluate
 from sim.results import Results
 from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
 from sim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
@@ -25,6 +30,7 @@ __all__ = [
     "Results",
     "Scenario",
     "Strategy",
+    "evaluate",
     "load_calibration",
     "load_scenario",
     "register",

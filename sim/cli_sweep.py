@@ -81,8 +81,18 @@ def analyze(
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for CSV tables and charts (default: "
                                     "FOLDER/analysis)."),
+    prim_box: int | None = typer.Option(None, "--prim-box", min=0,
+                                        help="Box of the PRIM peeling trajectory to report "
+                                        "(default: the largest coverage at density >= 0.8)."),
+    prim_threshold: float | None = typer.Option(
+        None, "--prim-threshold", help="PRIM over all levers (the strategy as a factor): the "
+        "cases are runs whose first outcome is on the bad side of this (default for net_value: "
+        "0, harm outweighs benefit)."),
 ) -> None:
-    """Sensitivity, regret and robustness, and scenario discovery of a finished sweep."""
+    """Sensitivity, regret and robustness, and scenario discovery (PRIM and a decision tree)
+    of a finished sweep."""
+    import warnings
+
     from rich.markup import escape
 
     from sim.cli import console
@@ -91,10 +101,20 @@ def analyze(
     from sim.sweep import analysis as an
     from sim.sweep import open_sweep
 
-    results = open_sweep(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", an.UnfinishedSweepWarning)  # said below, in colour
+        results = open_sweep(folder)
     if not results.complete:
         console.print("[yellow]the sweep is not finished: analysing the runs done so far "
                       "(finish it with --resume)[/yellow]")
+    levers = results.levers
+    for name, flag in ((strategy, "--strategy"), (versus, "--versus")):
+        if name is not None and name not in levers:
+            raise InputError(flag, "", f"unknown strategy '{name}'; the sweep's levers: "
+                             f"{', '.join(levers)}")
+    for lever, n, error in an.failed_levers(results):
+        console.print(f"[yellow]{lever}: all {n} runs failed, so it is left out of the "
+                      f"analysis; first error: {error}[/yellow]", highlight=False)
     out = out or Path(folder) / "analysis"
     out.mkdir(parents=True, exist_ok=True)
     first = outcome[0]
@@ -148,7 +168,7 @@ def analyze(
         strategy = strategy or rob["strategy"].iloc[0]
         if versus is None:
             versus = _strongest_rival(results, strategy, first)
-    if versus is not None and results.uncertainties:
+    if versus is not None and results.factors:
         box = an.scenario_discovery(results, strategy, versus, first)
         a = box.attrs
         title = (f"Scenario discovery: where {strategy} loses to {versus} on {first} "
@@ -158,8 +178,41 @@ def analyze(
         else:
             _print_table(box, title)
             box.to_csv(out / "scenario_discovery.csv", index=False)
+    if versus is not None and results.factors:
+        _prim(results, first, out, strategy, versus, None, prim_box)
+    if results.factors and (prim_threshold is not None or first == "net_value"):
+        _prim(results, first, out, None, None, prim_threshold, prim_box)
     charts = an.save_charts(results, out, list(outcome), box)
     console.print(f"Tables (CSV) and {len(charts)} charts written to [bold]{out}[/bold]")
+
+
+def _prim(results, outcome: str, out: Path, strategy: str | None, versus: str | None,
+          threshold: float | None, box: int | None) -> None:
+    from sim.cli import console
+    from sim.errors import InputError
+    from sim.sweep import analysis as an
+
+    try:
+        found = an.prim(results, outcome, strategy=strategy, versus=versus, threshold=threshold)
+    except ValueError as exc:
+        console.print(f"PRIM: {exc}")
+        return
+    if box is not None and box >= len(found.trajectory):
+        raise InputError("--prim-box", "", f"the peeling trajectory has boxes 0-"
+                         f"{len(found.trajectory) - 1}; got {box}")
+    tag = "prim" if versus is None else "prim_versus"
+    traj = found.trajectory.reset_index().rename(columns={"index": "box"})
+    traj.to_csv(out / f"{tag}_trajectory.csv", index=False)
+    shown = traj.iloc[sorted({0, found.chosen, len(traj) - 1} | (
+        {box} if box is not None else set()))]
+    _print_table(shown, f"PRIM peeling trajectory ({found.n_cases} of {found.n_rows} cases: "
+                 f"{found.cases}); all {len(traj)} boxes in {tag}_trajectory.csv")
+    limits = found.limits(box)
+    limits.to_csv(out / f"{tag}_box.csv", index=False)
+    a = limits.attrs
+    _print_table(limits[limits["restricted"]] if limits["restricted"].any() else limits,
+                 f"PRIM box {a['box']}: coverage {a['coverage']:.0%}, density "
+                 f"{a['density']:.0%} ({a['cases']})")
 
 
 def _strongest_rival(results, strategy: str, outcome: str) -> str | None:
@@ -174,7 +227,49 @@ def _strongest_rival(results, strategy: str, outcome: str) -> str | None:
     return str(wins.sum().idxmax())
 
 
+def search(
+    file: Path = typer.Argument(..., help="Search YAML file (docs/sweeps.md)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for the checkpoint and tables."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
+                                       help="Local worker processes (default: all cores)."),
+    scheduler: str | None = typer.Option(None, "--scheduler",
+                                         help="Address of a running Dask scheduler."),
+    dask_local: int | None = typer.Option(None, "--dask-local", min=1,
+                                          help="Start a Dask LocalCluster of N workers."),
+    resume: bool = typer.Option(False, "--resume", help="Carry on from the last generation "
+                                "checkpointed in --out (or run more generations)."),
+) -> None:
+    """Search the lever ranges for the best release design (pymoo); one line per generation."""
+    from sim.cli import console, interrupted
+    from sim.search import load_search_file, run_search
+
+    spec = load_search_file(file)
+    objectives = spec.objectives()
+
+    def progress(row: dict) -> None:
+        best = ", ".join(f"best {o} {row[f'best_{o}']:.4g}" for o in objectives)
+        console.print(f"generation {row['generation']}/{spec.generations}: "
+                      f"{row['evaluations']} designs, {best}, hypervolume "
+                      f"{row['hypervolume']:.4g}", highlight=False)
+
+    try:
+        res = run_search(spec, out, workers=workers, scheduler=scheduler, dask_local=dask_local,
+                         resume=resume, progress=progress)
+    except KeyboardInterrupt:
+        raise interrupted(f"finished generations are checkpointed in {out}; the same command "
+                          "with --resume carries on") from None
+    best = res.best()
+    cols = [*spec.levers, *dict.fromkeys([*objectives, "net_value", "harm",
+                                          "beneficial_value"])]
+    title = ("Best design" if len(objectives) == 1 else
+             f"Pareto front: {' against '.join(objectives)}")
+    _print_table(best[[c for c in cols if c in best.columns]], title)
+    console.print(f"History (hypervolume per generation), every design and the best in "
+                  f"[bold]{out}[/bold]")
+
+
 def register_sweep_commands(app: typer.Typer) -> None:
-    """Add `sweep` and `analyze` to the release-sim app."""
+    """Add `sweep`, `analyze` and `search` to the release-sim app."""
     app.command()(sweep)
     app.command()(analyze)
+    app.command()(search)

@@ -5,7 +5,7 @@ is misused), compute levels, and a threshold for every random event on an expone
 (docs/model.md, "Randomness"), from one stream per group of actors spawned from the run seed.
 So runs of different strategies on the same scenario and seed draw exactly the same numbers
 (common random numbers), and the strategies of a comparison or of a sweep cell, run one after
-another, can share them: `draws_for` keeps the last set it made. `DrawSpec` holds every
+another, can share them: `draws_for` keeps the last sets it made. `DrawSpec` holds every
 scenario figure the draws depend on and is the key, so a changed figure always means new draws.
 Labs that join the field later (sim.field) draw from streams of their own, so the draws of the
 labs already there do not depend on how the field grows.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,15 +157,18 @@ def draw(spec: DrawSpec) -> Draws:
     )
 
 
-_last: tuple[DrawSpec, Draws] | None = None
+_recent: OrderedDict[DrawSpec, Draws] = OrderedDict()
+RECENT = 32  # draw sets kept: every replicate of an `evaluate` call, called again and again
 
 
 def draws_for(spec: DrawSpec) -> Draws:
-    """The draws for spec, reusing the last ones made when spec is the same."""
-    global _last
-    last = _last
-    if last is not None and last[0] == spec:
-        return last[1]
+    """The draws for spec, reusing one of the last RECENT sets made when spec is the same."""
+    made = _recent.get(spec)
+    if made is not None:
+        _recent.move_to_end(spec)
+        return made
     made = draw(spec)
-    _last = (spec, made)
+    _recent[spec] = made
+    if len(_recent) > RECENT:
+        _recent.popitem(last=False)
     return made

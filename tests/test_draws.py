@@ -15,10 +15,10 @@ def summary(scenario, kind: str, seed: int) -> dict:
 
 
 def test_reused_draws_give_the_same_run_as_fresh_ones(small_scenario):
-    draws._last = None
+    draws._recent.clear()
     alone = summary(small_scenario, "staged", 3)  # drawn for this run
     summary(small_scenario, "full", 3)  # same seed: full reuses them, advancing its copies
-    draws._last = None
+    draws._recent.clear()
     summary(small_scenario, "full", 3)
     after_full = summary(small_scenario, "staged", 3)  # reuses the draws full has used
     np.testing.assert_equal(after_full, alone)  # (nan == nan for never-public sizes)

@@ -48,7 +48,7 @@ def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path, monkeypatch
     ref = run_sweep(spec, tmp_path / "one", workers=1)
     runs = ref.runs()
     assert len(runs) == 4 * 2 * 3 == ref.manifest["total_runs"]
-    assert (runs["error"] == "").all() and ref.manifest["batches"] == 8
+    assert runs["error"].isna().all() and ref.manifest["batches"] == 8
     assert set(runs["strategy"]) == {"full", "staged", "closed"}
     assert not runs.loc[runs["strategy"] == "closed", "lever"].any()
     pd.testing.assert_frame_equal(runs, run_sweep(spec, tmp_path / "two", workers=2).runs())
@@ -109,7 +109,7 @@ def test_a_failing_run_is_recorded_and_the_rest_finish(tmp_path: Path) -> None:
     assert set(failed["strategy"]) == {"flaky"}
     assert failed["error"].str.contains("RuntimeError: flaky strategy gave up").all()
     assert failed["harm"].isna().all() and failed["mapping.misuse_elasticity"].notna().all()
-    fine = runs[runs["error"] == ""]
+    fine = runs[runs["error"].isna()]
     assert len(fine) == 16 and fine["harm"].notna().all()
     assert (fine.loc[fine["strategy"] == "full", "regret"] == 0).all()
 

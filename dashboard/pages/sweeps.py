@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.components import REPO, scenario_sidebar, show_input_error
 from sim.api import InputError
 from sim.outcome_registry import label, run_outcomes
+from sim.sweep import store
 
 scenario_sidebar("sweeps")
 st.title("Sweep explorer")
@@ -61,7 +62,7 @@ except InputError as exc:
 
 m = results.manifest
 st.markdown(f"**{m.get('name', folder.name)}**: {results.spec.description}")
-failed = int((runs["error"] != "").sum()) if "error" in runs else 0
+failed = int(store.failed_mask(runs).sum()) if "error" in runs else 0
 st.caption(f"{len(runs)} runs, levers {', '.join(results.levers)}; uncertainties "
            f"{', '.join(results.uncertainties)}; {failed} failed runs; "
            f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")

@@ -27,6 +27,7 @@ _LAZY = {
     "SweepSpec": "sim.sweep.spec",
     "load_sweep_file": "sim.sweep.spec",
     "sweep_from_dict": "sim.sweep.spec",
+    "to_ema": "sim.sweep.ema",
 }
 
 
@@ -57,4 +58,4 @@ def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | 
 
 
 __all__ = ["SweepResults", "SweepSpec", "load_sweep_file", "open_sweep", "run_sweep",
-           "sweep_from_dict"]
+           "sweep_from_dict", "to_ema"]

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ import numpy as np
 import pandas as pd
 
 from sim.outcome_registry import OUTCOMES, label
+from sim.sweep import store
 from sim.sweep.design import problem
-from sim.sweep.results import SweepResults
+from sim.sweep.results import SweepResults, UnfinishedSweepWarning  # noqa: F401
 
 CONF_LEVEL = 0.95
 MIN_RBD_POINTS = 32  # RBD-FAST with M = points // 8 harmonics; fewer points give no signal
@@ -33,8 +35,9 @@ ROBUST_RULE = ("minimax regret (Savage): the strategy whose largest regret over 
 
 def maximised(outcome: str) -> bool:
     """Whether more of the outcome is better (net value, benefit) or less (harm), from its
-    direction in sim.outcome_registry; an information outcome (time to public, lead time) has
-    no better, and ranking by it raises ValueError unless a direction is given."""
+    direction in sim.outcome_registry (custom outcomes included, sim.custom_outcomes); an
+    information outcome (time to public, lead time) has no better, and ranking by it raises
+    ValueError unless a direction is given."""
     base = outcome.split("[", 1)[0]
     if base not in OUTCOMES:
         raise ValueError(f"'{outcome}' is not a declared outcome (sim.outcome_registry)")
@@ -47,11 +50,25 @@ def ranked(outcome: str) -> bool:
     return o is not None and o.direction.value != "information"
 
 
+def failed_levers(results: SweepResults) -> list[tuple[str, int, str]]:
+    """(lever, runs, first error) of each lever whose runs all failed: it has no outcome."""
+    runs = results.runs()
+    if runs.empty:
+        return []
+    out = []
+    for lever in results.levers:
+        mine = runs[runs["strategy"] == lever]
+        bad = store.failed_mask(mine)
+        if len(mine) and bad.all():
+            out.append((lever, len(mine), str(mine["error"].iloc[0])))
+    return out
+
+
 def point_means(results: SweepResults, outcome: str) -> pd.DataFrame:
     """Mean outcome over replicates: rows = points, columns = levers (failed runs left out)."""
     runs = results.runs()
     _check_outcome(runs, outcome)
-    ok = runs[runs["lever"] & (runs["error"] == "")]
+    ok = runs[runs["lever"] & ~store.failed_mask(runs)]
     table = ok.pivot_table(index="point", columns="strategy", values=outcome, aggfunc="mean",
                            observed=True)
     levers = [s for s in results.levers if s in table.columns]
@@ -117,7 +134,7 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
     (half-width of the 95% interval).
     """
     spec = results.spec
-    names = results.uncertainties
+    names = results.factors
     if not names:
         raise ValueError("this sweep has no uncertainties, so no sensitivity to them")
     points = results.points()
@@ -153,10 +170,10 @@ def regret_table(results: SweepResults, outcome: str = "net_value",
     long["regret"] = regret.stack(future_stack=True)
     long = long.reset_index()
     long["best"] = long["regret"] <= 1e-12 * (1 + long["value"].abs())
-    values = results.points()[["point", *results.uncertainties]]
+    values = results.points()[["point", *results.factors]]
     out = long.merge(values, on="point", how="left")
     out.attrs["outcome"] = outcome
-    return out[["point", "strategy", "value", "regret", "best", *results.uncertainties]]
+    return out[["point", "strategy", "value", "regret", "best", *results.factors]]
 
 
 def robustness(results: SweepResults, outcome: str = "net_value",
@@ -241,7 +258,7 @@ def sensitivity_warnings(method: str, table: pd.DataFrame, samples: int | None =
 
 def _features(results: SweepResults) -> tuple[pd.DataFrame, dict[str, list]]:
     """Uncertainty values as numbers (discrete text values as their position in the list)."""
-    values = results.points().set_index("point")[results.uncertainties]
+    values = results.points().set_index("point")[results.factors]
     cats: dict[str, list] = {}
     num = pd.DataFrame(index=values.index)
     for name in values.columns:
@@ -271,7 +288,7 @@ def scenario_discovery(results: SweepResults, strategy: str, versus: str,
     for s in (strategy, versus):
         if s not in means.columns:
             raise ValueError(f"unknown strategy '{s}'; levers: {', '.join(means.columns)}")
-    if not results.uncertainties:
+    if not results.factors:
         raise ValueError("this sweep has no uncertainties to discover scenarios over")
     pair = means[[strategy, versus]].dropna()
     diff = pair[strategy] - pair[versus]
@@ -366,8 +383,11 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
             ax.set_ylabel(f"regret in {label(outcome)}")
             ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
             saved.append(_save(fig, folder / f"regret_{outcome}.png"))
-        if results.uncertainties:
-            sens = sensitivity(results, outcome)
+        try:
+            sens = sensitivity(results, outcome) if results.factors else None
+        except ValueError:  # too few points, or points without outcome: no chart, as no table
+            sens = None
+        if sens is not None:
             key = sens["index"].iloc[0]
             if "ST" in set(sens["index"]):
                 key = "ST"
@@ -419,3 +439,108 @@ def _save(fig: Any, path: Path) -> Path:
     plt.close(fig)
     os.replace(tmp, path)
     return path
+
+
+# ------------------------------------------------------------------- PRIM scenario discovery
+
+
+PRIM_MIN_DENSITY = 0.8  # Assumption: the box chosen by default holds at least 80% cases
+
+
+@dataclass
+class PrimDiscovery:
+    """PRIM's peeling trajectory (EMA Workbench) and the box chosen on it.
+
+    trajectory: one row per box, from the whole space to the smallest: coverage (share of all
+    cases of interest inside the box), density (share of the box's rows that are cases), mass
+    (share of all rows inside), restricted (how many factors the box limits). `limits(i)` gives
+    box i per factor; `chosen` is the box with the largest coverage among those that restrict
+    some factor and are at least `min_density` dense (else the densest).
+    """
+
+    trajectory: pd.DataFrame
+    chosen: int
+    cases: str
+    n_rows: int
+    n_cases: int
+    box_lims: list
+    box_init: pd.DataFrame
+
+    def limits(self, i: int | None = None) -> pd.DataFrame:
+        """The box (default: the chosen one) per factor: low and high, or the values kept of a
+        categorical factor (such as the strategy), and whether it is restricted."""
+        i = self.chosen if i is None else i
+        lims = self.box_lims[i]
+        rows = []
+        for col in lims.columns:
+            lo, hi = lims[col].iloc[0], lims[col].iloc[1]
+            init_lo, init_hi = self.box_init[col].iloc[0], self.box_init[col].iloc[1]
+            if isinstance(lo, set):
+                restricted = lo != init_lo
+                rows.append([col, ", ".join(sorted(map(str, lo))), "", restricted])
+            else:
+                restricted = bool(lo > init_lo or hi < init_hi)
+                rows.append([col, lo, hi, restricted])
+        out = pd.DataFrame(rows, columns=["factor", "low", "high", "restricted"])
+        stats = self.trajectory.iloc[i]
+        out.attrs.update({"box": i, "coverage": float(stats["coverage"]),
+                          "density": float(stats["density"]), "cases": self.cases})
+        return out
+
+
+def prim(results: SweepResults, outcome: str = "net_value", strategy: str | None = None,
+         versus: str | None = None, threshold: float | None = None, peel_alpha: float = 0.05,
+         min_density: float = PRIM_MIN_DENSITY) -> PrimDiscovery:
+    """Scenario discovery with PRIM (Friedman and Fisher 1999; Bryant and Lempert 2010), from
+    EMA Workbench's implementation.
+
+    With strategy and versus: the cases are the scenarios (points) where `strategy` does worse
+    than `versus` on the outcome; the factors are the sampled uncertainties and lever ranges.
+    Otherwise every (scenario, lever) pair is a row, the strategy is a categorical factor, and
+    the cases are the rows whose mean outcome is on the bad side of `threshold` (below it for
+    outcomes to maximise; default 0 for net value: harm outweighs benefit).
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # optional EMA back-ends it does not need here
+        from ema_workbench.analysis.prim import Prim
+
+    maximize = maximised(outcome)
+    means = point_means(results, outcome)
+    x_all, cats = _features(results)
+    for name, values in cats.items():  # text values keep their names for PRIM
+        x_all[name] = pd.Categorical([values[int(i)] for i in x_all[name]], categories=values)
+    if strategy is not None or versus is not None:
+        for s in (strategy, versus):
+            if s not in means.columns:
+                raise ValueError(f"unknown strategy '{s}'; levers: {', '.join(means.columns)}")
+        pair = means[[strategy, versus]].dropna()
+        diff = pair[strategy] - pair[versus]
+        y = ((diff < 0) if maximize else (diff > 0)).to_numpy()
+        x = x_all.loc[pair.index].reset_index(drop=True)
+        cases = f"{strategy} does worse than {versus} on {outcome}"
+    else:
+        if threshold is None:
+            if outcome != "net_value":
+                raise ValueError(f"give a threshold: the cases are the runs whose {outcome} is "
+                                 f"{'below' if maximize else 'above'} it")
+            threshold = 0.0
+        long = means.stack(future_stack=True).rename("value").dropna().reset_index()
+        x = x_all.loc[long["point"]].reset_index(drop=True)
+        x["strategy"] = pd.Categorical(long["strategy"], categories=list(means.columns))
+        value = long["value"].to_numpy()
+        y = (value < threshold) if maximize else (value > threshold)
+        cases = f"{outcome} {'below' if maximize else 'above'} {threshold:g}"
+    if not y.any():
+        raise ValueError(f"no case of interest ({cases}) in this sweep")
+    x = x.astype({c: float for c in x.columns if x[c].dtype.kind in "iu"})
+    p = Prim(x, y.astype(int), peel_alpha=peel_alpha)
+    box = p.find_box()
+    traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim"]].rename(
+        columns={"res_dim": "restricted"}).reset_index(drop=True)
+    dense = traj[(traj["density"] >= min_density) & (traj["restricted"] > 0)]
+    chosen = int(dense["coverage"].idxmax()) if len(dense) else int(
+        traj.sort_values(["density", "coverage"], ascending=False).index[0])
+    return PrimDiscovery(traj, chosen, cases, len(y), int(y.sum()), list(box.box_lims),
+                         p.box_init)

@@ -38,11 +38,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.custom_outcomes import SERIES_PREFIX
 from sim.errors import InputError
 from sim.outcome_registry import columns, run_outcomes
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
-from sim.sweep import store
+from sim.sweep import provenance, store
 from sim.sweep.ctrl_c import leave_ctrl_c_to_the_driver
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
@@ -104,8 +105,17 @@ class Plan:
         return out
 
     def float_columns(self) -> list[str]:
-        """Numeric outcomes of the runs table (sim.outcome_registry), one per size if per size."""
-        return columns(run_outcomes(text=False), self.sizes)
+        """Numeric outcomes of the runs table (sim.outcome_registry), one per size if per size;
+        a custom outcome (sim.custom_outcomes) only when this sweep names it."""
+        from sim.custom_outcomes import FUNCTIONS
+
+        kept = [o for o in run_outcomes(text=False)
+                if o.name not in FUNCTIONS or o.name in self.spec.outcomes]
+        return columns(kept, self.sizes)
+
+    def list_columns(self) -> list[str]:
+        """Weekly series kept for every run (list columns)."""
+        return [f"{SERIES_PREFIX}{name}" for name in self.spec.series]
 
     def text_columns(self) -> list[str]:
         return columns(run_outcomes(text=True), self.sizes)
@@ -117,8 +127,11 @@ def auto_batch_runs(total_runs: int) -> int:
 
 
 def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
+    from sim.sweep.spec import register_outcomes
+
+    register_outcomes(spec)  # a spec read back from a folder: its custom outcomes' columns
     base = spec.base_scenario()
-    points = make_points(spec.uncertainties, spec.design, spec.seed, spec.current_values())
+    points = make_points(spec.factors(), spec.design, spec.seed, spec.current_values())
     strategies = list(spec.strategies)
     n_levers = len(strategies)
     if MARGINAL_BASELINE not in spec.labels():
@@ -341,6 +354,13 @@ def model_code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _fingerprints(spec: SweepSpec) -> dict[str, str]:
+    base = spec.base_scenario()
+    return provenance.fingerprints(base.model_dump(mode="json"),
+                                   [s.kind for s in base.strategies], spec.factors(),
+                                   spec.digest())
+
+
 def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
     """Plan the sweep and set up the folder (or check it matches, when resuming)."""
     out_dir = Path(out_dir)
@@ -354,6 +374,7 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
             raise InputError(str(out_dir), "", "the sweep in this folder differs from the one "
                              "given (levers, uncertainties, design, seed or scenario changed); "
                              "resume needs the same sweep file")
+        provenance.check_unchanged(out_dir, manifest.get("fingerprints"), _fingerprints(spec))
         started_with, now = manifest.get("model_code"), model_code_digest()
         if started_with and started_with != now:
             raise InputError(str(out_dir), "", f"the simulator's code changed since this sweep "
@@ -380,7 +401,8 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "replicates": spec.replicates,
         "levers": spec.labels(),
         "strategies_run": [s.name for s in plan.strategies],
-        "uncertainties": plan.points.names,
+        "uncertainties": spec.names(),
+        "lever_ranges": list(spec.lever_ranges),
         "sizes": plan.sizes,
         "total_runs": plan.total_runs,
         "runs_per_cell": plan.runs_per_cell,
@@ -389,6 +411,9 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "status": "running",
         "versions": _versions(),
         "model_code": model_code_digest(),
+        "seed": spec.seed,
+        "git": provenance.git_commit(),
+        "fingerprints": _fingerprints(spec),
     }
     store.write_json(manifest_path, manifest)
     return plan, manifest
@@ -401,7 +426,18 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     out_dir = Path(out_dir)
     plan, manifest = prepare(spec, out_dir, resume)
     store.remove_unfinished(out_dir)  # this process is the folder's only writer from now on
+    schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
+                               plan.text_columns(), plan.list_columns())
     done = store.done_batches(out_dir)
+    # a part file counts only if it reads back whole, with the batch's rows and the schema
+    bad = [b for b in sorted(done) if not store.part_is_whole(
+        out_dir, b, [(p, r) for p, r, _, _ in plan.cells(b)], plan.runs_per_cell, schema)]
+    for b in bad:
+        store.part_path(out_dir, b).unlink()
+        done.discard(b)
+    if bad:
+        warnings.warn(f"{len(bad)} part files in {out_dir / 'runs'} did not read back whole "
+                      f"(batches {bad[:10]}); they run again", stacklevel=2)
     todo = [b for b in range(plan.n_batches) if b not in done]
     cells_done = sum(len(plan.cells(b)) for b in done) if done else 0
     runs_done = cells_done * plan.runs_per_cell
@@ -413,9 +449,9 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "base": spec.base_scenario().model_dump(mode="json"),
         "strategies": [s.model_dump(exclude_none=True) for s in plan.strategies],
         "n_levers": plan.n_levers,
+        "outcomes": {name: out.function for name, out in spec.outcomes.items()},
+        "series": list(spec.series),
     }
-    schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
-                               plan.text_columns())
     started = time.perf_counter()
     backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()
     failed = by_driver = 0
@@ -423,7 +459,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     def finish(batch: int, results: list[dict]) -> None:
         nonlocal failed, runs_done
         rows = pd.DataFrame(results)
-        failed += int((rows["error"] != "").sum())
+        failed += int(store.failed_mask(rows).sum())
         _write(out_dir, plan, batch, rows, schema)
         runs_done += len(rows)
         if progress:
@@ -462,6 +498,7 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "wall_seconds_last_session": round(time.perf_counter() - started, 3),
         "runs_last_session": runs_done - cells_done * plan.runs_per_cell,
         "failed_runs_last_session": failed,
+        "parts_rerun_last_session": len(bad),
         "batches_run_by_driver_last_session": by_driver,
     })
     store.write_json(out_dir / "manifest.json", manifest)

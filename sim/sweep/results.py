@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property
 from pathlib import Path
 
@@ -25,6 +26,18 @@ class SweepResults:
             raise InputError(str(self.folder), "", "not a sweep folder (no manifest.json); "
                              "give the --out folder of 'release-sim sweep'")
         self._runs: pd.DataFrame | None = None
+        self._know_custom_outcomes()
+
+    def _know_custom_outcomes(self) -> None:
+        """Make the sweep's custom outcomes known by name and direction, for the analysis
+        (their functions are not needed to read the results, so none is imported)."""
+        from sim.custom_outcomes import FUNCTIONS, declare
+
+        spec = store.read_json(self.folder / "spec.json") if (
+            self.folder / "spec.json").is_file() else {}
+        for name, out in (spec.get("outcomes") or {}).items():
+            if name not in FUNCTIONS:
+                declare(name, **out)
 
     @property
     def manifest(self) -> dict:
@@ -37,6 +50,16 @@ class SweepResults:
     @property
     def uncertainties(self) -> list[str]:
         return list(self.manifest["uncertainties"])
+
+    @property
+    def lever_ranges(self) -> list[str]:
+        """Lever settings sampled by the design (dotted paths)."""
+        return list(self.manifest.get("lever_ranges", []))
+
+    @property
+    def factors(self) -> list[str]:
+        """Every sampled column of the design: the uncertainties, then the lever ranges."""
+        return self.uncertainties + self.lever_ranges
 
     @property
     def levers(self) -> list[str]:
@@ -66,7 +89,7 @@ class SweepResults:
     def failed(self) -> pd.DataFrame:
         """The runs that raised, with their parameters and error."""
         df = self.runs()
-        return df[df["error"] != ""] if not df.empty else df
+        return df[store.failed_mask(df)] if not df.empty else df
 
     @property
     def complete(self) -> bool:
@@ -78,6 +101,17 @@ class SweepResults:
                 f"{len(store.done_batches(self.folder))}/{m['batches']} batches)")
 
 
+class UnfinishedSweepWarning(UserWarning):
+    """The sweep folder holds only some of its batches (stopped, or still running)."""
+
+
 def open_sweep(folder: str | Path) -> SweepResults:
-    """Open a sweep folder written by run_sweep or `release-sim sweep`."""
-    return SweepResults(folder)
+    """Open a sweep folder written by run_sweep or `release-sim sweep`; warns when the sweep
+    is not finished, since its tables then hold only the runs done so far."""
+    results = SweepResults(folder)
+    if not results.complete:
+        done, total = len(store.done_batches(results.folder)), results.manifest["batches"]
+        warnings.warn(f"the sweep in {results.folder} is not finished ({done} of {total} "
+                      "batches): its tables hold the runs done so far; finish it with "
+                      "'release-sim sweep ... --resume'", UnfinishedSweepWarning, stacklevel=2)
+    return results

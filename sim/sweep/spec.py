@@ -11,7 +11,6 @@ import difflib
 import hashlib
 import itertools
 import json
-import math
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -19,7 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from scipy import stats
 
+from sim.custom_outcomes import SERIES
 from sim.errors import InputError
+from sim.levers import LeverPathError, check_strategy_path, coerce, is_strategy_path
 from sim.scenario import Scenario, StrategySpec, read_scenario_data, set_dotted
 from sim.yamlio import LineMap, line_of, parse_yaml, validate
 
@@ -120,6 +121,17 @@ class Design(Strict):
     second_order: bool = Field(False, description="sobol: also estimate second-order indices.")
 
 
+class OutcomeSpec(Strict):
+    """A custom outcome: a function of one run's records (sim.custom_outcomes)."""
+
+    function: str = Field(description="Import path 'package.module:function'; the function "
+                          "takes a run (sim.runner.RunResult) and returns a number.")
+    label: str = Field("", description="What it measures, for tables.")
+    unit: str = Field("", description="Its unit.")
+    direction: Literal["maximise", "minimise"] = Field(
+        "maximise", description="Whether more (maximise) or less (minimise) is better.")
+
+
 class Lever(StrategySpec):
     """A strategy to compare; `vary` expands it into one lever per combination of settings."""
 
@@ -151,7 +163,23 @@ class SweepSpec(Strict):
         default_factory=dict,
         description="Uncertain scenario fields by dotted path (e.g. mapping.misuse_elasticity).",
     )
+    lever_ranges: dict[str, Uncertainty] = Field(
+        default_factory=dict,
+        description="Lever settings sampled like uncertainties, by dotted path: a setting of one "
+        "lever, strategies.<label or index>.<setting> (e.g. strategies.staged.spacing_weeks), "
+        "or a scenario field the lab chooses (e.g. partners.count).",
+    )
     design: Design = Field(default_factory=Design)
+    outcomes: dict[str, OutcomeSpec] = Field(
+        default_factory=dict,
+        description="Custom outcomes by name, each a function of a run's records: columns of "
+        "the runs table, analysed like the built-in ones.",
+    )
+    series: list[Literal[SERIES]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Records to keep week by week for every run (summed over sizes), as list "
+        f"columns weekly:NAME of the runs table; any of {', '.join(SERIES)}.",
+    )
     replicates: int = Field(2, ge=1, le=100_000, description="Replicates per point and lever.")
     seed: int = Field(20190214, ge=0, description="Seed of the design and the replicate seeds.")
     seed_per_point: bool = Field(
@@ -197,14 +225,29 @@ class SweepSpec(Strict):
         """Uncertainty names (dotted paths), in file order."""
         return list(self.uncertainties)
 
+    def factors(self) -> dict[str, Uncertainty]:
+        """What the design samples: the uncertainties, then the lever ranges."""
+        return {**self.uncertainties, **self.lever_ranges}
+
     def current_values(self) -> dict[str, Any]:
-        """Each uncertain field's value in the base scenario (its type decides rounding)."""
-        leaves = _leaf_paths(self.base_scenario().model_dump(mode="json"))
-        return {k: leaves.get(k) for k in self.uncertainties}
+        """Each sampled field's value in the base scenario, or for a strategy setting a value of
+        its type (the type decides rounding)."""
+        base = self.base_scenario()
+        leaves = _leaf_paths(base.model_dump(mode="json"))
+        out = {}
+        for k in self.factors():
+            if is_strategy_path(k):
+                out[k] = check_strategy_path(k, base.strategies)[2]
+            else:
+                out[k] = leaves.get(k)
+        return out
 
     def digest(self) -> str:
         """A fingerprint of everything that decides the results (for --resume)."""
         payload = self.model_dump(mode="json", exclude={"name", "description"})
+        for key in ("lever_ranges", "outcomes", "series"):
+            if not payload[key]:  # as before these fields existed: old folders still resume
+                del payload[key]
         text = json.dumps(payload, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -309,41 +352,21 @@ def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
         raise InputError(name, "levers", f"two levers share the label {dupes}; give each a "
                          "distinct 'label'", line_of(lines, ("levers",)))
 
-    leaves = _leaf_paths(plain.model_dump(mode="json"))
-    leaves.pop("name", None)
     for dotted, unc in spec.uncertainties.items():
-        where = ("uncertainties", dotted)
-        line = line_of(lines, where)
-        if dotted not in leaves or dotted in ("strategies", "family", "seed", "replicates"):
-            guess = difflib.get_close_matches(dotted, list(leaves), n=1, cutoff=0.6)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            raise InputError(name, f"uncertainties.{dotted}", f"not a scenario field; {hint}"
-                             "give the dotted path of a field (release-sim schema), e.g. "
-                             "mapping.misuse_elasticity", line)
-        current = leaves[dotted]
-        if not isinstance(current, bool | int | float | str | None):
-            raise InputError(name, f"uncertainties.{dotted}", "only single values (numbers, "
-                             "true/false, text) can be uncertain", line)
-        if isinstance(current, bool) and not unc.discrete:
-            raise InputError(name, f"uncertainties.{dotted}", "a true/false field needs "
-                             "'values: [true, false]'", line)
-        ends = ({"values": v} for v in unc.values) if unc.discrete else (
-            {"low": v} for v in _range_ends(unc))
-        for end in ends:
-            key, value = next(iter(end.items()))
-            value = coerce(value, current)
-            try:
-                trial = plain.model_dump(mode="json")
-                set_dotted(trial, dotted, value)
-                Scenario.model_validate(trial)
-            except Exception as exc:  # noqa: BLE001 - pydantic's message is the point
-                msg = _first_error(exc)
-                raise InputError(name, f"uncertainties.{dotted}.{key}",
-                                 f"{value!r} is not allowed for {dotted}: {msg}",
-                                 line_of(lines, (*where, key))) from None
-    if spec.design.method in ("sobol", "morris") and not spec.uncertainties:
+        if is_strategy_path(dotted):
+            raise InputError(name, f"uncertainties.{dotted}", "a strategy setting is a lever, "
+                             "not an uncertainty: give its range under lever_ranges",
+                             line_of(lines, ("uncertainties", dotted)))
+        check_factor("uncertainties", dotted, unc, plain, spec.strategies, name, lines)
+    for dotted, unc in spec.lever_ranges.items():
+        if dotted in spec.uncertainties:
+            raise InputError(name, f"lever_ranges.{dotted}", "also listed under uncertainties; "
+                             "give a field one range", line_of(lines, ("lever_ranges", dotted)))
+        check_factor("lever_ranges", dotted, unc, plain, spec.strategies, name, lines)
+    register_outcomes(spec, name, lines)
+    if spec.design.method in ("sobol", "morris") and not spec.factors():
         raise InputError(name, "design.method", f"{spec.design.method} needs at least one "
-                         "uncertainty", line_of(lines, ("design", "method")))
+                         "uncertainty or lever range", line_of(lines, ("design", "method")))
     if spec.design.method == "morris" and spec.design.levels % 2:
         raise InputError(name, "design.levels", "morris needs an even number of levels (e.g. 4)",
                          line_of(lines, ("design", "levels")))
@@ -352,6 +375,68 @@ def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
                          line_of(lines, ("design", "samples")))
     spec._base = None
     spec.base_scenario()
+
+
+def register_outcomes(spec: SweepSpec, name: str = "<sweep>", lines: LineMap | None = None
+                      ) -> None:
+    """Register the sweep's custom outcomes (sim.custom_outcomes), checking each loads."""
+    from sim.custom_outcomes import register_outcome
+
+    for key, out in spec.outcomes.items():
+        try:
+            register_outcome(key, out.function, out.label, out.unit, out.direction)
+        except Exception as exc:  # noqa: BLE001 - an import of the user's module may fail anyhow
+            raise InputError(name, f"outcomes.{key}", f"{exc}; give a new name and the import "
+                             "path 'package.module:function' of a function of a run",
+                             line_of(lines or {}, ("outcomes", key))) from None
+
+
+def check_factor(section: str, dotted: str, unc: Uncertainty, plain: Scenario,
+                 strategies: list[StrategySpec], name: str, lines: LineMap) -> None:
+    """Check one sampled field: the path names a scenario field or a setting of one of the
+    strategies, and every value of the range (both ends, or each listed value) is allowed."""
+    from sim.strategies import resolve_strategy
+
+    where = (section, dotted)
+    line = line_of(lines, where)
+    field = f"{section}.{dotted}"
+    if is_strategy_path(dotted):
+        try:
+            i, setting, current = check_strategy_path(dotted, strategies)
+        except (LeverPathError, InputError) as exc:
+            raise InputError(name, field, getattr(exc, "message", str(exc)), line) from None
+    else:
+        leaves = _leaf_paths(plain.model_dump(mode="json"))
+        leaves.pop("name", None)
+        if dotted not in leaves or dotted in ("strategies", "family", "seed", "replicates"):
+            guess = difflib.get_close_matches(dotted, list(leaves), n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(name, field, f"not a scenario field; {hint}give the dotted path of "
+                             "a field (release-sim schema), e.g. mapping.misuse_elasticity, or a "
+                             "strategy setting, strategies.<label or index>.<setting>", line)
+        current = leaves[dotted]
+        if not isinstance(current, bool | int | float | str | None):
+            raise InputError(name, field, "only single values (numbers, true/false, text) can "
+                             "be sampled", line)
+    if isinstance(current, bool) and not unc.discrete:
+        raise InputError(name, field, "a true/false field needs 'values: [true, false]'", line)
+    ends = [("values", v) for v in unc.values] if unc.discrete else list(
+        zip(("low", "high"), _range_ends(unc), strict=False))
+    for key, raw in ends:
+        value = coerce(raw, current)
+        try:
+            if is_strategy_path(dotted):
+                spec = strategies[i]
+                trial = StrategySpec(**{**spec.model_dump(exclude_none=True), setting: value})
+                resolve_strategy(trial, name, f"{section}.{dotted}")
+            else:
+                data = plain.model_dump(mode="json")
+                set_dotted(data, dotted, value)
+                Scenario.model_validate(data)
+        except Exception as exc:  # noqa: BLE001 - pydantic's message is the point
+            msg = exc.message if isinstance(exc, InputError) else _first_error(exc)
+            raise InputError(name, f"{field}.{key}", f"{value!r} is not allowed for {dotted}: "
+                             f"{msg}", line_of(lines, (*where, key))) from None
 
 
 def _range_ends(unc: Uncertainty) -> list[float]:
@@ -368,14 +453,3 @@ def _first_error(exc: Exception) -> str:
         e = errors()[0]
         return e["msg"].replace("Input should be", "must be")
     return str(exc)
-
-
-def coerce(value: Any, like: Any) -> Any:
-    """A sampled value in the type of the scenario field it sets (integers are rounded)."""
-    if isinstance(like, bool) or isinstance(value, bool):
-        return value
-    if isinstance(like, int) and isinstance(value, Number):
-        return int(math.floor(float(value) + 0.5))
-    if isinstance(like, float) and isinstance(value, int):
-        return float(value)
-    return value

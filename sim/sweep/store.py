@@ -90,7 +90,7 @@ def read_points(folder: Path) -> pd.DataFrame:
 
 
 def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
-                text_cols: list[str]) -> pa.Schema:
+                text_cols: list[str], list_cols: list[str] | None = None) -> pa.Schema:
     """The one schema of every part file, so partitions concatenate whatever failed."""
     fields = [pa.field("point", pa.int64())]
     point_schema = pa.Schema.from_pandas(points[names], preserve_index=False) if names else []
@@ -99,8 +99,32 @@ def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
                pa.field("replicate", pa.int64()), pa.field("seed", pa.int64())]
     fields += [pa.field(c, pa.float64()) for c in float_cols]
     fields += [pa.field(c, pa.string()) for c in text_cols]
+    fields += [pa.field(c, pa.list_(pa.float64())) for c in list_cols or []]
     fields.append(pa.field("error", pa.string()))
     return pa.schema(fields)
+
+
+def part_is_whole(folder: Path, batch: int, cells: list[tuple[int, int]], runs_per_cell: int,
+                  schema: pa.Schema) -> bool:
+    """Whether a batch's part file reads back with the sweep's columns and one row per run of
+    each of its (point, replicate) cells, in order (a truncated file, or another batch's, does
+    not)."""
+    try:
+        table = pq.read_table(part_path(folder, batch))
+    except Exception:  # noqa: BLE001 - any unreadable file is simply not whole
+        return False
+    if table.schema.names != schema.names or table.num_rows != len(cells) * runs_per_cell:
+        return False
+    expected = [c for c in cells for _ in range(runs_per_cell)]
+    got = list(zip(table.column("point").to_pylist(), table.column("replicate").to_pylist(),
+                   strict=True))
+    return got == expected
+
+
+def failed_mask(runs: pd.DataFrame) -> pd.Series:
+    """Which runs raised: `error` holds their message; it is null on a successful run (an empty
+    text in sweeps written before it was null)."""
+    return runs["error"].notna() & (runs["error"] != "")
 
 
 def write_part(folder: Path, batch: int, rows: pd.DataFrame, schema: pa.Schema) -> None:
