@@ -14,7 +14,8 @@ if str(ROOT) not in sys.path:  # so `sim` and `dashboard` import without install
 
 import streamlit as st  # noqa: E402
 
-st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide")
+st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide",
+                   initial_sidebar_state="collapsed")
 PAGES = [
     st.Page("pages/compare.py", title="Compare strategies", icon=":material/balance:",
             default=True),
@@ -22,5 +23,5 @@ PAGES = [
     st.Page("pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
     st.Page("pages/editor.py", title="Scenario editor", icon=":material/edit:"),
 ]
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="top")
 page.run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -72,16 +73,24 @@ def run_tasks(scenario: Scenario) -> list[tuple[StrategySpec, int, int]]:
     return [(spec, i, s) for i, s in enumerate(seeds) for spec in strategies_to_run(scenario)]
 
 
-def run_comparison(scenario: Scenario, progress: Progress | None = None) -> Results:
-    """Run every strategy of the scenario for every replicate, in this process."""
+def run_comparison(scenario: Scenario, progress: Progress | None = None,
+                   executor: Executor | None = None) -> Results:
+    """Run every strategy of the scenario for every replicate: in this process, or on an
+    executor (e.g. a process pool a server keeps warm). Each run depends only on its strategy
+    and seed, so the numbers are the same either way."""
     from sim.results import Results
 
     load_calibration(scenario.calibration)  # fail early on a bad calibration
     tasks = run_tasks(scenario)
     started = time.perf_counter()
     out: list[RunResult] = []
-    for k, (spec, rep, seed) in enumerate(tasks):
-        out.append(run_once(scenario, spec, rep, seed))
+    if executor is None:
+        done = (run_once(scenario, spec, rep, seed) for spec, rep, seed in tasks)
+    else:
+        done = (f.result() for f in [executor.submit(run_once, scenario, spec, rep, seed)
+                                     for spec, rep, seed in tasks])
+    for k, result in enumerate(done):
+        out.append(result)
         if progress:
             progress(k + 1, len(tasks))
     return Results.from_runs(scenario, out, wall_seconds=time.perf_counter() - started)

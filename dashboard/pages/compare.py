@@ -1,6 +1,8 @@
-"""Compare: run the strategies of a scenario and show how they differ, why, and how surely."""
+"""Compare: run the strategies of a scenario; the answer first, then how and how surely."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import streamlit as st
 
@@ -8,73 +10,85 @@ from dashboard.components import (
     current_scenario,
     get_dotted,
     number_widget,
+    run_store,
     run_with_progress,
-    scenario_sidebar,
+    scenario_picker,
     show_input_error,
 )
+from dashboard.labels import HARM_UNIT, VALUE_UNIT, parameter_label, strategy_label
 from dashboard.results_view import show_results
 from sim.api import STRATEGIES, InputError, with_overrides
 from sim.scenario import StrategySpec
 
 DEFAULT_REPLICATES = 20
-# (dotted path, label): the levers and uncertainties offered here; help comes from the schema.
-LEVERS = [
-    ("harm_weight", "Harm weight (value lost per unit of harm)"),
-]
-UNCERTAINTIES = [
-    ("mapping.misuse_elasticity", "Misuse elasticity to quality"),
-    ("mapping.evasion_multiplier", "Detector evasion multiplier"),
-    ("other_labs.base_replication_weeks", "Weeks for others to replicate 1.5B"),
-    ("other_labs.publish_share", "Share of other labs that publish"),
-    ("partners.leak_probability", "Weekly leak probability per partner"),
-    ("defenders.deployment_lag_weeks", "Detector deployment lag (weeks)"),
-    ("defenders.platform_coverage", "Platform detector coverage"),
-    ("malicious.proof_of_concept_boost", "Proof-of-concept entry boost"),
-    ("beneficial.adoption_rate", "Developer weekly adoption rate"),
-]
+# the uncertainties offered here; labels from dashboard.labels, help from the schema
+UNCERTAINTIES = ["mapping.misuse_elasticity", "mapping.evasion_multiplier",
+                 "other_labs.base_replication_weeks", "other_labs.publish_share",
+                 "partners.leak_probability", "defenders.deployment_lag_weeks",
+                 "defenders.platform_coverage", "malicious.proof_of_concept_boost",
+                 "beneficial.adoption_rate"]
+HARM_WEIGHT_HELP = (f"How much benefit one unit of misuse harm cancels: {VALUE_UNIT} of "
+                    f"beneficial value lost per {HARM_UNIT}. A value judgement that is yours to "
+                    "make; the chart of the answer shows every weight, so you can see where the "
+                    "answer changes.")
 
-scenario_sidebar("compare")
-st.title("Compare release strategies")
-st.caption("Choose a scenario in the sidebar, set the levers and uncertainties, then run. "
-           "Every strategy sees the same random numbers in each replicate, so differences "
-           "between strategies are paired.")
+
+
+def with_reference(results, origin):
+    """This session's view of stored results: compared against the scenario it came from."""
+    if "reference" in {f.name for f in dataclasses.fields(results)}:
+        return dataclasses.replace(results, reference=origin)
+    return results
+
+
+scenario_picker("compare")
+st.title("Should the next model be released fully, staged, or only to partners?")
+st.caption("Press **Run comparison**: every strategy is simulated in the same 20 simulated "
+           "worlds (replicates), so differences come from the strategy, not from luck. The "
+           "answer comes first; the evidence behind it follows.")
 
 scenario = current_scenario()
 if scenario is not None:
     ns = f"cmp:{scenario.name}:"
-    st.subheader("Strategies")
     names = scenario.strategy_names()
     options = names + [k for k in STRATEGIES if k not in names]
     specs = {s.name: s for s in scenario.strategies}
-    summaries = "  \n".join(f"**{k}**: {c.summary}" for k, c in STRATEGIES.items())
-    c1, c2 = st.columns([3, 1])
-    chosen = c1.multiselect("Strategies to compare", options, default=names, key=ns + "strategies",
+    summaries = "  \n".join(f"**{strategy_label(k)}**: {c.summary}" for k, c in STRATEGIES.items())
+    c1, c2, c3 = st.columns([5, 2, 2], vertical_alignment="bottom")
+    chosen = c1.multiselect("Strategies to compare", options, default=names,
+                            format_func=strategy_label, key=ns + "strategies",
                             help="Release strategies (the levers). " + summaries)
-    base_options = list(dict.fromkeys([*chosen, "closed"]))
-    default_base = scenario.baseline if scenario.baseline in base_options else "closed"
-    baseline = c2.selectbox("Baseline", base_options, index=base_options.index(default_base),
-                            key=ns + "baseline",
-                            help="Differences are taken against this strategy. 'closed' "
-                            "(nothing released) is always run, for marginal harm.")
+    with c2:
+        harm_weight = number_widget("harm_weight", scenario.harm_weight,
+                                    "Harm weight (benefit lost per unit of harm)",
+                                    ns + "harm_weight", extra_help=HARM_WEIGHT_HELP)
+    replicates = c3.number_input(
+        "Simulated worlds (replicates)", 1, 1000, min(DEFAULT_REPLICATES, scenario.replicates),
+        key=ns + "replicates", help="Each replicate is one simulated world, run under every "
+        "strategy. More replicates give narrower intervals and take longer. The scenario file "
+        f"asks for {scenario.replicates}.")
 
-    st.subheader("Levers and uncertainties")
-    overrides: dict = {}
-    cols = st.columns(4)
-    overrides["replicates"] = cols[0].number_input(
-        "Replicates per strategy", 1, 1000, min(DEFAULT_REPLICATES, scenario.replicates),
-        key=ns + "replicates", help="More replicates give narrower intervals and take longer. "
-        f"The scenario file asks for {scenario.replicates}.")
-    with cols[1]:
-        overrides["horizon_weeks"] = number_widget(
-            "horizon_weeks", scenario.horizon_weeks, "Horizon (weeks)", ns + "horizon_weeks")
-    for k, (path, label) in enumerate(LEVERS):
-        with cols[2 + k]:
-            overrides[path] = number_widget(path, get_dotted(scenario, path), label, ns + path)
-    with st.expander("Uncertainties (assumptions to vary)", expanded=False):
+    overrides: dict = {"replicates": replicates, "harm_weight": harm_weight}
+    with st.expander("More settings: baseline, horizon and uncertain assumptions"):
+        b1, b2 = st.columns(2)
+        base_options = list(dict.fromkeys([*chosen, "closed"]))
+        default_base = scenario.baseline if scenario.baseline in base_options else "closed"
+        baseline = b1.selectbox("Compare differences against", base_options,
+                                index=base_options.index(default_base), key=ns + "baseline",
+                                format_func=strategy_label,
+                                help="Differences are taken against this strategy. 'Closed' "
+                                "(nothing released) is always run, for the harm a release adds.")
+        with b2:
+            overrides["horizon_weeks"] = number_widget(
+                "horizon_weeks", scenario.horizon_weeks, "Horizon (weeks from announcement)",
+                ns + "horizon_weeks")
+        st.markdown("**Uncertain assumptions**: hover over the ? for the meaning, unit and "
+                    "source of each; the Sweep explorer varies them all at once.")
         ucols = st.columns(3)
-        for k, (path, label) in enumerate(UNCERTAINTIES):
+        for k, path in enumerate(UNCERTAINTIES):
             with ucols[k % 3]:
-                overrides[path] = number_widget(path, get_dotted(scenario, path), label, ns + path)
+                overrides[path] = number_widget(path, get_dotted(scenario, path),
+                                                parameter_label(path), ns + path)
 
     if not chosen:
         st.warning("Choose at least one strategy.")
@@ -91,13 +105,15 @@ if scenario is not None:
             adjusted = None
         if adjusted is not None:
             key = adjusted.model_dump_json()
-            if st.button("Run comparison", type="primary", key="run"):
+            if st.session_state.get("compare_results") is None:
+                run_store().run_in_background(adjusted)  # ready by the time Run is pressed
+            if st.button("Run comparison", type="primary", key="run", icon=":material/play_arrow:"):
+                origin = st.session_state.get("scenario_origin")
                 st.session_state["compare_json"] = key
-                st.session_state["compare_results"] = run_with_progress(adjusted)
+                st.session_state["compare_results"] = with_reference(
+                    run_with_progress(adjusted), origin)
             results = st.session_state.get("compare_results")
             if results is not None:
                 if st.session_state.get("compare_json") != key:
-                    st.info("The levers changed since these results: press Run comparison.")
+                    st.info("The settings changed since these results: press Run comparison.")
                 show_results(results)
-            else:
-                st.info("Press Run comparison to run the strategies.")

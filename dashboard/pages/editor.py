@@ -13,7 +13,7 @@ from dashboard.components import (
     field_help,
     field_info,
     number_widget,
-    scenario_sidebar,
+    scenario_picker,
     show_input_error,
 )
 from dashboard.results_view import download_results
@@ -48,10 +48,14 @@ def _on_form_edit(path: str, key: str) -> None:
 
 
 def _use_edited() -> None:
+    """Make the edited scenario the working one on every page: the kept choice, and no page's
+    own Source radio left holding an older choice that would overwrite it."""
     st.session_state["keep:scenario_source"] = SOURCES[2]
+    for key in [k for k in st.session_state if str(k).endswith(":scenario_source")]:
+        del st.session_state[key]
 
 
-def _load_sidebar() -> None:
+def _load_chosen() -> None:
     _set_text(st.session_state.get("scenario_text") or scenario_yaml(Scenario(), True), True)
 
 
@@ -94,11 +98,11 @@ def _fields(obj: BaseModel, prefix: str, rev: int) -> None:
                 _fields(value, f"{path}.", rev)
 
 
-scenario_sidebar("editor")
+scenario_picker("editor")
 st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
-           "messages as the command line. To run it, choose 'From the scenario editor' as the "
-           "source in the sidebar.")
+           "messages as the command line. To run it, press 'Use this scenario on the Compare "
+           "page' below.")
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
                                        or st.session_state.get("scenario_text")
@@ -106,7 +110,8 @@ if "editor_text" not in st.session_state:
     st.session_state["edited_yaml"] = st.session_state["editor_text"]
 rev = st.session_state.get("editor_rev", 0)
 
-st.button("Start from the sidebar's scenario", on_click=_load_sidebar, key="editor_load")
+st.button("Start from the chosen scenario", on_click=_load_chosen, key="editor_load",
+          help="Replace the text below with the scenario chosen at the top of the page.")
 try:
     scenario = scenario_from_text(st.session_state["editor_text"], NAME)
     st.success(f"Valid scenario: {scenario.name}")

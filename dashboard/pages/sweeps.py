@@ -1,27 +1,41 @@
-"""Sweep explorer: sensitivity, regret and robustness, and scenario discovery of a sweep folder."""
+"""Sweep explorer: which uncertain assumptions change the answer, which strategy is robust, and
+in which conditions a strategy loses. Runs a shipped sweep from the page or opens a folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
-from dashboard.components import REPO, scenario_sidebar, show_input_error
+from dashboard.components import REPO, field_info, show_input_error
+from dashboard.labels import (
+    colour_scale_args,
+    number,
+    outcome_title,
+    outcome_words,
+    parameter_label,
+    strategy_label,
+)
+from dashboard.sweep_jobs import SWEEP_FILES, SweepJobs, folder_for
 from sim.api import InputError
-from sim.outcomes import RUN_OUTCOMES
+from sim.sweep import analysis, load_sweep_file, open_sweep
 
-scenario_sidebar("sweeps")
-st.title("Sweep explorer")
-st.caption("A sweep runs every strategy (lever) over many combinations of uncertain inputs. "
-           "Open the output folder of `release-sim sweep` to see which uncertainties matter, "
-           "which strategy is most robust, and in which conditions a strategy loses.")
+RUN, OPEN = "Run a shipped sweep", "Open a sweep folder"
+INDEX_WORDS = {
+    "S1": "Share of the outcome's variation due to this assumption alone (Sobol first-order)",
+    "ST": "Share of the variation due to this assumption, with its interactions (Sobol total)",
+    "mu_star": "Average effect of changing this assumption (Morris screening)",
+    "sigma": "How much that effect depends on the other assumptions (Morris spread)",
+}
+MAIN_INDEX = {"sobol": "ST", "morris": "mu_star"}
 
-try:
-    from sim.sweep import analysis, open_sweep
-except ImportError as exc:
-    st.info(f"Not available yet: sweeps (sim.sweep) are still being built ({exc}).")
-    st.stop()
+
+@st.cache_resource
+def sweep_jobs() -> SweepJobs:
+    """The server's sweep jobs (a resource shared by every session; holds no elements)."""
+    return SweepJobs()
 
 
 def sweep_folders() -> list[str]:
@@ -34,86 +48,242 @@ def sweep_folders() -> list[str]:
     return sorted(found)
 
 
-def available(name: str):
-    fn = getattr(analysis, name, None)
-    if fn is None:
-        st.info(f"Not available yet: sim.sweep.analysis has no '{name}'.")
-    return fn
-
-
-c1, c2 = st.columns(2)
-listed = c1.selectbox("Sweep folder found in the project", ["", *sweep_folders()],
-                      key="sweep_choice", help="Folders written by 'release-sim sweep --out'.")
-typed = c2.text_input("Or the path of a sweep folder", key="sweep_path",
-                      help="Relative paths are taken from the project folder.")
-chosen = typed.strip() or listed
-if not chosen:
-    st.info("Choose or type a sweep folder (run one with: release-sim sweep "
-            "scenarios/sweeps/quick.yaml --out out/quick).")
-    st.stop()
-folder = Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
-try:
-    results = open_sweep(folder)
-    runs = results.runs()
-except InputError as exc:
-    show_input_error(exc)
-    st.stop()
-
-m = results.manifest
-st.markdown(f"**{m.get('name', folder.name)}**: {results.spec.description}")
-failed = int((runs["error"] != "").sum()) if "error" in runs else 0
-st.caption(f"{len(runs)} runs, levers {', '.join(results.levers)}; uncertainties "
-           f"{', '.join(results.uncertainties)}; {failed} failed runs; "
-           f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
-outcomes = [o for o in RUN_OUTCOMES if o in runs.columns]
-outcome = st.selectbox("Outcome", outcomes, index=outcomes.index("net_value"),
-                       format_func=RUN_OUTCOMES.get, key="sweep_outcome")
-
-st.subheader("Which uncertainties matter (sensitivity)")
-if fn := available("sensitivity"):
+def describe_parameter(path: str) -> str:
+    """Full name, dotted path and meaning of a parameter (for hover text)."""
     try:
-        sens = fn(results, outcome)
-        st.caption(f"Design: {results.spec.design.method}. Larger index = the outcome depends "
-                   "more on that uncertainty; conf is the half-width of the 95% interval.")
-        main = sens[sens["index"] == sens["index"].iloc[0]]
-        chart = alt.Chart(main).mark_bar().encode(
-            x=alt.X("value:Q", title=f"{main['index'].iloc[0]} ({outcome})"),
-            y=alt.Y("parameter:N", title="Uncertainty"), color="strategy:N",
-            yOffset="strategy:N", tooltip=["strategy", "parameter", "index", "value", "conf"])
-        st.altair_chart(chart, width="stretch")
-        st.dataframe(sens, hide_index=True, width="stretch", key="sweep_sensitivity")
-    except (ValueError, InputError) as exc:
-        st.warning(f"Sensitivity not available for this sweep: {exc}")
+        meaning = field_info(path).description or ""
+    except KeyError:
+        meaning = ""
+    return f"{parameter_label(path)} [{path}]. {' '.join(meaning.split())}".strip()
 
-st.subheader("Regret and robustness")
-if fn := available("robustness"):
+
+def complete(folder: Path) -> bool:
     try:
-        st.caption("Regret: how much worse a strategy does than the best one in the same "
-                   "scenario. The most robust strategy has the smallest worst-case regret.")
-        st.dataframe(fn(results, outcome), hide_index=True, width="stretch",
-                     key="sweep_robustness")
+        return open_sweep(folder).complete
+    except InputError:
+        return False
+
+
+@st.fragment(run_every=1.0)
+def watch(folder: Path) -> None:
+    """Progress of the running sweep, with Cancel; reruns the page when it ends."""
+    job = sweep_jobs().get(folder)
+    if job is None:
+        return
+    if job.active:
+        share = job.done / job.total if job.total else 0.0
+        st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs")
+        st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel",
+                  icon=":material/stop:")
+    elif st.session_state.get("sweep_seen") != (str(folder), job.status):
+        st.session_state["sweep_seen"] = (str(folder), job.status)
+        st.rerun(scope="app")
+
+
+def choose_shipped() -> Path | None:
+    files = sorted(SWEEP_FILES.glob("*.yaml"))
+    specs = {f: load_sweep_file(f) for f in files}
+    chosen = st.selectbox("Sweep", files, key="sweep_file", format_func=lambda f: (
+        f"{specs[f].name}: {specs[f].design.method} design, "
+        f"{len(specs[f].uncertainties)} uncertain assumptions"),
+        help="Sweep files shipped in scenarios/sweeps.")
+    spec = specs[chosen]
+    from sim.sweep.execute import make_plan
+
+    runs = make_plan(spec).total_runs
+    st.markdown(" ".join(spec.description.split()))
+    st.caption(f"{runs:,} runs: strategies {', '.join(strategy_label(s) for s in spec.labels())} "
+               f"over {', '.join(parameter_label(u) for u in spec.uncertainties)}.")
+    folder = folder_for(chosen)
+    job = sweep_jobs().get(folder)
+    if job is not None and job.active:
+        watch(folder)
+        return None
+    if job is not None and job.status in ("cancelled", "failed"):
+        (st.warning if job.status == "cancelled" else st.error)(job.message)
+    if complete(folder):
+        st.success(f"Results of this sweep are ready (folder {folder.relative_to(REPO)}).")
+        return folder
+    label = "Continue the sweep" if (folder / "manifest.json").is_file() else "Run the sweep"
+    if st.button(f"{label} ({runs:,} runs)", type="primary", key="sweep_run",
+                 icon=":material/play_arrow:"):
+        sweep_jobs().start(chosen)
+        st.rerun()
+    return None
+
+
+def choose_folder() -> Path | None:
+    c1, c2 = st.columns(2)
+    listed = c1.selectbox("Sweep folder found in the project", ["", *sweep_folders()],
+                          key="sweep_choice", help="Folders written by 'release-sim sweep "
+                          "--out' or by this page.")
+    typed = c2.text_input("Or the path of a sweep folder", key="sweep_path",
+                          help="Relative paths are taken from the project folder.")
+    chosen = typed.strip() or listed
+    if not chosen:
+        st.info("Choose or type a sweep folder.")
+        return None
+    return Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
+
+
+def sensitivity_view(results, outcome: str) -> None:
+    st.subheader("Which uncertain assumptions matter")
+    method = results.spec.design.method
+    try:
+        sens = analysis.sensitivity(results, outcome)
     except (ValueError, InputError) as exc:
-        st.warning(f"Robustness not available: {exc}")
-if fn := available("regret_table"):
+        st.warning(f"Sensitivity cannot be computed for this sweep: {exc}")
+        return
+    main = MAIN_INDEX.get(method, "S1")
+    st.markdown(
+        "A longer bar means the outcome changes more when that assumption changes: it is worth "
+        "pinning down before deciding. " + INDEX_WORDS.get(main, "") + ". Thin lines: 95% "
+        "confidence interval of the index, where it can be estimated.")
+    df = sens[sens["index"] == main].copy()
+    df["Assumption"] = df["parameter"].map(parameter_label)
+    df["About"] = df["parameter"].map(describe_parameter)
+    df["Strategy"] = df["strategy"].map(strategy_label)
+    df["low"] = df["value"] - df["conf"].fillna(0)
+    df["high"] = df["value"] + df["conf"].fillna(0)
+    names = list(dict.fromkeys(df["strategy"]))
+    colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
+                       legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
+    y = alt.Y("Assumption:N", title=None, axis=alt.Axis(labelLimit=260))
+    base = alt.Chart(df).encode(y=y, yOffset="Strategy:N", color=colour)
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=INDEX_WORDS.get(main, main).split(" (")[0]),
+        tooltip=["Strategy", "About", alt.Tooltip("value:Q", format=".3g", title="index"),
+                 alt.Tooltip("conf:Q", format=".2g", title="95% half-width")])
+    err = base.mark_rule(color="#333333").encode(x="low:Q", x2="high:Q")
+    st.altair_chart((bars + err).properties(height=max(160, 36 * len(df))), width="stretch")
+    table = pd.DataFrame({
+        "Strategy": sens["strategy"].map(strategy_label),
+        "Assumption": sens["parameter"].map(parameter_label),
+        "Index": sens["index"].map(lambda i: INDEX_WORDS.get(i, i)),
+        "Value": sens["value"].map(lambda v: f"{v:.3g}"),
+        "95% half-width": sens["conf"].map(lambda c: "cannot be estimated" if pd.isna(c)
+                                           else f"{c:.2g}"),
+    })
+    with st.expander("Every index"):
+        st.dataframe(table[~sens["index"].isin(["mu"])], hide_index=True, width="stretch",
+                     key="sweep_sensitivity",
+                     column_config={"Assumption": st.column_config.TextColumn(
+                         help="Hover a row's assumption in the chart for its full meaning.")})
+
+
+def robustness_view(results, outcome: str) -> None:
+    st.subheader("Which strategy is robust")
+    words = outcome_words(outcome)
+    st.markdown(
+        "Each combination of the uncertain assumptions is one **scenario**. A strategy's "
+        f"**regret** in a scenario is how much worse its {words.label.lower()} is than that of "
+        "the best strategy in the same scenario (0 where it is best). The **robustness rule** "
+        "here is *minimax regret* (Savage): pick the strategy whose worst regret over all "
+        "scenarios is smallest. It guards against the worst case and can pick a strategy "
+        "that is rarely best, so the share of scenarios in which each strategy is best stands "
+        "beside it.")
+    try:
+        rob = analysis.robustness(results, outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"Robustness cannot be computed for this sweep: {exc}")
+        return
+    unit = f" ({words.unit})" if words.unit and words.unit != "%" else ""
+    mean_col = next(c for c in rob.columns if c.startswith("mean_") and c != "mean_regret")
+    table = pd.DataFrame({
+        "Strategy": rob["strategy"].map(strategy_label),
+        f"Worst regret{unit}": rob["max_regret"].map(number),
+        f"Mean regret{unit}": rob["mean_regret"].map(number),
+        "Best in (share of scenarios)": rob["share_best"].map("{:.0%}".format),
+        f"Mean {words.label.lower()}{unit}": rob[mean_col].map(number),
+        "Most robust (minimax regret)": rob["most_robust"].map({True: "yes", False: ""}),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_robustness")
+    top = rob.iloc[0]
+    often = rob.sort_values("share_best", ascending=False).iloc[0]
+    text = (f"**{strategy_label(top['strategy'])}** has the smallest worst-case regret "
+            f"({number(top['max_regret'])}) and is best in {top['share_best']:.0%} of "
+            "scenarios.")
+    if often["strategy"] != top["strategy"]:
+        text += (f" **{strategy_label(often['strategy'])}** is best most often "
+                 f"({often['share_best']:.0%} of scenarios) but can lose more in the worst one.")
+    st.markdown(text)
     with st.expander("Regret in every scenario"):
         try:
-            st.dataframe(fn(results, outcome), hide_index=True, width="stretch")
+            reg = analysis.regret_table(results, outcome)
+            reg = reg.assign(strategy=reg["strategy"].map(strategy_label)).rename(columns={
+                "point": "Scenario", "strategy": "Strategy", "value": words.label,
+                "regret": "Regret", "best": "Best here",
+                **{u: parameter_label(u) for u in results.uncertainties}})
+            st.dataframe(reg, hide_index=True, width="stretch", key="sweep_regret")
         except (ValueError, InputError) as exc:
-            st.warning(f"Regret table not available: {exc}")
+            st.warning(f"Regret per scenario cannot be computed: {exc}")
 
-st.subheader("When does a strategy lose (scenario discovery)")
-if (fn := available("scenario_discovery")) and len(results.levers) >= 2:
+
+def discovery_view(results, outcome: str) -> None:
+    if len(results.levers) < 2:
+        return
+    st.subheader("When does a strategy lose")
     d1, d2 = st.columns(2)
-    strategy = d1.selectbox("Strategy", results.levers, key="sd_strategy")
+    strategy = d1.selectbox("Strategy", results.levers, key="sd_strategy",
+                            format_func=strategy_label)
     others = [x for x in results.levers if x != strategy]
-    versus = d2.selectbox("Against", others, key="sd_versus")
+    versus = d2.selectbox("Against", others, key="sd_versus", format_func=strategy_label)
     try:
-        box = fn(results, strategy, versus, outcome)
-        share = box.attrs.get("share_losing", float("nan"))
-        st.markdown(f"**{strategy}** does worse than **{versus}** on {outcome} in "
-                    f"{share:.0%} of the {box.attrs.get('points', '?')} scenarios. "
-                    "The ranges below describe where most of those losses lie "
-                    "(coverage: share of losses inside; density: share inside that lose).")
-        st.dataframe(box, hide_index=True, width="stretch", key="sweep_discovery")
+        box = analysis.scenario_discovery(results, strategy, versus, outcome)
     except (ValueError, InputError) as exc:
-        st.warning(f"Scenario discovery not available: {exc}")
+        st.warning(f"Scenario discovery cannot be computed: {exc}")
+        return
+    share = box.attrs.get("share_losing", float("nan"))
+    word = "lower" if outcome_words(outcome).direction != "minimise" else "higher"
+    st.markdown(f"**{strategy_label(strategy)}** has {word} {outcome_words(outcome).label.lower()}"
+                f" than **{strategy_label(versus)}** in {share:.0%} of the "
+                f"{box.attrs.get('points', '?')} scenarios. The ranges below describe where most "
+                "of those losses lie: *coverage* is the share of the losses inside the ranges, "
+                "*density* the share of scenarios inside the ranges that lose.")
+    if box.empty:
+        return
+    table = pd.DataFrame({
+        "Uncertain assumption": box["uncertainty"].map(parameter_label),
+        "From": box["low"].map(lambda v: v if isinstance(v, str) else number(v)),
+        "To": box["high"].map(lambda v: v if isinstance(v, str) else number(v)),
+        "Narrower than the sampled range": box["restricted"].map({True: "yes", False: "no"}),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_discovery")
+    st.caption(f"Coverage {box['coverage'].iloc[0]:.0%}, density {box['density'].iloc[0]:.0%} "
+               f"({int(box['points_in_box'].iloc[0])} scenarios inside the ranges).")
+
+
+def analyse(folder: Path) -> None:
+    try:
+        results = open_sweep(folder)
+        runs = results.runs()
+    except InputError as exc:
+        show_input_error(exc)
+        return
+    m = results.manifest
+    failed = int((runs["error"] != "").sum()) if "error" in runs else 0
+    st.markdown(f"**{m.get('name', folder.name)}**: {' '.join(results.spec.description.split())}")
+    st.caption(f"{len(runs):,} runs of {', '.join(strategy_label(s) for s in results.levers)}; "
+               f"{m.get('points', '?')} scenarios; {failed} failed runs; "
+               f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
+    numeric = [c for c in runs.columns if runs[c].dtype.kind == "f" and "[" not in c
+               and c not in results.uncertainties and outcome_words(c).direction != "information"]
+    outcomes = [o for o in ["net_value", "harm", "beneficial_value", "marginal_harm",
+                            "share_undetected"] if o in numeric] + \
+        [o for o in numeric if o not in {"net_value", "harm", "beneficial_value",
+                                         "marginal_harm", "share_undetected", "regret"}]
+    outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
+    sensitivity_view(results, outcome)
+    robustness_view(results, outcome)
+    discovery_view(results, outcome)
+
+
+st.title("Sweep explorer")
+st.caption("Which uncertain assumptions change the answer? A sweep runs every strategy over many "
+           "combinations of uncertain assumptions (scenarios) and shows which assumptions matter "
+           "most, which strategy holds up best, and in which conditions a strategy loses.")
+mode = st.segmented_control("What to do", [RUN, OPEN], default=RUN, key="sweep_mode",
+                            label_visibility="collapsed") or RUN
+folder = choose_shipped() if mode == RUN else choose_folder()
+if folder is not None:
+    analyse(folder)
