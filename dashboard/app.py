@@ -23,5 +23,13 @@ PAGES = [
     st.Page("pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
     st.Page("pages/editor.py", title="Scenario editor", icon=":material/edit:"),
 ]
+# Wide figures (the access timeline) scroll inside their own box instead of being cut.
+# Strategy colours belong to strategies: chosen-strategy chips stay neutral.
+st.html("""<style>
+.st-key-timeline_scroll {overflow-x: auto;}
+[data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
+span[data-baseweb="tag"] {background-color: #E8EAED !important; color: #1F2933 !important;}
+span[data-baseweb="tag"] svg {fill: #1F2933 !important;}
+</style>""")
 page = st.navigation(PAGES, position="top")
 page.run()

@@ -146,13 +146,13 @@ def measurements(frame: pd.DataFrame) -> alt.FacetChart:
                         scale=alt.Scale(domain=["published", "measured"],
                                         range=["#0072B2", "#D55E00"])),
         shape="origin:N", tooltip=["size", "measure", "value", "origin", "source"],
-    ).properties(width=150, height=120).facet(
-        facet=alt.Facet("measure:N", title=None, header=alt.Header(labelLimit=0)),
-        columns=3).resolve_scale(y="independent")
+    ).properties(width=250, height=120).facet(
+        facet=alt.Facet("measure:N", title=None, header=alt.Header(labelLimit=320)),
+        columns=2).resolve_scale(y="independent")
 
 
 def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = None,
-            detail: str | None = None) -> alt.LayerChart:
+            detail: str | None = None, zero: bool = True) -> alt.LayerChart:
     """A curve over parameters, solid inside the calibrated range and dashed outside it (each
     stretch drawn as its own line so the dashes never join across the range)."""
     df = curves.copy()
@@ -161,7 +161,7 @@ def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = Non
     df["stretch"] = (df["extrapolating"] != df["extrapolating"].shift()).cumsum()
     x = alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Parameters (log scale)",
               axis=alt.Axis(format="~s"))
-    enc = {"x": x, "y": alt.Y(f"{y}:Q", title=y_title),
+    enc = {"x": x, "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
            "strokeDash": alt.StrokeDash("part:N", title="Curve",
                                         scale=alt.Scale(domain=["calibrated", "extrapolated"],
                                                         range=[[1, 0], [6, 4]]),
@@ -194,8 +194,9 @@ def quality_curve(curves: pd.DataFrame, table: pd.DataFrame, marks: pd.DataFrame
 
 
 def capacity_curve(curves: pd.DataFrame) -> alt.LayerChart:
-    return _dashed(curves, "misuse_capacity", "Misuse capacity per item (1 = largest "
-                   "calibrated size)", "#D55E00").properties(height=300)
+    chart = _dashed(curves, "misuse_capacity", "Misuse capacity per item", "#D55E00")
+    return titled(chart.properties(height=280), "Misuse capacity per item",
+                  "1 = the largest calibrated size")
 
 
 def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
@@ -206,5 +207,6 @@ def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
         "start_detector_accuracy": "At release (no samples of the size)",
         "best_detector_accuracy": "Best (trained on the size's samples)"})
     acc = acc.sort_values(["detector", "parameters"]).reset_index(drop=True)
-    chart = _dashed(acc, "accuracy", "Detector accuracy (0.5 = chance)", detail="detector")
-    return chart.properties(height=300)
+    chart = _dashed(acc, "accuracy", "Detector accuracy", detail="detector", zero=False)
+    return titled(chart.properties(height=280), "Detector accuracy",
+                  "Share of texts classified correctly; 0.5 is chance")

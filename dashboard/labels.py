@@ -174,6 +174,10 @@ def number(x: float, unit: str = "") -> str:
     x = float(x)
     if abs(x) < 0.0005:
         return "0"
+    if "week" in unit:
+        return f"{x:.0f}"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.3g} million"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     if abs(x) >= 10:

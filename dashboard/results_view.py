@@ -89,7 +89,7 @@ def _spread_note(n: int) -> str:
 
 def outcome_table(results: Results) -> pd.DataFrame:
     """Whole-horizon outcomes: rows in words with units, one column per strategy."""
-    summary = results.summary()
+    summary = memo(results, "summary", results.summary)
     summary = summary[summary["size"] == ""]
     n = results.scenario.replicates
     rows = {}
@@ -131,8 +131,8 @@ def size_table(results: Results) -> pd.DataFrame:
                 cell = f"not public within the horizon ({never} of {len(mine)} replicates)"
             else:
                 lo, hi = np.quantile(weeks, [0.05, 0.95])
-                cell = interval(float(np.median(weeks)), lo, hi, "", len(weeks))
-                cell = f"median {cell}"
+                cell = interval(float(np.median(weeks)), lo, hi, "weeks", len(weeks))
+                cell = f"median week {cell}"
                 if never:
                     cell += (f"; not public within the horizon in {never} of {len(mine)} "
                              "replicates")
@@ -145,44 +145,40 @@ def size_table(results: Results) -> pd.DataFrame:
             rows[route_row][col] = ", ".join(parts)
             lead = mine[lead_col].to_numpy(dtype=float)
             lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1 else (np.nan, np.nan))
-            rows[lead_row][col] = interval(float(lead.mean()), lo, hi, "", n)
+            rows[lead_row][col] = interval(float(lead.mean()), lo, hi, "weeks", n)
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
 
 
 def paired_table(results: Results) -> pd.DataFrame:
-    """Paired differences against the baseline in words."""
+    """Paired differences against the baseline in words: outcomes as rows, one column per
+    strategy, 'mean [90% CI]; higher in k% of worlds'."""
     p = results.paired(results.scenario.baseline)
     n = results.scenario.replicates
-    out = pd.DataFrame({
-        "Strategy": p["strategy"].map(strategy_label),
-        "Outcome": p["outcome"].map(outcome_title),
-        "Difference (mean [90% confidence interval])": [
-            interval(m, lo, hi, outcome_words(o).unit, n)
-            for m, lo, hi, o in zip(p["mean_difference"], p["low"], p["high"], p["outcome"],
-                                    strict=True)],
-        "Worlds where it is higher": p["share_of_replicates_higher"].map(lambda s: f"{s:.0%}"),
-    })
-    return out
+    p["Outcome"] = p["outcome"].map(outcome_title)
+    p["Strategy"] = p["strategy"].map(strategy_label)
+    p["cell"] = [
+        f"{interval(m, lo, hi, outcome_words(o).unit, n)}; higher in {share:.0%} of worlds"
+        for m, lo, hi, o, share in zip(p["mean_difference"], p["low"], p["high"], p["outcome"],
+                                       p["share_of_replicates_higher"], strict=True)]
+    wide = p.pivot(index="Outcome", columns="Strategy", values="cell")
+    return wide.loc[list(dict.fromkeys(p["Outcome"])), list(dict.fromkeys(p["Strategy"]))]
 
 
 def _tables(results: Results) -> None:
     n = results.scenario.replicates
     st.markdown("##### Over the whole horizon")
     st.caption(_spread_note(n))
-    st.dataframe(memo(results, "outcome_table", lambda: outcome_table(results)),
-                 width="stretch", key="comparison_table")
+    st.table(memo(results, "outcome_table", lambda: outcome_table(results)))
     st.markdown("##### Per model size")
-    st.dataframe(memo(results, "size_table", lambda: size_table(results)), width="stretch",
-                 key="size_table")
+    st.table(memo(results, "size_table", lambda: size_table(results)))
     baseline = strategy_label(results.scenario.baseline)
     st.markdown(f"##### Differences against {baseline}")
-    st.caption("Strategy minus the baseline in the same simulated world, averaged; the 90% "
-               "confidence interval says how precisely the simulation pins that average down. "
-               "'Worlds where it is higher': how often the strategy's value exceeds the "
-               "baseline's." if n > 1 else _spread_note(n))
+    st.caption("Strategy minus the baseline in the same simulated world, averaged [90% "
+               "confidence interval: how precisely the simulation pins that average down], and "
+               "how often the strategy's value is higher than the baseline's." if n > 1
+               else _spread_note(n))
     if len([s for s in results.strategies if s != results.scenario.baseline]):
-        st.dataframe(memo(results, "paired", lambda: paired_table(results)), width="stretch",
-                     hide_index=True, key="paired_table")
+        st.table(memo(results, "paired", lambda: paired_table(results)))
 
 
 # ------------------------------------------------------------------------------ charts
@@ -203,7 +199,7 @@ def _over_time(results: Results) -> None:
 
 
 def tradeoff_means(results: Results) -> pd.DataFrame:
-    s = results.summary()
+    s = memo(results, "summary", results.summary)
     harm = s[(s["outcome"] == "harm") & (s["size"] == "")].set_index("strategy")
     ben = s[(s["outcome"] == "beneficial_value") & (s["size"] == "")].set_index("strategy")
     return pd.DataFrame({
@@ -241,8 +237,8 @@ def _timeline(results: Results) -> None:
     st.markdown("##### How and when each size became public")
     st.caption("Shares of simulated worlds by route; the week is the median over the worlds "
                "in which the size became public.")
-    st.dataframe(memo(results, "size_table", lambda: size_table(results)), width="stretch",
-                 key="routes_table")
+    table = memo(results, "size_table", lambda: size_table(results))
+    st.table(table[table.index.str.contains("became public")])
 
 
 # ------------------------------------------------------------------------------ words

@@ -33,8 +33,9 @@ def step_bands(results: Results, outcome: str, cumulative: bool = False) -> pd.D
     if cumulative:
         steps[outcome] = steps.groupby(["strategy", "replicate"])[outcome].cumsum()
     grouped = steps.groupby(["strategy", "week"], sort=False)[outcome]
-    out = grouped.agg(mean="mean", low=lambda v: v.quantile(TAIL),
-                      high=lambda v: v.quantile(1 - TAIL)).reset_index()
+    spread = grouped.quantile([TAIL, 1 - TAIL]).unstack()
+    out = pd.DataFrame({"mean": grouped.mean(), "low": spread[TAIL],
+                        "high": spread[1 - TAIL]}).reset_index()
     dates = steps.drop_duplicates("week").set_index("week")["date"]
     out["date"] = out["week"].map(dates)
     return out

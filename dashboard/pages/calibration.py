@@ -65,11 +65,11 @@ def per_size_table(curves: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     })
 
 
-scenario_picker("calibration")
 st.title("Calibration: quality per model size")
 st.caption("How capable each model size is for misuse, and how detectable its text is, comes "
            "from measured generation quality: figures published with the GPT-2 releases and "
            "papers, and figures measured with `release-sim calibrate measure` where present.")
+scenario_picker("calibration")
 
 c1, c2 = st.columns(2)
 choice = c1.selectbox("Calibration", [BUILTIN, *calibration_files()], key="cal_choice",
@@ -119,8 +119,7 @@ if cal is not None:
     st.subheader("Misuse capacity and detection per size")
     st.caption("What the model uses for each size, with the two settings above. Sizes outside "
                "the measured range are extrapolated along the fitted curve.")
-    st.dataframe(per_size_table(at_sizes, names), hide_index=True, width="stretch",
-                 key="cal_per_size")
+    st.table(per_size_table(at_sizes, names), hide_index=True)
 
     st.subheader("Quality index and fitted curve")
     st.markdown("Each measure is mapped to 0 to 1 (1 = as good as human text), the measures are "
@@ -139,9 +138,8 @@ if cal is not None:
     st.markdown("Misuse capacity per item = (quality / quality of the largest calibrated size) "
                 "^ elasticity. Detector accuracy = 0.5 + power / 2, where power = 1 - evasion "
                 "and evasion rises with quality (fitted to the detector figures).")
-    d1, d2 = st.columns(2)
-    d1.altair_chart(charts.capacity_curve(curves), width="stretch")
-    d2.altair_chart(charts.detector_curves(curves), width="stretch")
+    st.altair_chart(charts.capacity_curve(curves), width="stretch")
+    st.altair_chart(charts.detector_curves(curves), width="stretch")
 
     st.subheader("Measurements per size")
     frame = cal.measurements_frame()

@@ -41,11 +41,11 @@ def with_reference(results, origin):
     return results
 
 
-scenario_picker("compare")
 st.title("Should the next model be released fully, staged, or only to partners?")
-st.caption("Press **Run comparison**: every strategy is simulated in the same 20 simulated "
-           "worlds (replicates), so differences come from the strategy, not from luck. The "
-           "answer comes first; the evidence behind it follows.")
+st.caption("Press **Run comparison**: every strategy is simulated in the same simulated worlds "
+           "(replicates), so differences come from the strategy, not from luck. The answer "
+           "comes first; the evidence behind it follows.")
+scenario_picker("compare")
 
 scenario = current_scenario()
 if scenario is not None:
@@ -54,10 +54,10 @@ if scenario is not None:
     options = names + [k for k in STRATEGIES if k not in names]
     specs = {s.name: s for s in scenario.strategies}
     summaries = "  \n".join(f"**{strategy_label(k)}**: {c.summary}" for k, c in STRATEGIES.items())
-    c1, c2, c3 = st.columns([5, 2, 2], vertical_alignment="bottom")
-    chosen = c1.multiselect("Strategies to compare", options, default=names,
+    chosen = st.multiselect("Strategies to compare", options, default=names,
                             format_func=strategy_label, key=ns + "strategies",
                             help="Release strategies (the levers). " + summaries)
+    c2, c3 = st.columns(2, vertical_alignment="bottom")
     with c2:
         harm_weight = number_widget("harm_weight", scenario.harm_weight,
                                     "Harm weight (benefit lost per unit of harm)",

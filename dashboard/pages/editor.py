@@ -98,11 +98,11 @@ def _fields(obj: BaseModel, prefix: str, rev: int) -> None:
                 _fields(value, f"{path}.", rev)
 
 
-scenario_picker("editor")
 st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
            "messages as the command line. To run it, press 'Use this scenario on the Compare "
            "page' below.")
+scenario_picker("editor")
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
                                        or st.session_state.get("scenario_text")

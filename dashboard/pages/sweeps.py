@@ -92,8 +92,9 @@ def choose_shipped() -> Path | None:
 
     runs = make_plan(spec).total_runs
     st.markdown(" ".join(spec.description.split()))
-    st.caption(f"{runs:,} runs: strategies {', '.join(strategy_label(s) for s in spec.labels())} "
-               f"over {', '.join(parameter_label(u) for u in spec.uncertainties)}.")
+    levers = ", ".join(strategy_label(s) for s in spec.labels())
+    assumptions = "; ".join(parameter_label(u) for u in spec.uncertainties)
+    st.caption(f"{runs:,} runs. Strategies: {levers}. Uncertain assumptions: {assumptions}.")
     folder = folder_for(chosen)
     job = sweep_jobs().get(folder)
     if job is not None and job.active:
