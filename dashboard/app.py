@@ -1,6 +1,8 @@
 """release-sim dashboard: compare release strategies in the browser.
 
-Start it with `make dashboard`. Pages live in dashboard/pages/; numbers come from sim.
+Start it with `make dashboard`. Pages live in dashboard/app_pages/ (not pages/: Streamlit
+would also register a folder of that name as pages of its own, and a rerun would then run a
+page without this navigation); numbers come from sim.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import streamlit as st  # noqa: E402
 st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed")
 PAGES = [
-    st.Page("pages/compare.py", title="Compare strategies", icon=":material/balance:",
+    st.Page("app_pages/compare.py", title="Compare strategies", icon=":material/balance:",
             default=True),
-    st.Page("pages/calibration.py", title="Calibration", icon=":material/straighten:"),
-    st.Page("pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
-    st.Page("pages/editor.py", title="Scenario editor", icon=":material/edit:"),
+    st.Page("app_pages/calibration.py", title="Calibration", icon=":material/straighten:"),
+    st.Page("app_pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
+    st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit:"),
 ]
 # Wide figures (the access timeline) scroll inside their own box instead of being cut.
 # Strategy colours belong to strategies: chosen-strategy chips stay neutral.

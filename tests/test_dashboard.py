@@ -80,7 +80,7 @@ def test_invalid_upload_shows_the_cli_message(text):
         scenario_from_text(text.decode(), "bad.yaml")
     first = str(info.value).splitlines()[0]
     assert any(first in e.value for e in at.error), [e.value for e in at.error]
-    at.switch_page("pages/calibration.py").run()  # the rest keeps working
+    at.switch_page("app_pages/calibration.py").run()  # the rest keeps working
     assert not at.exception and at.title[0].value.startswith("Calibration")
 
 
@@ -98,7 +98,7 @@ def test_valid_upload_runs():
 
 
 def test_calibration_page():
-    at = start("pages/calibration.py")
+    at = start("app_pages/calibration.py")
     assert not at.error and len(at.dataframe) >= 2
     at.number_input(key="cal_elasticity").set_value(3.0).run()
     assert not at.exception
@@ -107,7 +107,7 @@ def test_calibration_page():
 
 
 def test_editor_validates_live_and_form_edits_yaml():
-    at = start("pages/editor.py")
+    at = start("app_pages/editor.py")
     assert at.success and "Valid scenario" in at.success[0].value
     area = at.text_area(key="editor_text")
     area.set_value(area.value + "\nhorizon_weeks: 0\n").run()
@@ -121,7 +121,7 @@ def test_editor_validates_live_and_form_edits_yaml():
     assert "misuse_elasticity: 3.5" in at.text_area(key="editor_text").value
     assert at.download_button, "the scenario can be downloaded"
     at.radio(key="editor:scenario_source").set_value("From the scenario editor").run()
-    at.switch_page("pages/compare.py").run()
+    at.switch_page("app_pages/compare.py").run()
     assert not at.exception and not at.error
     assert at.number_input(key="cmp:edited:mapping.misuse_elasticity").value == 3.5
 
@@ -138,7 +138,7 @@ def sweep_folder(tmp_path_factory) -> Path:
 
 
 def test_sweep_page(sweep_folder):
-    at = start("pages/sweeps.py")
+    at = start("app_pages/sweeps.py")
     assert not at.exception
     at.text_input(key="sweep_path").set_value(str(sweep_folder)).run()
     assert not at.exception and not at.error

@@ -137,7 +137,7 @@ st.download_button("Scenario (YAML)", st.session_state["editor_text"],
                    key="dl_scenario")
 if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
              on_click=_use_edited):
-    st.switch_page("pages/compare.py")
+    st.switch_page("app_pages/compare.py")
 results = st.session_state.get("compare_results")
 if results is not None:
     st.markdown(f"Results of the last comparison run ({results.scenario.name}):")

@@ -3,6 +3,7 @@ in which conditions a strategy loses. Runs a shipped sweep from the page or open
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import altair as alt
@@ -30,6 +31,7 @@ INDEX_WORDS = {
     "sigma": "How much that effect depends on the other assumptions (Morris spread)",
 }
 MAIN_INDEX = {"sobol": "ST", "morris": "mu_star"}
+IN_PROCESS_RUNS = 2000  # sweeps up to this many runs run in the dashboard's own process
 
 
 @st.cache_resource
@@ -64,20 +66,18 @@ def complete(folder: Path) -> bool:
         return False
 
 
-@st.fragment(run_every=1.0)
 def watch(folder: Path) -> None:
-    """Progress of the running sweep, with Cancel; reruns the page when it ends."""
+    """Progress of the running sweep, with Cancel; the page redraws every second until the
+    sweep ends (a plain rerun: nothing here waits inside a fragment)."""
     job = sweep_jobs().get(folder)
-    if job is None:
+    if job is None or not job.active:
         return
-    if job.active:
-        share = job.done / job.total if job.total else 0.0
-        st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs")
-        st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel",
-                  icon=":material/stop:")
-    elif st.session_state.get("sweep_seen") != (str(folder), job.status):
-        st.session_state["sweep_seen"] = (str(folder), job.status)
-        st.rerun(scope="app")
+    share = job.done / job.total if job.total else 0.0
+    st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs" if job.total
+                else "Starting the sweep...")
+    st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel", icon=":material/stop:")
+    time.sleep(1.0)
+    st.rerun()
 
 
 def choose_shipped() -> Path | None:
@@ -103,12 +103,15 @@ def choose_shipped() -> Path | None:
     if job is not None and job.status in ("cancelled", "failed"):
         (st.warning if job.status == "cancelled" else st.error)(job.message)
     if complete(folder):
-        st.success(f"Results of this sweep are ready (folder {folder.relative_to(REPO)}).")
+        where = folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder
+        st.success(f"Results of this sweep are ready (folder {where}).")
         return folder
     label = "Continue the sweep" if (folder / "manifest.json").is_file() else "Run the sweep"
     if st.button(f"{label} ({runs:,} runs)", type="primary", key="sweep_run",
                  icon=":material/play_arrow:"):
-        sweep_jobs().start(chosen)
+        # in this process when small (no worker start-up: the simulator is loaded and
+        # compiled here already); on every core when large
+        sweep_jobs().start(chosen, workers=1 if runs <= IN_PROCESS_RUNS else None)
         st.rerun()
     return None
 
@@ -149,7 +152,7 @@ def sensitivity_view(results, outcome: str) -> None:
     names = list(dict.fromkeys(df["strategy"]))
     colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
                        legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
-    y = alt.Y("Assumption:N", title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("Assumption:N", title=None, axis=alt.Axis(labelLimit=380))
     base = alt.Chart(df).encode(y=y, yOffset="Strategy:N", color=colour)
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title=INDEX_WORDS.get(main, main).split(" (")[0]),
@@ -254,7 +257,7 @@ def discovery_view(results, outcome: str) -> None:
                f"({int(box['points_in_box'].iloc[0])} scenarios inside the ranges).")
 
 
-def analyse(folder: Path) -> None:
+def analyse(folder: Path, describe: bool = True) -> None:
     try:
         results = open_sweep(folder)
         runs = results.runs()
@@ -263,7 +266,9 @@ def analyse(folder: Path) -> None:
         return
     m = results.manifest
     failed = int((runs["error"] != "").sum()) if "error" in runs else 0
-    st.markdown(f"**{m.get('name', folder.name)}**: {' '.join(results.spec.description.split())}")
+    if describe:
+        st.markdown(f"**{m.get('name', folder.name)}**: "
+                    f"{' '.join(results.spec.description.split())}")
     st.caption(f"{len(runs):,} runs of {', '.join(strategy_label(s) for s in results.levers)}; "
                f"{m.get('points', '?')} scenarios; {failed} failed runs; "
                f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
@@ -287,4 +292,4 @@ mode = st.segmented_control("What to do", [RUN, OPEN], default=RUN, key="sweep_m
                             label_visibility="collapsed") or RUN
 folder = choose_shipped() if mode == RUN else choose_folder()
 if folder is not None:
-    analyse(folder)
+    analyse(folder, describe=mode == OPEN)
