@@ -98,12 +98,25 @@ def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIOS_DIR.glob("*.yaml"))
 
 
-def _kept(page: str, name: str) -> str:
-    """Widget key on this page; its value is kept under 'keep:NAME' across pages."""
-    value = st.session_state.get(f"{page}:{name}")
-    if value is not None:
-        st.session_state[f"keep:{name}"] = value
-    return f"{page}:{name}"
+def _kept(name: str, default: str) -> dict:
+    """Keyword arguments of a widget drawn on several pages, showing the last choice made on
+    any of them.
+
+    Streamlit keeps a widget's value per page (an older choice made on this page would come
+    back), so the choice is kept under 'keep:NAME', copied there when the user changes it
+    (on_change), and given to the widget before it is drawn.
+    """
+    st.session_state[name] = st.session_state.get(f"keep:{name}", default)
+    return {"key": name, "on_change": _remember, "args": (name,)}
+
+
+def _remember(name: str) -> None:
+    keep_choice(name, st.session_state[name])
+
+
+def keep_choice(name: str, value: str) -> None:
+    """Keep value as the choice of the widget NAME on every page (e.g. from a callback)."""
+    st.session_state[f"keep:{name}"] = value
 
 
 def _picker_label() -> str:
@@ -117,32 +130,32 @@ def _picker_label() -> str:
     return f"Scenario: {name}"
 
 
-def scenario_picker(page: str) -> None:
+def scenario_picker() -> None:
     """The working scenario (a shipped file, an upload, or the editor's), chosen in a small
     pop-over at the top of the page; stored (or its error) in session state. Each page draws
-    it (widget keys per page; the choice is kept across pages)."""
+    it (one key per widget on every page; the choice is kept across pages)."""
     sb = st.popover(_picker_label(), icon=":material/description:")
-    kept = st.session_state.get("keep:scenario_source", SOURCES[0])
-    source = sb.radio("Source", SOURCES, index=SOURCES.index(kept),
-                      key=_kept(page, "scenario_source"),
+    source = sb.radio("Source", SOURCES, **_kept("scenario_source", SOURCES[0]),
                       help="A scenario file shipped in scenarios/, your own YAML file, or the "
                       "scenario as edited on the Scenario editor page.")
-    st.session_state["keep:scenario_source"] = source
+    keep_choice("scenario_source", source)
     st.session_state["scenario"] = None
     st.session_state["scenario_error"] = None
     try:
         if source == SOURCES[0]:
             names = [f.name for f in shipped_scenarios()]
-            kept = st.session_state.get("keep:scenario_file", DEFAULT_SCENARIO)
-            chosen = sb.selectbox("Shipped scenario", names, key=_kept(page, "scenario_file"),
-                                  index=names.index(kept) if kept in names else 0,
+            if st.session_state.get("keep:scenario_file") not in names:
+                keep_choice("scenario_file", DEFAULT_SCENARIO if DEFAULT_SCENARIO in names
+                            else names[0])
+            chosen = sb.selectbox("Shipped scenario", names,
+                                  **_kept("scenario_file", DEFAULT_SCENARIO),
                                   help="Scenario files in the scenarios/ folder.")
-            st.session_state["keep:scenario_file"] = chosen
+            keep_choice("scenario_file", chosen)
             text = (SCENARIOS_DIR / chosen).read_text(encoding="utf-8")
             name = f"scenarios/{chosen}"
         elif source == SOURCES[1]:
             up = sb.file_uploader("Scenario YAML", type=["yaml", "yml"],
-                                  key=f"{page}:scenario_upload",
+                                  key="scenario_upload",
                                   help="base: and relative calibration paths are resolved "
                                   "relative to the scenarios/ folder.")
             if up is not None:

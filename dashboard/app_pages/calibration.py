@@ -69,7 +69,7 @@ st.title("Calibration: quality per model size")
 st.caption("How capable each model size is for misuse, and how detectable its text is, comes "
            "from measured generation quality: figures published with the GPT-2 releases and "
            "papers, and figures measured with `release-sim calibrate measure` where present.")
-scenario_picker("calibration")
+scenario_picker()
 
 c1, c2 = st.columns(2)
 choice = c1.selectbox("Calibration", [BUILTIN, *calibration_files()], key="cal_choice",

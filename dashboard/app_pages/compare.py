@@ -45,7 +45,7 @@ st.title("Should the next model be released fully, staged, or only to partners?"
 st.caption("Press **Run comparison**: every strategy is simulated in the same simulated worlds "
            "(replicates), so differences come from the strategy, not from luck. The answer "
            "comes first; the evidence behind it follows.")
-scenario_picker("compare")
+scenario_picker()
 
 scenario = current_scenario()
 if scenario is not None:

@@ -12,6 +12,7 @@ from dashboard.components import (
     SOURCES,
     field_help,
     field_info,
+    keep_choice,
     number_widget,
     scenario_picker,
     show_input_error,
@@ -48,11 +49,8 @@ def _on_form_edit(path: str, key: str) -> None:
 
 
 def _use_edited() -> None:
-    """Make the edited scenario the working one on every page: the kept choice, and no page's
-    own Source radio left holding an older choice that would overwrite it."""
-    st.session_state["keep:scenario_source"] = SOURCES[2]
-    for key in [k for k in st.session_state if str(k).endswith(":scenario_source")]:
-        del st.session_state[key]
+    """Make the edited scenario the working one on every page."""
+    keep_choice("scenario_source", SOURCES[2])
 
 
 def _load_chosen() -> None:
@@ -102,7 +100,7 @@ st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
            "messages as the command line. To run it, press 'Use this scenario on the Compare "
            "page' below.")
-scenario_picker("editor")
+scenario_picker()
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
                                        or st.session_state.get("scenario_text")
