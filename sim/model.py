@@ -1,11 +1,14 @@
 """ReleaseModel: one run of one release strategy in one scenario (a mesa Model).
 
-Each weekly step runs the actors in a fixed order: the releasing lab decides access, other
-labs replicate, partners research and may leak, monitors and defenders update, malicious actors
-and beneficial users act on what they can reach. Random numbers come from one stream per group
-of actors, seeded from the run seed, and are all drawn when the run is set up (sim.draws: event
-thresholds on exponential clocks), so two strategies run on the same seed see the same luck
-(common random numbers) and paired differences come from the strategies alone.
+Each weekly step runs the actors in a fixed order: the releasing lab learns from last week's
+reports and decides access, other labs replicate, partners research and may leak, monitors and
+defenders update, malicious actors and beneficial users act on what they can reach, and the
+week's detected misuse becomes evidence. mesa is the base class here (agents, the model's
+counters and random stream), not the scheduler: the order is a plain list, stepped in a loop.
+Random numbers come from one stream per group of actors, seeded from the run seed, and are all
+drawn when the run is set up (sim.draws: the true world, event thresholds on exponential
+clocks), so two strategies run on the same seed face the same world and the same luck (common
+random numbers) and paired differences come from the strategies alone.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sim.agents import (
     Monitor,
     OtherLab,
     Platforms,
+    PublicEvidence,
     ReleasingLab,
     ResearchPartners,
 )
@@ -31,10 +35,13 @@ from sim.world import World, family_sizes
 
 # What the model records each step: per size, and for the whole world (ReleaseModel.record).
 SIZE_SERIES = (
-    "access_level", "malicious_items", "detected_items", "harm", "beneficial_value",
+    "access_level", "malicious_items", "detected_items", "harm", "gross_harm", "beneficial_value",
     "detection_accuracy", "research_progress",
 )
-STEP_SERIES = ("observed_misuse", "active_monitors", "proof_of_concept", "adopted_developers")
+STEP_SERIES = (
+    "observed_misuse", "reports", "severe_belief", "active_monitors", "proof_of_concept",
+    "adopted_developers",
+)
 
 
 class ReleaseModel(mesa.Model):
@@ -46,6 +53,7 @@ class ReleaseModel(mesa.Model):
         strategy: Strategy,
         seed: int,
         calibration: Calibration | None = None,
+        learns: bool = True,
     ):
         super().__init__(rng=seed)
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
@@ -54,8 +62,8 @@ class ReleaseModel(mesa.Model):
         n_sizes = len(family_sizes(scenario, cal))
         draws = draws_for(DrawSpec.of(scenario, n_sizes, seed))  # shared by strategies (CRN)
 
-        self.world = World(scenario, cal, draws.poc_threshold)
-        self.lab = ReleasingLab(self, strategy)
+        self.world = World(scenario, cal, draws.true_world)
+        self.lab = ReleasingLab(self, strategy, learns)
         self.other_labs = [OtherLab(self, *lab) for lab in draws.labs]
         self.partners = ResearchPartners(self, draws.partner_thresholds)
         mon = scenario.monitors
@@ -65,9 +73,14 @@ class ReleaseModel(mesa.Model):
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
         self.malicious = MaliciousActors(
-            self, scenario.malicious.kinds, draws.malicious.fresh(), draws.malicious_training
+            self,
+            scenario.malicious.kinds,
+            draws.malicious.fresh(),
+            draws.malicious_training,
+            draws.poc_threshold,
         )
         self.users = BeneficialUsers(self, draws.users.fresh())
+        self.evidence = PublicEvidence(self, draws.reports)
         self.order = [
             self.lab,
             *self.other_labs,
@@ -77,6 +90,7 @@ class ReleaseModel(mesa.Model):
             self.platforms,
             self.malicious,
             self.users,
+            self.evidence,
         ]
 
         self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
@@ -104,10 +118,13 @@ class ReleaseModel(mesa.Model):
         size["malicious_items"].append(w.items)
         size["detected_items"].append(w.detected)
         size["harm"].append(w.harm)
+        size["gross_harm"].append(w.gross_harm)
         size["beneficial_value"].append(w.benefit)
         size["detection_accuracy"].append(w.detection_accuracy)
-        size["research_progress"].append(w.research_effective)
+        size["research_progress"].append(list(w.research))
         step["observed_misuse"].append(w.observed_misuse)
+        step["reports"].append(w.reports)
+        step["severe_belief"].append(self.lab.severe_probability())
         step["active_monitors"].append(w.active_monitors)
         step["proof_of_concept"].append(w.proof_of_concept)
         step["adopted_developers"].append(w.adopted_developers)

@@ -1,8 +1,10 @@
 """Outcomes of one run: what the model records each step, and the per-run summary.
 
 Definitions (docs/model.md, "Outcomes"):
-- misuse harm: undetected malicious items x people reached x skill x misuse capacity, in
-  millions (reach-weighted undetected output);
+- misuse harm: what the model adds over each actor's substitute (human writing, older tools):
+  undetected AI-written items x people reached x skill x misuse capacity, in millions
+  (reach-weighted undetected output), minus the substitute harm of the actors who switched;
+  gross harm is the same before substitution;
 - share undetected: undetected / all malicious items;
 - beneficial value: thousand developer-weeks at reference quality;
 - defender lead time per size: weeks from first defender or partner access to first malicious
@@ -24,7 +26,10 @@ ROUTE_NAMES = {code: name for name, code in ROUTE_CODE.items()}
 MARGINAL_BASELINE = "closed"  # the counterfactual that marginal harm is measured against
 
 RUN_OUTCOMES = {
-    "harm": "Misuse harm (million reach-weighted undetected items)",
+    "harm": "Misuse harm over what actors would do without the model (million reach-weighted "
+    "undetected items)",
+    "gross_harm": "Gross AI-enabled misuse harm, before substitution (million reach-weighted "
+    "undetected items)",
     "share_undetected": "Share of malicious output undetected",
     "malicious_items": "Malicious items produced",
     "detected_items": "Malicious items detected and removed",
@@ -55,7 +60,10 @@ def run_summary(model: ReleaseModel) -> dict:
     benefit = float(rec["beneficial_value"].sum())
     horizon = model.spec.steps * w.step_weeks
     row = {
+        "world": w.world_names[w.true_world],
+        "misuse_multiplier": w.misuse_multiplier,
         "harm": harm,
+        "gross_harm": float(rec["gross_harm"].sum()),
         "share_undetected": (items - detected) / items if items > 0 else 0.0,
         "malicious_items": items,
         "detected_items": detected,

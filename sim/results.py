@@ -19,15 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from sim.calibration import load_calibration
+from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
-from sim.runner import RunResult, assemble, size_names
+from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, scenario_from_dict
 from sim.world import family_sizes
 
-INTERVAL = 0.90
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -132,6 +131,17 @@ class Results:
                 )
         return pd.DataFrame(rows)
 
+    def value_of_information(self) -> pd.DataFrame:
+        """Net value each belief-using strategy gains from the lab's learning: paired against
+        the same strategy with its belief held at the prior (sim.information)."""
+        return value_of_information(self.runs, belief_twins(self.scenario))
+
+    def evpi(self) -> dict:
+        """Expected value of perfect information about the true world: choosing among the
+        compared strategies, each as run without learning (a belief-using strategy by its
+        prior-belief twin), knowing the world against not knowing it (sim.information)."""
+        return perfect_information(self.runs, self.strategies, belief_twins(self.scenario))
+
     def comparison_table(self) -> pd.DataFrame:
         """The table the CLI prints: outcomes as rows, strategies as columns, 'mean [low, high]'."""
         s = self.summary()
@@ -196,18 +206,6 @@ def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict
         "high": high,
         "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never",
     }
-
-
-def mean_ci(values: np.ndarray, level: float = INTERVAL) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of the mean."""
-    n = len(values)
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if n == 1 or np.all(values == values[0]):
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
 
 
 def _fmt(mean: float, low: float, high: float) -> str:

@@ -1,16 +1,16 @@
 """Run every strategy of a scenario on common random numbers and collect tidy tables.
 
 Replicate i gets the same seed under every strategy, so differences between strategies in one
-replicate are paired: they come from the strategies, not from luck. Marginal harm subtracts the
-'closed' run of the same replicate; regret compares each strategy with the best one in the same
-replicate.
+replicate are paired: they come from the strategies, not from luck, and every strategy faces
+the same true world. Marginal harm subtracts the 'closed' run of the same replicate; regret
+compares each strategy with the best one in the same replicate; a strategy that acts on the
+lab's belief is also run with the belief held at the prior, for the value of information.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,46 +51,68 @@ class RunResult:
     step_records: dict[str, np.ndarray]  # name -> (steps,)
 
 
-def run_once(scenario: Scenario, spec: StrategySpec, replicate: int, seed: int) -> RunResult:
-    """One run of one strategy with one seed."""
-    model = ReleaseModel(scenario, resolve_strategy(spec), seed).run()
+def prior_twin(name: str) -> str:
+    """Name of the run of a belief-using strategy whose belief stays at the prior."""
+    return f"{name} (prior belief)"
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A strategy as a comparison runs it: listed, the closed baseline for marginal harm, or
+    the twin of a strategy that acts on the lab's belief, run with the belief held at the
+    prior (learns=False), so that the value of the lab's learning can be paired."""
+
+    spec: StrategySpec
+    learns: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.spec.name if self.learns else prior_twin(self.spec.name)
+
+
+def run_once(
+    scenario: Scenario, spec: StrategySpec, replicate: int, seed: int, learns: bool = True
+) -> RunResult:
+    """One run of one strategy with one seed (learns=False: the lab's belief stays at the
+    prior, as in the prior-belief twin of a comparison)."""
+    model = ReleaseModel(scenario, resolve_strategy(spec), seed, learns=learns).run()
+    name = Arm(spec, learns).name
     return RunResult(
-        spec.name, replicate, seed, run_summary(model), model.size_records, model.step_records
+        name, replicate, seed, run_summary(model), model.size_records, model.step_records
     )
 
 
-def strategies_to_run(scenario: Scenario) -> list[StrategySpec]:
-    """The listed strategies, plus 'closed' for marginal harm if it is not listed."""
-    specs = list(scenario.strategies)
+def strategies_to_run(scenario: Scenario) -> list[Arm]:
+    """The listed strategies; 'closed' for marginal harm if it is not listed; and the
+    prior-belief twin of every listed strategy that acts on the lab's belief."""
+    arms = [Arm(spec) for spec in scenario.strategies]
     if MARGINAL_BASELINE not in scenario.strategy_names():
-        specs.append(StrategySpec(kind=MARGINAL_BASELINE))
-    return specs
+        arms.append(Arm(StrategySpec(kind=MARGINAL_BASELINE)))
+    arms += [Arm(s, learns=False) for s in scenario.strategies if resolve_strategy(s).uses_belief()]
+    return arms
 
 
-def run_tasks(scenario: Scenario) -> list[tuple[StrategySpec, int, int]]:
-    """(strategy, replicate, seed) for every run of the comparison, replicate-major."""
+def belief_twins(scenario: Scenario) -> dict[str, str]:
+    """Listed strategy -> the name of its prior-belief twin run, for strategies that learn."""
+    return {arm.spec.name: arm.name for arm in strategies_to_run(scenario) if not arm.learns}
+
+
+def run_tasks(scenario: Scenario) -> list[tuple[Arm, int, int]]:
+    """(arm, replicate, seed) for every run of the comparison, replicate-major."""
     seeds = replicate_seeds(scenario.seed, scenario.replicates)
-    return [(spec, i, s) for i, s in enumerate(seeds) for spec in strategies_to_run(scenario)]
+    return [(arm, i, s) for i, s in enumerate(seeds) for arm in strategies_to_run(scenario)]
 
 
-def run_comparison(scenario: Scenario, progress: Progress | None = None,
-                   executor: Executor | None = None) -> Results:
-    """Run every strategy of the scenario for every replicate: in this process, or on an
-    executor (e.g. a process pool a server keeps warm). Each run depends only on its strategy
-    and seed, so the numbers are the same either way."""
+def run_comparison(scenario: Scenario, progress: Progress | None = None) -> Results:
+    """Run every strategy of the scenario for every replicate, in this process."""
     from sim.results import Results
 
     load_calibration(scenario.calibration)  # fail early on a bad calibration
     tasks = run_tasks(scenario)
     started = time.perf_counter()
     out: list[RunResult] = []
-    if executor is None:
-        done = (run_once(scenario, spec, rep, seed) for spec, rep, seed in tasks)
-    else:
-        done = (f.result() for f in [executor.submit(run_once, scenario, spec, rep, seed)
-                                     for spec, rep, seed in tasks])
-    for k, result in enumerate(done):
-        out.append(result)
+    for k, (arm, rep, seed) in enumerate(tasks):
+        out.append(run_once(scenario, arm.spec, rep, seed, arm.learns))
         if progress:
             progress(k + 1, len(tasks))
     return Results.from_runs(scenario, out, wall_seconds=time.perf_counter() - started)
