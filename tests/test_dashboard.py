@@ -191,7 +191,7 @@ def test_sweep_page(sweep_folder):
     assert "Best in (share of scenarios)" in robust.columns
     sens = next(t for t in tables(at) if "Assumption" in t.columns)
     assert "mu_star" not in set(sens["Index"]) and "None" not in set(sens["95% half-width"])
-    assert any("Uncertain assumption" in t.columns for t in tables(at))
+    assert any("than **Staged release** in" in m.value for m in at.markdown), "discovery"
     assert any("minimax regret" in m.value for m in at.markdown)
     at.selectbox(key="sweep_outcome").set_value("harm").run()
     assert not at.exception
