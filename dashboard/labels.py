@@ -90,7 +90,11 @@ VALUE_UNIT = "thousand developer-weeks"
 _FALLBACK = {
     "harm": Words("Misuse harm", HARM_UNIT, "Undetected malicious items, weighted by the people "
                   "they reach, the skill of whoever made them and how capable the model "
-                  "made them, summed over the horizon.", "minimise"),
+                  "made them, summed over the horizon, over and above what the same actors "
+                  "would have done without the model.", "minimise"),
+    "gross_harm": Words("Gross misuse harm (before substitution)", HARM_UNIT, "Misuse harm "
+                        "made with the models, before subtracting what the same actors would "
+                        "have done anyway without them.", "minimise"),
     "marginal_harm": Words("Marginal harm (added by the release)", HARM_UNIT,
                            "Misuse harm minus the harm with nothing released, in the same "
                            "simulated world: the risk the release itself adds.", "minimise"),

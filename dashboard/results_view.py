@@ -31,7 +31,7 @@ TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had a
         "Definitions", "Downloads"]
 STEP_OUTCOMES = ["harm", "beneficial_value", "malicious_items", "detected_items",
                  "observed_misuse", "adopted_developers", "active_monitors"]
-RUN_ROWS = ["net_value", "beneficial_value", "harm", "marginal_harm", "regret",
+RUN_ROWS = ["net_value", "beneficial_value", "harm", "gross_harm", "marginal_harm", "regret",
             "share_undetected", "malicious_items", "detected_items"]
 ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
                "replication": "replicated by another lab"}

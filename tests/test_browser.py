@@ -10,6 +10,7 @@ test-artifacts/timings.json (benchmarks/README.md reports them).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -50,13 +51,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def dashboard(sweeps_out: Path):
+    """The dashboard running on a free port (its URL), stopped with everything it started."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
            str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    env = {**os.environ,
-           "RELEASE_SIM_SWEEPS_OUT": str(tmp_path_factory.mktemp("sweeps"))}
+    env = {**os.environ, "RELEASE_SIM_SWEEPS_OUT": str(sweeps_out)}
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
     url = f"http://localhost:{port}"
@@ -70,7 +71,7 @@ def server(tmp_path_factory):
             except OSError:
                 pass
             if time.time() > deadline or proc.poll() is not None:
-                pytest.fail("the dashboard did not start within 180 s")
+                raise RuntimeError("the dashboard did not start within 180 s")
             time.sleep(0.3)
         yield url
     finally:
@@ -79,6 +80,12 @@ def server(tmp_path_factory):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with dashboard(tmp_path_factory.mktemp("sweeps")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -113,7 +113,7 @@ def test_cross_size_transfer_reproduces_the_published_roberta_figure():
     w = ReleaseModel(Scenario(), resolve_strategy(StrategySpec(kind="closed")), 1).world
     power = w.transfer[3][0] * w.power_best_list[3]
     assert 0.5 + power / 2 == pytest.approx(0.5 + 0.6370 * w.power_best_list[3] / 2, abs=1e-3)
-    assert 0.5 + 0.6370 * 0.92 / 2 == pytest.approx(0.793, abs=1e-3)
+    assert pytest.approx(0.793, abs=1e-3) == 0.5 + 0.6370 * 0.92 / 2
 
 
 def test_without_a_substitute_harm_is_the_gross_ai_enabled_harm():
