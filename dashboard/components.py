@@ -232,6 +232,7 @@ class RunStore:
         self._done: OrderedDict[str, Results] = OrderedDict()
         self._running: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._background = threading.Lock()  # held while a background run goes on
 
     @staticmethod
     def key(scenario: Scenario) -> str:
@@ -284,13 +285,20 @@ class RunStore:
 
     def run_in_background(self, scenario: Scenario) -> None:
         """Start the comparison in a thread unless it is stored or running (a page shows its
-        settings; the answer is ready by the time the user presses Run)."""
-        if self.get(scenario) is None and not self.running(scenario):
-            threading.Thread(target=self._quietly, args=(scenario,), daemon=True).start()
+        settings; the answer is ready by the time the user presses Run). One at a time on
+        the server, so settings changed in quick succession do not crowd the processor."""
+        if self.get(scenario) is not None or self.running(scenario):
+            return
+        if not self._background.acquire(blocking=False):
+            return
+        threading.Thread(target=self._quietly, args=(scenario,), daemon=True).start()
 
     def _quietly(self, scenario: Scenario) -> None:
-        with contextlib.suppress(Exception):  # a failure shows when the user asks for it
-            self.run(scenario)
+        try:
+            with contextlib.suppress(Exception):  # a failure shows when the user asks for it
+                self.run(scenario)
+        finally:
+            self._background.release()
 
 
 @st.cache_resource

@@ -197,3 +197,40 @@ def test_sweep_page(sweep_folder):
     assert not at.exception
     at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
+
+
+def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
+    """Sessions share finished comparisons; one asking while another runs it waits for it; a
+    run stopped by its page (a rerun) leaves the next asker to run it again."""
+    import threading
+    import time
+
+    from dashboard import components
+
+    calls = []
+
+    def fake_run(scenario, progress=None):
+        calls.append(scenario.seed)
+        time.sleep(0.3)
+        if scenario.seed == 99 and calls.count(99) == 1:
+            raise RuntimeError("the page reran")
+        return f"results of seed {scenario.seed}"
+
+    monkeypatch.setattr(components, "run_comparison", fake_run)
+    store = components.RunStore(size=2)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(store.run(small_scenario)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == ["results of seed 20190214"] * 3 and calls == [20190214]
+    assert store.get(small_scenario) == "results of seed 20190214"
+    failing = small_scenario.model_copy(update={"seed": 99})
+    with pytest.raises(RuntimeError):
+        store.run(failing)
+    assert store.run(failing) == "results of seed 99" and calls.count(99) == 2
+    for seed in (1, 2):  # the oldest is forgotten beyond `size`
+        store.run(small_scenario.model_copy(update={"seed": seed}))
+    assert store.get(small_scenario) is None

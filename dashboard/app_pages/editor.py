@@ -117,6 +117,9 @@ except InputError as exc:
     show_input_error(exc)
     scenario = None
 
+if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
+             on_click=_use_edited, type="primary", icon=":material/play_arrow:"):
+    st.switch_page("app_pages/compare.py")
 form_tab, yaml_tab = st.tabs(["Form", "YAML"])
 with yaml_tab:
     st.text_area("Scenario YAML", key="editor_text", height=480, on_change=_on_yaml_edit,
@@ -133,9 +136,6 @@ st.subheader("Download")
 st.download_button("Scenario (YAML)", st.session_state["editor_text"],
                    f"{scenario.name if scenario else 'scenario'}.yaml", "text/yaml",
                    key="dl_scenario")
-if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
-             on_click=_use_edited):
-    st.switch_page("app_pages/compare.py")
 results = st.session_state.get("compare_results")
 if results is not None:
     st.markdown(f"Results of the last comparison run ({results.scenario.name}):")
