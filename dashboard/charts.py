@@ -79,7 +79,7 @@ def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_tit
 def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str],
                         weight: float, unit: str) -> alt.LayerChart:
     """Expected net value of each strategy against the harm weight (a straight line each),
-    with the range of weights where each strategy is best shaded along the top, the
+    a strip along the top coloured by the strategy that is best at each weight, the
     break-even weights marked and this run's weight dashed.
     lines: strategy, weight, net_value. best: strategy, from_weight, to_weight."""
     lines, colour = with_labels(lines, names)
@@ -87,23 +87,27 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
     x = alt.X("weight:Q", title="Harm weight (benefit lost per unit of harm)",
               scale=alt.Scale(nice=False))
     line = alt.Chart(lines).mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("net_value:Q", title=f"Expected net value ({unit})"), color=colour,
+        x=x, y=alt.Y("net_value:Q", title="Expected net value"), color=colour,
         tooltip=["Strategy", alt.Tooltip("weight:Q", format=".3~g", title="harm weight"),
                  alt.Tooltip("net_value:Q", format=",.3~g", title="expected net value")])
-    strip = alt.Chart(best).mark_rect(opacity=0.22).encode(
-        x="from_weight:Q", x2="to_weight:Q", color=colour,
+    strip = alt.Chart(best).mark_rect(opacity=0.9).encode(
+        x="from_weight:Q", x2="to_weight:Q", y=alt.value(0), y2=alt.value(12), color=colour,
         tooltip=["Strategy", alt.Tooltip("from_weight:Q", format=".3~g", title="best from"),
                  alt.Tooltip("to_weight:Q", format=".3~g", title="best up to")])
-    flips = best[best["from_weight"] > 0]
-    rules = alt.Chart(flips).mark_rule(color="#333333").encode(
+    flips = best[best["from_weight"] > 0].reset_index(drop=True)
+    flips["row"] = [16 + 14 * (i % 2) for i in range(len(flips))]  # close labels alternate
+    rules = alt.Chart(flips).mark_rule(color="#333333", strokeDash=[2, 2]).encode(
         x="from_weight:Q", tooltip=[alt.Tooltip("from_weight:Q", format=".3~g",
                                                 title="break-even harm weight")])
-    text = alt.Chart(flips).mark_text(align="left", dx=4, dy=-6, fontSize=12, fontWeight="bold",
-                                      baseline="top", color="#333333").encode(
-        x="from_weight:Q", y=alt.value(4), text=alt.Text("from_weight:Q", format=".3~g"))
+    text = alt.Chart(flips).mark_text(align="left", dx=3, baseline="top", fontSize=12,
+                                      fontWeight="bold", color="#333333").encode(
+        x="from_weight:Q", y=alt.Y("row:Q", scale=None), text=alt.Text("from_weight:Q",
+                                                                       format=".3~g"))
     now = alt.Chart(pd.DataFrame({"weight": [weight]})).mark_rule(
-        strokeDash=[6, 4], color="#777777").encode(x="weight:Q")
-    return (strip + line + rules + text + now).properties(height=340)
+        strokeDash=[6, 4], color="#777777", strokeWidth=1.5).encode(x="weight:Q")
+    chart = (line + strip + rules + text + now).properties(height=340)
+    return titled(chart, f"Expected net value ({unit}) at each harm weight",
+                  "Strip along the top: the strategy that is best at that weight")
 
 
 def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.labels import VALUE_UNIT, interval, number, strategy_label
+from dashboard.labels import VALUE_UNIT, interval, number, strategy_label, weight
+from sim import report
 from sim.api import Results
 
 
@@ -22,22 +23,18 @@ def _decision(results: Results):
     return memo(results, "decision", results.decision)
 
 
-def weight_lines(expected: pd.DataFrame, ranges: pd.DataFrame, weight: float
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """Chart data: each strategy's expected net value as a line over harm weights from 0 to
-    past the last break-even weight (and this run's weight), and where each is best."""
-    flips = [w for w in ranges["from_weight"] if w > 0]
-    top = max([weight * 2, 1.0] + [w * 1.4 for w in flips])
-    grid = [top * k / 40 for k in range(41)]
-    rows = [{"strategy": r.strategy, "weight": w,
-             "net_value": r.beneficial_value - w * r.harm}
-            for r in expected.itertuples() for w in grid]
-    best = ranges.rename(columns={"best": "strategy"}).copy()
-    best["to_weight"] = best["to_weight"].fillna(top).clip(upper=top)
-    return pd.DataFrame(rows), best[best["from_weight"] < top], top
+def weight_lines(d, harm_weight: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chart data: each strategy's expected net value over harm weights from 0 to past the
+    last break-even weight (sim.report.break_even_lines), and the range where each is best."""
+    lines = report.break_even_lines(d, harm_weight).rename(
+        columns={"harm_weight": "weight", "expected_net_value": "net_value"})
+    top = float(lines["weight"].max())
+    best = d.part("break_even").table().rename(columns={"best": "strategy"})
+    best["to_weight"] = pd.to_numeric(best["to_weight"]).fillna(top).clip(upper=top)
+    return lines, best[best["from_weight"] < top]
 
 
-def what_changes_it(ranges: pd.DataFrame, weight: float) -> str:
+def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
     """The break-even harm weights in words, from this run's weight outwards."""
     if len(ranges) < 2:
         return (f"**No harm weight changes it**: {strategy_label(ranges['best'].iloc[0])} has "
@@ -46,14 +43,42 @@ def what_changes_it(ranges: pd.DataFrame, weight: float) -> str:
     for r in ranges.itertuples():
         name = f"**{strategy_label(r.best)}**"
         if r.from_weight == 0:
-            parts.append(f"{name} is best for harm weights up to **{number(r.to_weight)}**")
+            parts.append(f"{name} is best for harm weights up to **{weight(r.to_weight)}**")
         elif r.to_weight is None or (isinstance(r.to_weight, float) and math.isnan(r.to_weight)):
-            parts.append(f"{name} above **{number(r.from_weight)}**")
+            parts.append(f"{name} above **{weight(r.from_weight)}**")
         else:
-            parts.append(f"{name} from **{number(r.from_weight)}** to "
-                         f"**{number(r.to_weight)}**")
+            parts.append(f"{name} from **{weight(r.from_weight)}** to "
+                         f"**{weight(r.to_weight)}**")
     return ("**What would change it**: how much one unit of harm counts against benefit (the "
-            f"harm weight, now {number(weight)}). " + "; ".join(parts) + ".")
+            f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ".")
+
+
+def information_text(results: Results) -> str:
+    """What learning from evidence is worth (value of information of the strategies that act
+    on the lab's belief), and what knowing the true world in advance would be worth (EVPI)."""
+    from dashboard.results_view import memo
+
+    voi = memo(results, "voi", results.value_of_information)
+    evpi = memo(results, "evpi", results.evpi)
+    n = results.scenario.replicates
+    parts = []
+    for r in voi.itertuples():
+        parts.append(f"**{strategy_label(r.strategy)}** acts on the evidence it sees; that is "
+                     f"worth {interval(r.mean, r.low, r.high, '', n).replace('[', '(90% CI ')
+                                  .replace(']', ')')} {VALUE_UNIT} against the same "
+                     "strategy with the lab's belief held at its prior")
+    value = evpi.get("evpi")
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        worlds = evpi.get("by_world", {})
+        bests = {strategy_label(w["best"]) for w in worlds.values()}
+        which = (f"{next(iter(bests))} is best in every possible world"
+                 if len(bests) == 1 else "the best strategy differs between worlds")
+        parts.append(f"knowing in advance how much the family will be misused would be worth "
+                     f"{number(value)} {VALUE_UNIT} ({which})")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
 
 
 def show_answer(results: Results) -> None:
@@ -77,20 +102,23 @@ def show_answer(results: Results) -> None:
             sure = ("one simulated world, so how sure this is cannot be estimated: run more "
                     "replicates")
         st.markdown(f"#### {strategy_label(best)} comes out best at a harm weight of "
-                    f"{number(sc.harm_weight)}")
+                    f"{weight(sc.harm_weight)}")
         st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
                     f"({sure}).")
         st.markdown(what_changes_it(ranges, sc.harm_weight))
+        learning = information_text(results)
+        if learning:
+            st.markdown(learning)
         left, right = st.columns([3, 2])
-        lines, strips, _ = weight_lines(expected, ranges, sc.harm_weight)
+        lines, strips = weight_lines(d, sc.harm_weight)
         names = [s for s in d.strategies]
         with left:
             st.altair_chart(charts.net_value_by_weight(lines, strips, names, sc.harm_weight,
                                                        VALUE_UNIT), width="stretch",
                             key="answer_chart")
-            st.caption("Each line: a strategy's expected net value at each harm weight. The "
-                       "shaded strip shows which strategy is best there; numbers mark the "
-                       "break-even weights; the dashed line is the weight you set.")
+            st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
+                       "mark the break-even weights where the best strategy changes; the dashed "
+                       "line is the weight you set.")
         with right:
             table = pd.DataFrame({
                 "Strategy": expected["strategy"].map(strategy_label),
@@ -103,10 +131,12 @@ def show_answer(results: Results) -> None:
                 "Mean harm": expected["harm"].map(number),
                 "Mean benefit": expected["beneficial_value"].map(number),
             })
-            st.dataframe(table, hide_index=True, width="stretch", key="answer_table")
+            st.table(table, hide_index=True)
             st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million "
-                       "reach-weighted undetected items. " + " ".join(
-                           d.part("expected_value").notes[:1]))
+                       "reach-weighted undetected items, over the horizon. [90% CI]: how "
+                       "precisely the simulation pins the expected net value down (it narrows "
+                       "with more replicates). Chance of being best: the share of simulated "
+                       "worlds in which the strategy has the highest net value.")
         with st.expander("What this rests on (assumptions), and the bottom line as reports "
                          "state it"):
             st.markdown("\n".join(f"- {a}" for a in d.assumptions))

@@ -191,6 +191,11 @@ def number(x: float, unit: str = "") -> str:
     return f"{x:.3f}"
 
 
+def weight(x: float) -> str:
+    """A harm weight as people write it: 1, 2.5, 6.26."""
+    return f"{float(x):.3g}"
+
+
 def interval(mean: float, low: float, high: float, unit: str = "", n: int = 2) -> str:
     """'12.3 (90% of replicates 10.1 to 14.0)'-style cell, short: '12.3 [10.1 to 14.0]'.
     One replicate has no spread: the mean alone."""
