@@ -106,8 +106,8 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
     now = alt.Chart(pd.DataFrame({"weight": [weight]})).mark_rule(
         strokeDash=[6, 4], color="#777777", strokeWidth=1.5).encode(x="weight:Q")
     chart = (line + strip + rules + text + now).properties(height=340)
-    return titled(chart, f"Expected net value ({unit}) at each harm weight",
-                  "Strip along the top: the strategy that is best at that weight")
+    return titled(chart, "Expected net value at each harm weight",
+                  f"In {unit}. Strip along the top: the best strategy at that weight.")
 
 
 def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:

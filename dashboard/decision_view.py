@@ -109,34 +109,30 @@ def show_answer(results: Results) -> None:
         learning = information_text(results)
         if learning:
             st.markdown(learning)
-        left, right = st.columns([3, 2])
         lines, strips = weight_lines(d, sc.harm_weight)
-        names = [s for s in d.strategies]
-        with left:
-            st.altair_chart(charts.net_value_by_weight(lines, strips, names, sc.harm_weight,
-                                                       VALUE_UNIT), width="stretch",
-                            key="answer_chart")
-            st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
-                       "mark the break-even weights where the best strategy changes; the dashed "
-                       "line is the weight you set.")
-        with right:
-            table = pd.DataFrame({
-                "Strategy": expected["strategy"].map(strategy_label),
-                "Expected net value [90% CI]": [
-                    interval(r.expected_net_value, r.low, r.high, "", n)
-                    for r in expected.itertuples()],
-                "Chance of being best": [
-                    "n/a" if n < 2 or pd.isna(chance.get(s)) else f"{chance[s]:.0%}"
-                    for s in expected["strategy"]],
-                "Mean harm": expected["harm"].map(number),
-                "Mean benefit": expected["beneficial_value"].map(number),
-            })
-            st.table(table, hide_index=True)
-            st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million "
-                       "reach-weighted undetected items, over the horizon. [90% CI]: how "
-                       "precisely the simulation pins the expected net value down (it narrows "
-                       "with more replicates). Chance of being best: the share of simulated "
-                       "worlds in which the strategy has the highest net value.")
+        st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies, sc.harm_weight,
+                                                   VALUE_UNIT), width="stretch",
+                        key="answer_chart")
+        st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
+                   "mark the break-even weights where the best strategy changes; the dashed "
+                   "line is the weight you set.")
+        table = pd.DataFrame({
+            "Strategy": expected["strategy"].map(strategy_label),
+            "Expected net value [90% CI]": [
+                interval(r.expected_net_value, r.low, r.high, "", n)
+                for r in expected.itertuples()],
+            "Chance of being best": [
+                "n/a" if n < 2 or pd.isna(chance.get(s)) else f"{chance[s]:.0%}"
+                for s in expected["strategy"]],
+            "Mean harm": expected["harm"].map(number),
+            "Mean benefit": expected["beneficial_value"].map(number),
+        })
+        st.table(table, hide_index=True)
+        st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million reach-weighted "
+                   "undetected items, over the horizon. [90% CI]: how precisely the simulation "
+                   "pins the expected net value down (it narrows with more replicates). Chance "
+                   "of being best: the share of simulated worlds in which the strategy has the "
+                   "highest net value.")
         with st.expander("What this rests on (assumptions), and the bottom line as reports "
                          "state it"):
             st.markdown("\n".join(f"- {a}" for a in d.assumptions))

@@ -107,7 +107,11 @@ if scenario is not None:
             key = adjusted.model_dump_json()
             if st.session_state.get("compare_results") is None:
                 run_store().run_in_background(adjusted)  # ready by the time Run is pressed
-            if st.button("Run comparison", type="primary", key="run", icon=":material/play_arrow:"):
+            ran = st.session_state.get("compare_results") is not None
+            if st.button("Run comparison", type="primary", key="run",
+                         icon=":material/play_arrow:") and not (
+                    ran and st.session_state.get("compare_json") == key):
+                # (the same settings again: the results on the page are these already)
                 origin = st.session_state.get("scenario_origin")
                 st.session_state["compare_json"] = key
                 st.session_state["compare_results"] = with_reference(
