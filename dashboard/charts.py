@@ -1,8 +1,8 @@
 """Altair charts of tables computed in sim (sim.report, Results, Calibration).
 
 Every chart that shows strategies colours them with dashboard.labels (one colour per strategy
-on every page, colour-blind safe) and names them by their display names. Long titles go above
-a chart, where they wrap, rather than along an axis, where Vega cuts them.
+on every page, colour-blind safe) and names them by their display names. Long titles go in
+the page above a chart, where they wrap, rather than along an axis, where Vega cuts them.
 """
 
 from __future__ import annotations
@@ -32,12 +32,7 @@ def with_labels(df: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, alt.C
     return df, colour
 
 
-def titled(chart, title: str, subtitle: str = ""):
-    return chart.properties(title=alt.TitleParams(title, subtitle=subtitle or alt.Undefined,
-                                                  anchor="start", fontSize=14))
-
-
-def bands(df: pd.DataFrame, names: list[str], title: str, y_title: str) -> alt.LayerChart:
+def bands(df: pd.DataFrame, names: list[str], y_title: str) -> alt.LayerChart:
     """Mean line and 90% band across replicates, one colour per strategy."""
     df, colour = with_labels(df, names)
     base = alt.Chart(df).encode(x=alt.X("week:Q", title="Weeks since announcement"),
@@ -48,8 +43,7 @@ def bands(df: pd.DataFrame, names: list[str], title: str, y_title: str) -> alt.L
                  alt.Tooltip("mean:Q", format=",.3~g"), alt.Tooltip("low:Q", format=",.3~g"),
                  alt.Tooltip("high:Q", format=",.3~g")])
     line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q")
-    return titled((band + line).properties(height=340), title,
-                  "Line: mean over simulated worlds. Band: 90% of worlds fall inside.")
+    return (band + line).properties(height=340)
 
 
 def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_title: str,
@@ -77,7 +71,7 @@ def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_tit
 
 
 def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str],
-                        weight: float, unit: str) -> alt.LayerChart:
+                        weight: float) -> alt.LayerChart:
     """Expected net value of each strategy against the harm weight (a straight line each),
     a strip along the top coloured by the strategy that is best at each weight, the
     break-even weights marked and this run's weight dashed.
@@ -105,9 +99,7 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
                                                                        format=".3~g"))
     now = alt.Chart(pd.DataFrame({"weight": [weight]})).mark_rule(
         strokeDash=[6, 4], color="#777777", strokeWidth=1.5).encode(x="weight:Q")
-    chart = (line + strip + rules + text + now).properties(height=340)
-    return titled(chart, "Expected net value at each harm weight",
-                  f"In {unit}. Strip along the top: the best strategy at that weight.")
+    return (line + strip + rules + text + now).properties(height=340)
 
 
 def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:
@@ -169,13 +161,13 @@ def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = Non
            "strokeDash": alt.StrokeDash("part:N", title="Curve",
                                         scale=alt.Scale(domain=["calibrated", "extrapolated"],
                                                         range=[[1, 0], [6, 4]]),
-                                        legend=alt.Legend(orient="bottom")),
+                                        legend=alt.Legend(orient="bottom", columns=1)),
            "detail": "stretch:N",
            "tooltip": [alt.Tooltip("parameters:Q", format="~s"),
                        alt.Tooltip(f"{y}:Q", format=".3f"), "part"]}
     if detail:
-        enc["color"] = alt.Color(f"{detail}:N", legend=alt.Legend(orient="bottom", title=None,
-                                                                   labelLimit=0))
+        enc["color"] = alt.Color(f"{detail}:N", legend=alt.Legend(
+            orient="bottom", title=None, labelLimit=0, columns=1))
         enc["detail"] = alt.Detail(["stretch:N", f"{detail}:N"])
         enc["tooltip"] = [detail, *enc["tooltip"]]
     mark = alt.Chart(df).mark_line(strokeWidth=2.5, **({"color": colour} if colour else {}))
@@ -199,8 +191,7 @@ def quality_curve(curves: pd.DataFrame, table: pd.DataFrame, marks: pd.DataFrame
 
 def capacity_curve(curves: pd.DataFrame) -> alt.LayerChart:
     chart = _dashed(curves, "misuse_capacity", "Misuse capacity per item", "#D55E00")
-    return titled(chart.properties(height=280), "Misuse capacity per item",
-                  "1 = the largest calibrated size")
+    return chart.properties(height=280)
 
 
 def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
@@ -212,5 +203,4 @@ def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
         "best_detector_accuracy": "Best (trained on the size's samples)"})
     acc = acc.sort_values(["detector", "parameters"]).reset_index(drop=True)
     chart = _dashed(acc, "accuracy", "Detector accuracy", detail="detector", zero=False)
-    return titled(chart.properties(height=280), "Detector accuracy",
-                  "Share of texts classified correctly; 0.5 is chance")
+    return chart.properties(height=280)

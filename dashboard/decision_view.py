@@ -110,9 +110,10 @@ def show_answer(results: Results) -> None:
         if learning:
             st.markdown(learning)
         lines, strips = weight_lines(d, sc.harm_weight)
-        st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies, sc.harm_weight,
-                                                   VALUE_UNIT), width="stretch",
-                        key="answer_chart")
+        st.markdown(f"**Expected net value at each harm weight** ({VALUE_UNIT}). The strip "
+                    "along the top shows the best strategy at each weight.")
+        st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies, sc.harm_weight),
+                        width="stretch", key="answer_chart")
         st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
                    "mark the break-even weights where the best strategy changes; the dashed "
                    "line is the weight you set.")

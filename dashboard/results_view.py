@@ -193,9 +193,10 @@ def _over_time(results: Results) -> None:
     df = memo(results, f"bands:{outcome}:{cumulative}",
               lambda: report.step_bands(results, outcome, cumulative))
     words = outcome_words(outcome)
-    title = f"{words.label}{', total so far' if cumulative else ' per week'}"
-    st.altair_chart(charts.bands(df, shown_names(results), title, words.unit or words.label),
-                    width="stretch")
+    st.markdown(f"**{words.label}{', total so far' if cumulative else ' per week'}**"
+                f"{f' ({words.unit})' if words.unit else ''}")
+    st.altair_chart(charts.bands(df, shown_names(results), words.label), width="stretch")
+    st.caption("Line: mean over the simulated worlds. Band: 90% of worlds fall inside.")
 
 
 def tradeoff_means(results: Results) -> pd.DataFrame:

@@ -138,7 +138,9 @@ if cal is not None:
     st.markdown("Misuse capacity per item = (quality / quality of the largest calibrated size) "
                 "^ elasticity. Detector accuracy = 0.5 + power / 2, where power = 1 - evasion "
                 "and evasion rises with quality (fitted to the detector figures).")
+    st.markdown("**Misuse capacity per item** (1 = the largest calibrated size)")
     st.altair_chart(charts.capacity_curve(curves), width="stretch")
+    st.markdown("**Detector accuracy** (share of texts classified correctly; 0.5 is chance)")
     st.altair_chart(charts.detector_curves(curves), width="stretch")
 
     st.subheader("Measurements per size")
