@@ -155,8 +155,8 @@ def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = Non
     df["part"] = df["extrapolating"].map({True: "extrapolated", False: "calibrated"})
     # number the contiguous stretches so a line below and one above the range stay apart
     df["stretch"] = (df["extrapolating"] != df["extrapolating"].shift()).cumsum()
-    x = alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Parameters (log scale)",
-              axis=alt.Axis(format="~s"))
+    x = alt.X("parameters:Q", scale=alt.Scale(type="log", nice=False),
+              title="Parameters (log scale)", axis=alt.Axis(format="~s"))
     enc = {"x": x, "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
            "strokeDash": alt.StrokeDash("part:N", title="Curve",
                                         scale=alt.Scale(domain=["calibrated", "extrapolated"],
@@ -190,8 +190,8 @@ def quality_curve(curves: pd.DataFrame, table: pd.DataFrame, marks: pd.DataFrame
 
 
 def capacity_curve(curves: pd.DataFrame) -> alt.LayerChart:
-    chart = _dashed(curves, "misuse_capacity", "Misuse capacity per item", "#D55E00")
-    return chart.properties(height=280)
+    chart = _dashed(curves, "misuse_capacity", "Capacity per item", "#D55E00")
+    return chart.properties(height=360)
 
 
 def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
@@ -202,5 +202,5 @@ def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
         "start_detector_accuracy": "At release (no samples of the size)",
         "best_detector_accuracy": "Best (trained on the size's samples)"})
     acc = acc.sort_values(["detector", "parameters"]).reset_index(drop=True)
-    chart = _dashed(acc, "accuracy", "Detector accuracy", detail="detector", zero=False)
-    return chart.properties(height=280)
+    chart = _dashed(acc, "accuracy", "Accuracy", detail="detector", zero=False)
+    return chart.properties(height=380)
