@@ -281,14 +281,38 @@ def _definitions(results: Results) -> None:
 
 
 # ------------------------------------------------------------------------------ downloads
+def report_charts(results: Results) -> dict:
+    """The HTML report's charts as the dashboard draws them (the same colour per strategy);
+    sim.report renders them to inline SVG."""
+    from dashboard.decision_view import weight_lines
+
+    d = memo(results, "decision", results.decision)
+    names = shown_names(results)
+    weight = results.scenario.harm_weight
+    lines, strips = weight_lines(d, weight)
+    harm = outcome_words("harm")
+    return {
+        "Expected net value at each harm weight (thousand developer-weeks; the strip along "
+        "the top: the best strategy; dashed: this report's harm weight)":
+            charts.net_value_by_weight(lines, strips, d.strategies, weight).properties(
+                width=760),
+        "Harm against benefit (each faint dot one simulated world; diamonds: means with 90% "
+        "of worlds)": tradeoff_chart(results).properties(width=760),
+        f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated worlds)":
+            charts.bands(report.step_bands(results, "harm", True), names,
+                         harm.label).properties(width=760),
+    }
+
+
 def download_results(results: Results) -> None:
     name = results.scenario.name
     st.markdown("The reports start with the answer and state their basis: every setting that "
                 "differs from the scenario file the comparison started from.")
     c1, c2 = st.columns(2)
     c1.download_button("Report with charts (HTML, opens offline)",
-                       lambda: report.report_html(results), f"{name}_report.html", "text/html",
-                       key="dl_html", icon=":material/description:", type="primary")
+                       lambda: report.report_html(results, charts=report_charts(results)),
+                       f"{name}_report.html", "text/html", key="dl_html",
+                       icon=":material/description:", type="primary")
     c2.download_button("Report (Markdown)", lambda: report.report_markdown(results),
                        f"{name}_report.md", "text/markdown", key="dl_md",
                        icon=":material/article:")
