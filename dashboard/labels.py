@@ -1,9 +1,9 @@
 """Words and colours for people, in one place: strategy display names and colours, outcome
 labels, units and directions, and number formats that never print "-0.000".
 
-Outcome words come from the project's outcome registry (sim.outcome_registry: name, label,
-unit, description, direction) when it is installed, else from the short table below; every
-page, chart and table of the dashboard asks this module and nothing else.
+Outcome words come from the project's outcome registry (sim.outcome_registry: label, unit,
+meaning, direction), with plainer units and meanings where a reader needs them; every page,
+chart and table of the dashboard asks this module and nothing else.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from sim.outcome_registry import OUTCOMES
 
 # ------------------------------------------------------------------------------ strategies
 STRATEGY_NAMES = {
@@ -85,79 +87,49 @@ class Words:
         return f"{self.label} ({self.unit})" if self.unit else self.label
 
 
-HARM_UNIT = "million reach-weighted undetected items"
-VALUE_UNIT = "thousand developer-weeks"
-_FALLBACK = {
-    "harm": Words("Misuse harm", HARM_UNIT, "Undetected malicious items, weighted by the people "
-                  "they reach, the skill of whoever made them and how capable the model "
-                  "made them, summed over the horizon, over and above what the same actors "
-                  "would have done without the model.", "minimise"),
-    "gross_harm": Words("Gross misuse harm (before substitution)", HARM_UNIT, "Misuse harm "
-                        "made with the models, before subtracting what the same actors would "
-                        "have done anyway without them.", "minimise"),
-    "marginal_harm": Words("Marginal harm (added by the release)", HARM_UNIT,
-                           "Misuse harm minus the harm with nothing released, in the same "
-                           "simulated world: the risk the release itself adds.", "minimise"),
-    "share_undetected": Words("Share of malicious output undetected", "%", "Malicious items "
-                              "no platform caught, out of all malicious items.", "minimise"),
-    "malicious_items": Words("Malicious items produced", "items", "Malicious items made with "
-                             "the family's models.", "minimise"),
-    "detected_items": Words("Malicious items detected and removed", "items", "Malicious "
-                            "items that platforms caught and removed.", "information"),
-    "beneficial_value": Words("Beneficial value", VALUE_UNIT, "Value of beneficial use: "
-                              "developer-weeks of building on a model, at reference quality.",
-                              "maximise"),
-    "net_value": Words("Net value", VALUE_UNIT, "Beneficial value minus the harm weight times "
-                       "misuse harm. The harm weight is your value judgement: how much benefit "
-                       "one unit of harm cancels.", "maximise"),
-    "regret": Words("Regret", VALUE_UNIT, "How much net value this strategy gives up against "
-                    "the best strategy in the same simulated world.", "minimise"),
-    "lead_time_weeks": Words("Defender lead time", "weeks; positive = defenders first",
-                             "Weeks from the first defender or partner access to a size to "
-                             "the first malicious access to it.", "information"),
-    "time_to_public_weeks": Words("Week it became public", "weeks since announcement",
-                                  "Week the size's weights became public by any route.",
-                                  "information"),
-    "public_route": Words("How it became public", "", "Release by the lab, a leak by a "
-                          "partner, or a replication published by another lab.",
-                          "information"),
-    "observed_misuse": Words("Misuse seen by the lab", "1 = strong public evidence",
-                             "Smoothed evidence of misuse that the lab observes.",
-                             "information"),
-    "adopted_developers": Words("Developers building on a model", "developers",
-                                "Developers who have adopted a reachable size.", "information"),
-    "active_monitors": Words("Monitoring initiatives running", "initiatives",
-                             "Initiatives tracking the models' impact.", "information"),
+HARM_UNIT = OUTCOMES["harm"].unit
+VALUE_UNIT = OUTCOMES["beneficial_value"].unit
+# Where the page needs other words than the registry's (sim.outcome_registry): units a
+# reader knows, and meanings written for a reader rather than for the code.
+PLAIN_UNITS = {"share 0-1": "%", "weeks; blank: not within the horizon": "weeks",
+               "weeks; + = defenders first": "weeks; positive = defenders first"}
+PLAIN_LABELS = {"marginal_harm": "Marginal harm (added by the release)",
+                "gross_harm": "Gross misuse harm (before substitution)",
+                "time_to_public_weeks": "Week it became public",
+                "public_route": "How it became public",
+                "observed_misuse": "Misuse seen by the lab"}
+PLAIN_MEANINGS = {
+    "harm": "Undetected malicious items, weighted by the people they reach, the skill of "
+            "whoever made them and how capable the model made them, summed over the horizon, "
+            "over and above what the same actors would have done without the model.",
+    "gross_harm": "Misuse harm made with the models, before subtracting what the same actors "
+                  "would have done anyway without them.",
+    "marginal_harm": "Misuse harm minus the harm with nothing released, in the same simulated "
+                     "world: the risk the release itself adds.",
+    "share_undetected": "Malicious items no platform caught, out of all malicious items.",
+    "beneficial_value": "Value of beneficial use: developer-weeks of building on a model, at "
+                        "reference quality.",
+    "net_value": "Beneficial value minus the harm weight times misuse harm. The harm weight is "
+                 "your value judgement: how much benefit one unit of harm cancels.",
+    "regret": "How much net value this strategy gives up against the best strategy in the "
+              "same simulated world.",
+    "lead_time_weeks": "Weeks from the first defender or partner access to a size to the first "
+                       "malicious access to it.",
+    "time_to_public_weeks": "Week the size's weights became public by any route.",
+    "public_route": "Release by the lab, a leak by a partner, or a replication published by "
+                    "another lab.",
 }
-# Words for readers where the registry's own are terse or name code (kept short on purpose).
-_PLAIN_UNITS = {"share 0-1": "%"}
-
-
-def _registry() -> dict:
-    try:
-        from sim.outcome_registry import OUTCOMES
-    except ImportError:
-        return {}
-    return OUTCOMES
 
 
 def outcome_words(name: str) -> Words:
-    """Label, unit, description and direction of an outcome column ('harm',
-    'lead_time_weeks[1.5B]'), from the registry when there is one."""
+    """Label, unit, meaning and direction of an outcome column ('harm',
+    'lead_time_weeks[1.5B]'), from the outcome registry, in a reader's words."""
     base = name.split("[", 1)[0]
-    reg = _registry().get(base)
-    if reg is not None:
-        unit = _PLAIN_UNITS.get(reg.unit, reg.unit)
-        fallback = _FALLBACK.get(base)
-        if base in ("net_value", "regret"):
-            unit = VALUE_UNIT
-        description = fallback.description if fallback else reg.description
-        return Words(reg.label, unit, description, str(reg.direction.value
-                                                       if hasattr(reg.direction, "value")
-                                                       else reg.direction))
-    if base in _FALLBACK:
-        return _FALLBACK[base]
-    return Words(base.replace("_", " ").capitalize(), "", "", "information")
+    reg = OUTCOMES.get(base)
+    if reg is None:
+        return Words(base.replace("_", " ").capitalize(), "", "", "information")
+    return Words(PLAIN_LABELS.get(base, reg.label), PLAIN_UNITS.get(reg.unit, reg.unit),
+                 PLAIN_MEANINGS.get(base, reg.description), str(reg.direction.value))
 
 
 def outcome_title(name: str) -> str:

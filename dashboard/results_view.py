@@ -25,12 +25,11 @@ from dashboard.labels import (
 )
 from sim import report
 from sim.api import STRATEGIES, Results
+from sim.outcome_registry import step_outcomes
 from sim.outcomes import size_column
 
 TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had access when",
         "Definitions", "Downloads"]
-STEP_OUTCOMES = ["harm", "beneficial_value", "malicious_items", "detected_items",
-                 "observed_misuse", "adopted_developers", "active_monitors"]
 RUN_ROWS = ["net_value", "beneficial_value", "harm", "gross_harm", "marginal_harm", "regret",
             "share_undetected", "malicious_items", "detected_items"]
 ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
@@ -63,8 +62,7 @@ def show_results(results: Results) -> None:
     extra = "" if sc.baseline in results.strategies else f" (+ {strategy_label(sc.baseline)})"
     for note in results.notes():
         st.warning(note, icon=":material/info:")
-    if hasattr(results, "decision"):  # TEMP until main has the decision summary
-        show_answer(results)
+    show_answer(results)
     st.caption(f"{sc.replicates} simulated worlds x {len(results.strategies)} strategies{extra}, "
                f"{sc.horizon_weeks} weeks from {sc.start_date}; simulated in "
                f"{results.manifest.get('wall_seconds', 0):.1f} s.")
@@ -183,7 +181,7 @@ def _tables(results: Results) -> None:
 
 # ------------------------------------------------------------------------------ charts
 def _over_time(results: Results) -> None:
-    available = [o for o in STEP_OUTCOMES if o in results.steps.columns]
+    available = [o.name for o in step_outcomes() if o.name in results.steps.columns]
     c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
     outcome = c1.selectbox("Outcome", available, format_func=outcome_title,
                            key="series_outcome")

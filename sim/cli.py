@@ -73,8 +73,10 @@ def run(
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for Parquet tables, scenario and manifest."),
 ) -> None:
-    """Run every strategy of a scenario on common random numbers and compare them."""
+    """Run every strategy of a scenario on common random numbers; print the decision summary
+    (bottom line, break-even harm weights, ...), then the tables."""
     from sim.api import load_scenario, run_comparison
+    from sim.scenario import base_scenario
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     scenario = load_scenario(file, overrides)
@@ -82,10 +84,13 @@ def run(
         ensure_writable_folder(out, "--out")
     with progress_bar(scenario.name) as progress:
         results = run_comparison(scenario, progress=progress)
+    results.reference = base_scenario(file)
+    print_decision(results.decision())
     print_comparison(results)
     if out is not None:
         results.save(out)
-        console.print(f"Tables, resolved scenario and manifest written to [bold]{out}[/bold]")
+        console.print(f"Tables, resolved scenario, manifest and decision.json written to "
+                      f"[bold]{out}[/bold]")
 
 
 def ensure_writable_folder(folder: Path, option: str) -> None:
@@ -100,28 +105,78 @@ def ensure_writable_folder(folder: Path, option: str) -> None:
         raise InputError(str(folder), option, message) from None
 
 
+def print_decision(decision) -> None:
+    """The decision summary: bottom line, then each part's table, units and notes."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    console.print(Panel(escape(decision.bottom_line), title="Bottom line", title_align="left",
+                        border_style="bold"))
+    for part in decision.parts:
+        common = part.common_unit()
+        title = part.title + (f" ({common})" if common else "")
+        t = Table(title=escape(title), title_justify="left", header_style="bold")
+        keys = list(dict.fromkeys(k for row in part.rows for k in row))
+        for k in keys:
+            unit = "" if common else part.units.get(k, "")
+            name, bracket, rest = k.partition("[")
+            header = name.replace("_", " ") + bracket + rest + (f" ({unit})" if unit else "")
+            t.add_column(escape(header),
+                         justify="left" if k in ("strategy", "best") else "right")
+        for row in part.rows:
+            t.add_row(*[escape(_cell(row.get(k))) for k in keys])
+        console.print(t)
+        for note in part.notes:
+            console.print(f"  {escape(note)}", highlight=False)
+    console.print(f"[bold]Basis: inputs that differ from {escape(decision.reference)}[/bold]")
+    for d in decision.basis:
+        console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (there: "
+                      f"{escape(d['reference'])})", highlight=False)
+    if not decision.basis:
+        console.print("  none", highlight=False)
+    console.print("[bold]Assumptions[/bold]")
+    for line in decision.assumptions:
+        console.print(f"  - {escape(line)}", highlight=False)
+    console.print()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return str(value)
+
+
 def print_comparison(results) -> None:
+    from rich.markup import escape
+
+    from sim.outcome_registry import label
+
     sc = results.scenario
     table = results.comparison_table()
-    title = (f"{sc.name}: {sc.replicates} replicates per strategy, seed {sc.seed}. "
-             "Mean [90% interval across replicates]")
+    spread = ("One replicate: intervals cannot be estimated, means only." if sc.replicates < 2
+              else "Mean [90% interval across replicates: the spread of single outcomes]")
+    title = f"{sc.name}: {sc.replicates} replicates per strategy, seed {sc.seed}. {spread}"
     rich_table = Table(title=title, show_lines=False, header_style="bold")
-    rich_table.add_column("outcome")
-    for col in table.columns:
+    rich_table.add_column("outcome (unit)")
+    for col in table.columns[1:]:
         rich_table.add_column(str(col), justify="right")
     for row, values in table.iterrows():
-        rich_table.add_row(str(row), *[str(v) for v in values])
+        name, _, size = str(row).partition(" ")
+        head = label(name) + (f", {size}" if size else "")
+        rich_table.add_row(escape(head), *[str(v) for v in values.iloc[1:]])
     console.print(rich_table)
     for note in results.notes():
         console.print(f"[yellow]note:[/yellow] {note}")
     paired = results.paired()
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
-                  "mean [90% confidence interval]", header_style="bold")
+                  "mean [90% confidence interval of the mean difference]", header_style="bold")
         p.add_column("strategy")
         outcomes = list(dict.fromkeys(paired["outcome"]))
         for o in outcomes:
-            p.add_column(o, justify="right")
+            p.add_column(escape(label(o)), justify="right")
         for strategy, g in paired.groupby("strategy", sort=False):
             g = g.set_index("outcome")
             p.add_row(strategy, *[
@@ -165,7 +220,31 @@ def _signed(x: float) -> str:
 
 
 def _paired_cell(row) -> str:
+    if row["low"] != row["low"]:  # NaN: one replicate
+        return f"{row['mean_difference']:+.3g} (no interval: one replicate)"
     return f"{row['mean_difference']:+.3g} [{row['low']:+.3g}, {row['high']:+.3g}]"
+
+
+@app.command()
+def report(
+    folder: Path = typer.Argument(..., help="Folder written by 'release-sim run --out'."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Folder for report.md and report.html (default: FOLDER)."),
+) -> None:
+    """Write the comparison report (Markdown, and HTML that opens offline) of saved results."""
+    from sim.report import report_html, report_markdown
+    from sim.results import Results
+
+    if not (folder / "runs.parquet").is_file():
+        raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
+                         "--out folder of 'release-sim run'")
+    out = out or folder
+    ensure_writable_folder(out, "--out")
+    results = Results.load(folder)
+    (out / "report.md").write_text(report_markdown(results), encoding="utf-8")
+    (out / "report.html").write_text(report_html(results), encoding="utf-8")
+    console.print(f"Reports written: [bold]{out / 'report.md'}[/bold], "
+                  f"[bold]{out / 'report.html'}[/bold]")
 
 
 @app.command()

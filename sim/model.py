@@ -13,6 +13,10 @@ random numbers) and paired differences come from the strategies alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
+
 import mesa
 import numpy as np
 
@@ -29,19 +33,10 @@ from sim.agents import (
 )
 from sim.calibration import Calibration, load_calibration
 from sim.draws import DrawSpec, draws_for
+from sim.outcome_registry import series_sources
 from sim.scenario import Scenario
 from sim.strategies import Strategy
 from sim.world import World, family_sizes
-
-# What the model records each step: per size, and for the whole world (ReleaseModel.record).
-SIZE_SERIES = (
-    "access_level", "malicious_items", "detected_items", "harm", "gross_harm", "beneficial_value",
-    "detection_accuracy", "research_progress",
-)
-STEP_SERIES = (
-    "observed_misuse", "reports", "severe_belief", "active_monitors", "proof_of_concept",
-    "adopted_developers",
-)
 
 
 class ReleaseModel(mesa.Model):
@@ -93,8 +88,11 @@ class ReleaseModel(mesa.Model):
             self.evidence,
         ]
 
-        self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
-        self._step_rows: dict[str, list] = {k: [] for k in STEP_SERIES}
+        # the weekly series to record (sim.outcome_registry): name -> reader of its value
+        self._size_series = {k: self.reader(v) for k, v in series_sources(True).items()}
+        self._step_series = {k: self.reader(v) for k, v in series_sources(False).items()}
+        self._size_rows: dict[str, list] = {k: [] for k in self._size_series}
+        self._step_rows: dict[str, list] = {k: [] for k in self._step_series}
         self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
 
     def step(self) -> None:
@@ -111,23 +109,21 @@ class ReleaseModel(mesa.Model):
         self.running = w.step < self.spec.steps
 
     def record(self) -> None:
-        """Keep this step's state (names as in SIZE_SERIES, STEP_SERIES); the per-size lists
-        are replaced, not changed in place, from one step to the next, so no copy is needed."""
-        w, size, step = self.world, self._size_rows, self._step_rows
-        size["access_level"].append(w.level)
-        size["malicious_items"].append(w.items)
-        size["detected_items"].append(w.detected)
-        size["harm"].append(w.harm)
-        size["gross_harm"].append(w.gross_harm)
-        size["beneficial_value"].append(w.benefit)
-        size["detection_accuracy"].append(w.detection_accuracy)
-        size["research_progress"].append(list(w.research))
-        step["observed_misuse"].append(w.observed_misuse)
-        step["reports"].append(w.reports)
-        step["severe_belief"].append(self.lab.severe_probability())
-        step["active_monitors"].append(w.active_monitors)
-        step["proof_of_concept"].append(w.proof_of_concept)
-        step["adopted_developers"].append(w.adopted_developers)
+        """Keep this step's value of each recorded series (per size: a copy, since the world
+        may change its per-size lists in place)."""
+        for name, read in self._size_series.items():
+            self._size_rows[name].append(list(read()))
+        for name, read in self._step_series.items():
+            self._step_rows[name].append(read())
+
+    def reader(self, source: str) -> Callable[[], Any]:
+        """What reads a recorded series' value each week: a World attribute ('harm'), or a
+        dotted path from the model ('lab.severe_probability'; a method is called)."""
+        owner_path, _, attribute = (source if "." in source else f"world.{source}").rpartition(".")
+        owner = attrgetter(owner_path)(self)
+        if callable(getattr(owner, attribute)):
+            return getattr(owner, attribute)
+        return lambda: getattr(owner, attribute)
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration import load_calibration
-from sim.model import SIZE_SERIES, ReleaseModel
+from sim.model import ReleaseModel
+from sim.outcome_registry import OUTCOMES
 from sim.outcomes import MARGINAL_BASELINE, add_paired_outcomes, run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
@@ -148,7 +149,8 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     steps["step"] = np.tile(np.arange(n_steps), n)
     steps["week"] = np.tile(week, n)
     steps["date"] = np.tile(dates.values, n)
-    for key in ("harm", "beneficial_value", "malicious_items", "detected_items"):
+    recorded = list(runs[0].size_records)  # the series the model recorded per size
+    for key in (k for k in recorded if OUTCOMES[k].additive):  # their sums over sizes
         steps[key] = np.concatenate([r.size_records[key].sum(axis=1) for r in runs])
     for key in runs[0].step_records:
         steps[key] = np.concatenate([r.step_records[key] for r in runs])
@@ -157,7 +159,7 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     sizes["step"] = np.tile(np.repeat(np.arange(n_steps), n_sizes), n)
     sizes["week"] = sizes["step"] * step_weeks
     sizes["size"] = pd.Categorical(np.tile(names, n_steps * n), categories=names, ordered=True)
-    for key in SIZE_SERIES:
+    for key in recorded:
         sizes[key] = np.concatenate([r.size_records[key].ravel() for r in runs])
     from sim.access import LEVEL_NAMES
 

@@ -552,6 +552,13 @@ class Scenario(Section):
     harm_weight: float = F(
         1.0, "Value units lost per unit of misuse harm, for net value. A value judgement.", ge=0
     )
+    discount_rate_weekly: float = F(
+        0.0,
+        "Weekly rate at which harm and value a week later count for less in the run's sums "
+        "(a week w away weighs (1 + rate)^-w); 0 = no discounting. A value judgement: how much "
+        "the future counts is the user's to decide (0.0013 a week is about 7% a year).",
+        ge=0, le=1,
+    )
     mapping: MappingParams = Field(default_factory=MappingParams)
     other_labs: OtherLabs = Field(default_factory=OtherLabs)
     partners: Partners = Field(default_factory=Partners)
@@ -646,6 +653,15 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     scenario = validate(Scenario, data, name, lines)
     check_scenario(scenario, name, lines)
     return scenario
+
+
+def base_scenario(path: str | Path) -> Scenario | None:
+    """The scenario a file extends with `base:` (validated), or None if it extends none: what
+    reports compare the file's inputs against."""
+    path = Path(path)
+    data, _ = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    base = data.get("base") if isinstance(data, dict) else None
+    return load_scenario(path.parent / base) if isinstance(base, str) else None
 
 
 def scenario_from_dict(data: dict, name: str = "<scenario>") -> Scenario:

@@ -126,10 +126,11 @@ class World:
         """Misuse capacity per item of output of this quality: (q / q_ref) ** elasticity."""
         return (quality / self.reference_quality) ** self.scenario.mapping.misuse_elasticity
 
-    def cost_now(self) -> np.ndarray:
-        """Compute per item of each size this week, relative to GPT-2 1.5B at the start:
-        parameters / 1.5e9, halving every `costs.inference_halving_weeks`."""
-        return self.base_cost * 2.0 ** (-self.week / self.scenario.costs.inference_halving_weeks)
+    def cost_factor(self) -> float:
+        """How far compute per item has fallen since the start: it halves every
+        `costs.inference_halving_weeks`. A size's compute per item this week is
+        base_cost x this, with base_cost = parameters / 1.5e9 (GPT-2 1.5B at the start)."""
+        return 2.0 ** (-self.week / self.scenario.costs.inference_halving_weeks)
 
     # ---- the access ladder
     def make_public(self, sizes: list[int], route: str) -> None:

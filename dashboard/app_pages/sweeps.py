@@ -143,6 +143,8 @@ def sensitivity_view(results, outcome: str) -> None:
         "A longer bar means the outcome changes more when that assumption changes: it is worth "
         "pinning down before deciding. " + INDEX_WORDS.get(main, "") + ". Thin lines: 95% "
         "confidence interval of the index, where it can be estimated.")
+    for warning in analysis.sensitivity_warnings(method, sens, results.spec.design.samples):
+        st.warning(warning, icon=":material/warning:")
     df = sens[sens["index"] == main].copy()
     df["Assumption"] = df["parameter"].map(parameter_label)
     df["About"] = df["parameter"].map(describe_parameter)

@@ -34,12 +34,14 @@ class BeneficialUsers(mesa.Agent):
             self.seen_version = w.access_version
             self.value = self.utility * (w.public + cfg.api_value_share * w.api)
             self.best = float(self.value.max())
-            self.price = np.where(w.api, self.model.spec.costs.api_price_share, 1.0)
+            price = np.where(w.api, self.model.spec.costs.api_price_share, 1.0)
+            self.base_costs = (w.base_cost * price)[None, :]
+            self.values = self.value[None, :]
         pop = self.population
         pop.advance([w.hazard(cfg.adoption_rate * self.best)])
         w.adopted_developers = pop.n_active[0]
         if not w.adopted_developers:
             return
-        share, _ = pop.choose((w.cost_now() * self.price)[None, :], self.value[None, :])
+        share, _ = pop.choose(self.base_costs * w.cost_factor(), self.values)
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
         w.benefit = (self.value * share[0] * per_developer).tolist()

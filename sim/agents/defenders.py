@@ -21,11 +21,16 @@ class DetectionResearch(mesa.Agent):
         weeks = w.step_weeks
         research, access = w.research, w.defender_access
         inputs = zip(w.research_from_access, w.research_input, strict=True)
+        changed = False
         for s, (own, partners) in enumerate(inputs):
             rate = partners + own  # partners added their share
-            if rate > 0:
+            if rate > 0 and research[s] < 1.0:
                 research[s] = min(1.0, research[s] + rate * weeks)
+                access[s] = changed = True
+            elif rate > 0:
                 access[s] = True
+        if not changed:
+            return
         none = w.power_none
         w.power_reachable = [
             max(none, *(t * (none + (best - none) * r) for t, r in zip(row, research, strict=True)))

@@ -33,6 +33,7 @@ class ReleasingLab(mesa.Agent):
         self.multiplier = u.multipliers()
         self.log_belief = [math.log(p) if p > 0 else -math.inf for p in u.prior()]
         self.belief = read_only(np.array(u.prior()))
+        self.worst = int(np.argmax(self.multiplier))  # the severe world
         strategy.reset()
 
     def learn(self) -> None:
@@ -46,12 +47,13 @@ class ReleasingLab(mesa.Agent):
             for lb, lm, m in zip(self.log_belief, self.log_multiplier, self.multiplier, strict=True)
         ]
         top = max(self.log_belief)
-        odds = np.exp(np.array(self.log_belief) - top)
-        self.belief = read_only(odds / odds.sum())
+        odds = [math.exp(lb - top) for lb in self.log_belief]
+        total = sum(odds)
+        self.belief = read_only(np.array([o / total for o in odds]))
 
     def severe_probability(self) -> float:
         """The lab's probability of the worst world (highest misuse multiplier)."""
-        return float(self.belief[int(np.argmax(self.multiplier))])
+        return float(self.belief[self.worst])
 
     def view(self) -> LabView:
         w = self.model.world

@@ -63,6 +63,14 @@ class MaliciousActors(mesa.Agent):
         self.reached = np.zeros(w.n_sizes, dtype=bool)  # sizes some malicious actor can use
         self.poc_threshold = proof_of_concept_threshold  # Exp(1) clock (sim.draws)
         self.poc_hazard = 0.0
+        # the options of every kind: 0 is the substitute (cost 0: full volume), then the sizes
+        n_kinds = len(cfgs)
+        self.values = np.zeros((n_kinds, w.n_sizes + 1))
+        self.values[:, :1] = self.substitute_value
+        self.costs = np.zeros((n_kinds, w.n_sizes + 1))
+        self.tallies = np.zeros((4, n_kinds, w.n_sizes))  # items, undetected, gross, harm
+        self.options_version: tuple = ()
+        self.own_version = 0
 
     def step(self) -> None:
         self.join()
@@ -83,6 +91,7 @@ class MaliciousActors(mesa.Agent):
             done = effort.advance(resources, w.replication_rates, w.replication_target)
             if done is not None:
                 self.own[k, done] = True
+                self.own_version += 1
 
     def misuse(self) -> None:
         """Every active actor takes the option with the most undetected impact per week:
@@ -90,36 +99,50 @@ class MaliciousActors(mesa.Agent):
         reach, or its substitute. Harm is undetected items x reach x skill x capacity, in
         millions, minus the substitute's harm of each actor that switched to the model."""
         w = self.model.world
-        pop = self.population
-        weights = w.public[None, :] | self.own
-        via_api = self.uses_api & w.api[None, :] & ~weights
-        reachable = (weights | via_api) & (pop.n_active > 0)[:, None]
-        if not reachable.any():  # no size in use: every active actor keeps to its substitute
+        if self.options_version != (w.access_version, self.own_version, self.active_kinds()):
+            self.update_options()
+        if not self.any_reachable:  # no size in use: every active actor keeps to its substitute
             self.harm_record[:, w.step] = 0.0
             return
-        if not self.reached.all():
+        # detection per kind and size; the API provider's use policy catches a share more
+        p = np.asarray(w.p_detect_list) * self.detectable * self.api_pass + self.api_catch
+        values, costs = self.values, self.costs
+        np.multiply(self.reach_value, 1 - p, out=values[:, 1:])
+        np.multiply(self.base_costs, w.cost_factor(), out=costs[:, 1:])
+        share, count = self.population.choose(costs, values)
+        m = w.misuse_multiplier
+        items, undetected, gross, harm = self.tallies  # per kind and size
+        np.multiply(m * self.volume, share[:, 1:], out=items)
+        np.multiply(items, 1 - p, out=undetected)
+        np.multiply(undetected, self.harm_per_item, out=gross)
+        np.subtract(gross, count[:, 1:] * (m * self.substitute_harm), out=harm)
+        w.items, undetected_by_size, w.gross_harm, w.harm = self.tallies.sum(axis=1).tolist()
+        w.detected = [i - u for i, u in zip(w.items, undetected_by_size, strict=True)]
+        self.harm_record[:, w.step] = harm.sum(axis=1)
+
+    def active_kinds(self) -> tuple[bool, ...]:
+        return tuple((self.population.n_active > 0).tolist())
+
+    def update_options(self) -> None:
+        """What each kind can reach, through which door, at what price: this changes only
+        when access, a kind's own sizes or its first active actor change."""
+        w = self.model.world
+        active = self.active_kinds()
+        self.options_version = (w.access_version, self.own_version, active)
+        weights = w.public[None, :] | self.own
+        via_api = self.uses_api & w.api[None, :] & ~weights
+        reachable = (weights | via_api) & np.array(active)[:, None]
+        self.any_reachable = bool(reachable.any())
+        monitoring = w.api_monitoring * via_api
+        self.api_pass, self.api_catch = 1 - monitoring, monitoring  # p' = p (1 - a) + a
+        self.reach_value = np.where(reachable, self.volume * self.capacity, 0.0)
+        price = np.where(via_api, self.model.spec.costs.api_price_share, 1.0)
+        self.base_costs = w.base_cost[None, :] * price
+        if self.any_reachable and not self.reached.all():
             first = reachable.any(axis=0) & ~self.reached
             if first.any():
                 self.reached |= first
                 w.malicious_access = self.reached.tolist()
-        p = np.asarray(w.p_detect_list)[None, :] * self.detectable
-        p = np.where(via_api, p + (1 - p) * w.api_monitoring, p)  # the provider's use policy
-        price = np.where(via_api, self.model.spec.costs.api_price_share, 1.0)
-        costs = np.hstack([np.zeros((len(self.kinds), 1)), w.cost_now()[None, :] * price])
-        values = np.hstack(
-            [self.substitute_value, np.where(reachable, self.volume * self.capacity * (1 - p), 0)]
-        )
-        share, count = pop.choose(costs, values)
-        m = w.misuse_multiplier
-        items = m * self.volume * share[:, 1:]
-        detected = items * p
-        gross = (items - detected) * self.harm_per_item
-        harm = gross - count[:, 1:] * m * self.substitute_harm
-        w.items = items.sum(axis=0).tolist()
-        w.detected = detected.sum(axis=0).tolist()
-        w.gross_harm = gross.sum(axis=0).tolist()
-        w.harm = harm.sum(axis=0).tolist()
-        self.harm_record[:, w.step] = harm.sum(axis=1)
 
     def demonstrate(self) -> None:
         """A public misuse proof of concept appears with weekly chance proof_of_concept_rate x
