@@ -196,11 +196,11 @@ def capacity_curve(curves: pd.DataFrame) -> alt.LayerChart:
 
 def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
     acc = curves.melt(id_vars=["parameters", "extrapolating"], var_name="detector",
-                      value_vars=["start_detector_accuracy", "best_detector_accuracy"],
+                      value_vars=["simple_detector_accuracy", "best_detector_accuracy"],
                       value_name="accuracy")
     acc["detector"] = acc["detector"].map({
-        "start_detector_accuracy": "At release (no samples of the size)",
-        "best_detector_accuracy": "Best (trained on the size's samples)"})
+        "simple_detector_accuracy": "Simple detector (TF-IDF) trained on the size's samples",
+        "best_detector_accuracy": "Best detector (RoBERTa) trained on the size's samples"})
     acc = acc.sort_values(["detector", "parameters"]).reset_index(drop=True)
     chart = _dashed(acc, "accuracy", "Accuracy", detail="detector", zero=False)
     return chart.properties(height=380)

@@ -58,8 +58,9 @@ def per_size_table(curves: pd.DataFrame, names: list[str]) -> pd.DataFrame:
         "Quality index (0 to 1)": curves["quality"].map(lambda q: f"{q:.3f}"),
         "Misuse capacity per item (1 = largest calibrated size)":
             curves["misuse_capacity"].map(number),
-        "Detector accuracy at release": curves["start_detector_accuracy"].map("{:.1%}".format),
-        "Best detector accuracy": curves["best_detector_accuracy"].map("{:.1%}".format),
+        "Simple detector accuracy (TF-IDF)":
+            curves["simple_detector_accuracy"].map("{:.1%}".format),
+        "Best detector accuracy (RoBERTa)": curves["best_detector_accuracy"].map("{:.1%}".format),
         "Calibrated or extrapolated": curves["extrapolating"].map(
             {True: "extrapolated (outside the measured sizes)", False: "calibrated"}),
     })
@@ -140,7 +141,8 @@ if cal is not None:
                 "and evasion rises with quality (fitted to the detector figures).")
     st.markdown("**Misuse capacity per item** (1 = the largest calibrated size)")
     st.altair_chart(charts.capacity_curve(curves), width="stretch")
-    st.markdown("**Detector accuracy** (share of texts classified correctly; 0.5 is chance)")
+    st.markdown("**Detector accuracy** reached by a detector trained on samples of the size "
+                "(share of texts classified correctly; 0.5 is chance)")
     st.altair_chart(charts.detector_curves(curves), width="stretch")
 
     st.subheader("Measurements per size")
