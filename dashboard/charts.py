@@ -104,7 +104,8 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
 
 def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:
     """Share of simulated worlds in which each size is at each access level, by week: one
-    panel per strategy (columns) and size (rows)."""
+    panel per strategy (columns) and size (rows). The key is access_key() (in the page, so it
+    stays in view when the wide chart scrolls)."""
     df = shares.copy()
     df["Strategy"] = df["strategy"].map(strategy_label)
     df["Access"] = df["state"].map(STATE_WORDS)
@@ -114,9 +115,7 @@ def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int)
         x=alt.X("week:Q", title="Weeks since announcement"),
         y=alt.Y("share:Q", title=None, stack="normalize",
                 axis=alt.Axis(format="%", values=[0, 0.5, 1])),
-        color=alt.Color("Access:N", scale=scale, sort=scale.domain,
-                        legend=alt.Legend(orient="bottom", title="Access (share of worlds)",
-                                          columns=3, labelLimit=0)),
+        color=alt.Color("Access:N", scale=scale, sort=scale.domain, legend=None),
         order=alt.Order("order:Q"),
         tooltip=["Strategy", "size", "week", "Access",
                  alt.Tooltip("share:Q", format=".0%", title="share of simulated worlds")],
@@ -131,6 +130,13 @@ def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int)
                           header=alt.Header(labelFontWeight="bold", labelFontSize=13)),
         spacing=8,
     )
+
+
+def access_key() -> str:
+    """The colours of the access chart as a line of HTML."""
+    return " &nbsp; ".join(
+        f"<span style='color:{colour}'>&#9632;</span> {STATE_WORDS[state]}"
+        for state, colour in zip(STATE_COLOURS.domain, STATE_COLOURS.range, strict=True))
 
 
 def measurements(frame: pd.DataFrame) -> alt.FacetChart:

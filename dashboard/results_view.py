@@ -25,13 +25,20 @@ from dashboard.labels import (
 )
 from sim import report
 from sim.api import STRATEGIES, Results
-from sim.outcome_registry import step_outcomes
+from sim.outcome_registry import run_outcomes, step_outcomes
 from sim.outcomes import size_column
 
 TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had access when",
         "Definitions", "Downloads"]
-RUN_ROWS = ["net_value", "beneficial_value", "harm", "gross_harm", "marginal_harm", "regret",
-            "share_undetected", "malicious_items", "detected_items"]
+# the outcomes a decision turns on first; then every other per-run outcome the registry declares
+FIRST_ROWS = ["net_value", "beneficial_value", "harm", "gross_harm", "marginal_harm", "regret"]
+
+
+def run_rows(present: set[str]) -> list[str]:
+    """Whole-horizon outcomes for the table, from the outcome registry (an outcome added there
+    shows here with no other change)."""
+    declared = [o.name for o in run_outcomes(per_size=False, text=False)]
+    return [o for o in dict.fromkeys(FIRST_ROWS + declared) if o in present]
 ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
                "replication": "replicated by another lab"}
 
@@ -92,7 +99,7 @@ def outcome_table(results: Results) -> pd.DataFrame:
     n = results.scenario.replicates
     rows = {}
     names = shown_names(results)
-    for outcome in [o for o in RUN_ROWS if o in set(summary["outcome"])]:
+    for outcome in run_rows(set(summary["outcome"])):
         unit = outcome_words(outcome).unit
         cells = {}
         for name in names:
@@ -230,6 +237,7 @@ def _timeline(results: Results) -> None:
                 "lab releasing it.")
     shares = memo(results, "access_shares", lambda: report.access_shares(results))
     names = [s for s in shown_names(results) if s in set(shares["strategy"])]
+    st.markdown(charts.access_key(), unsafe_allow_html=True)
     with st.container(key="timeline_scroll"):
         st.altair_chart(charts.access(shares, names, results.size_names, width=260),
                         width="content")
@@ -243,7 +251,8 @@ def _timeline(results: Results) -> None:
 # ------------------------------------------------------------------------------ words
 def _definitions(results: Results) -> None:
     st.markdown("#### What the outcomes mean")
-    names = [o for o in RUN_ROWS + ["lead_time_weeks", "time_to_public_weeks", "public_route"]]
+    names = [o.name for o in run_outcomes(per_size=None, text=None)
+             if o.name not in ("world", "misuse_multiplier")]
     lines = []
     for o in names:
         w = outcome_words(o)
