@@ -70,7 +70,8 @@ def main() -> None:
             rows["default comparison, fresh session (s)"].append(run(page))
             rows["the same click again (s)"].append(run(page))
             set_number(page, "Simulated worlds (replicates)", str(21 + k))
-            rows["settings never run before (s)"].append(run(page))
+            rows["settings never run before (s)"].append(
+                run(page, expect=f"of the {21 + k} simulated worlds"))
             page.context.close()
         browser.close()
     rows["simulation alone, run_comparison (s)"] = simulation_alone(args.rounds)
