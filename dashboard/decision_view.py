@@ -53,28 +53,35 @@ def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
             f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ".")
 
 
-def information_text(results: Results) -> str:
-    """What learning from evidence is worth (value of information of the strategies that act
-    on the lab's belief), and what knowing the true world in advance would be worth (EVPI)."""
+def information_text(results: Results, d) -> str:
+    """What learning from evidence is worth (the decision summary's value of information of
+    the strategies that act on the lab's belief), and what knowing the true world in advance
+    would be worth (expected value of perfect information)."""
     from dashboard.results_view import memo
 
-    voi = memo(results, "voi", results.value_of_information)
-    evpi = memo(results, "evpi", results.evpi)
+    try:
+        rows = d.part("value_of_information").rows
+    except KeyError:
+        return ""
     n = results.scenario.replicates
     parts = []
-    for r in voi.itertuples():
-        parts.append(f"**{strategy_label(r.strategy)}** acts on the evidence it sees; that is "
-                     f"worth {interval(r.mean, r.low, r.high, '', n).replace('[', '(90% CI ')
-                                  .replace(']', ')')} {VALUE_UNIT} against the same "
-                     "strategy with the lab's belief held at its prior")
-    value = evpi.get("evpi")
-    if value is not None and not (isinstance(value, float) and math.isnan(value)):
-        worlds = evpi.get("by_world", {})
+    for r in rows:
+        if r["strategy"] not in results.strategies:
+            continue
+        ci = interval(r["value_of_information"], r["low"], r["high"], "", n)
+        parts.append(f"**{strategy_label(r['strategy'])}** acts on the evidence it sees; that "
+                     f"is worth {ci.replace('[', '(90% CI ').replace(']', ')')} {VALUE_UNIT} "
+                     "against the same strategy with the lab's belief held at its prior")
+    perfect = next((r for r in rows if r["strategy"] == "perfect information about the world"),
+                   None)
+    if perfect is not None and perfect["value_of_information"] is not None:
+        worlds = memo(results, "evpi", results.evpi).get("by_world", {})
         bests = {strategy_label(w["best"]) for w in worlds.values()}
-        which = (f"{next(iter(bests))} is best in every possible world"
-                 if len(bests) == 1 else "the best strategy differs between worlds")
-        parts.append(f"knowing in advance how much the family will be misused would be worth "
-                     f"{number(value)} {VALUE_UNIT} ({which})")
+        which = (f"{next(iter(bests))} is best in every possible world" if len(bests) == 1
+                 else "the best strategy differs between worlds: " + "; ".join(
+                     f"{name}: {strategy_label(w['best'])}" for name, w in worlds.items()))
+        parts.append("knowing in advance how much the family will be misused would be worth "
+                     f"{number(perfect['value_of_information'])} {VALUE_UNIT} ({which})")
     if not parts:
         return ""
     text = "; ".join(parts)
@@ -106,7 +113,7 @@ def show_answer(results: Results) -> None:
         st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
                     f"({sure}).")
         st.markdown(what_changes_it(ranges, sc.harm_weight))
-        learning = information_text(results)
+        learning = information_text(results, d)
         if learning:
             st.markdown(learning)
         lines, strips = weight_lines(d, sc.harm_weight)
