@@ -127,12 +127,15 @@ def history(
     command = f"release-sim calibrate history --replicates {replicates}" + (
         f" --out {out}" if out else "")
     text, table = history_report(scenario, replicates, command)
-    t = Table(title="2019 history: observed beside the model", header_style="bold",
+    shown = ["section", "observation", "observed 2019", "model: median [90% interval]",
+             "verdict"]
+    t = Table(title="2019 history: observed beside the model (section 'target': a parameter "
+                    "was set against it; 'check': out of sample)", header_style="bold",
               show_lines=True)
-    for col in table.columns[:4]:
+    for col in shown:
         t.add_column(col)
-    for r in table.itertuples(index=False):
-        t.add_row(*[str(v) for v in r[:4]])
+    for r in table[shown].itertuples(index=False):
+        t.add_row(*[str(v) for v in r])
     console.print(t)
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)

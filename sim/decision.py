@@ -258,8 +258,9 @@ def value_of_information(x: Inputs) -> Part | None:
     clauses = []
     for r in rows:
         ci = ("" if r["low"] is None else f", {LEVEL:.0%} CI {_n(r['low'])} to {_n(r['high'])}")
-        clauses.append(f"{r['strategy']}'s evidence gate is worth {_signed(r['value_of_information'])}"
-                       f"{ci} over the same schedule on the prior alone")
+        worth = _signed(r["value_of_information"])
+        clauses.append(f"{r['strategy']}'s evidence gate is worth {worth}{ci} over the same "
+                       "schedule on the prior alone")
     worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
     if len(info["by_world"]) > 1:
         clauses.append(f"knowing the true world would be worth {_n(info['evpi'])} "

@@ -1,23 +1,27 @@
 """What a run draws at set-up: the same for every strategy run on one scenario and seed.
 
 Every random number of a run is drawn when it is set up: the true world (how much the family
-is misused), compute levels, and a threshold for every random event on an exponential clock (docs/model.md, "Randomness"), from one stream per
-group of actors spawned from the run seed. So runs of different strategies on the same scenario
-and seed draw exactly the same numbers (common random numbers), and the strategies of a
-comparison or of a sweep cell, run one after another, can share them: `draws_for` keeps the
-last set it made. `DrawSpec` holds every scenario figure the draws depend on and is the key, so
-a changed figure always means new draws.
+is misused), compute levels, and a threshold for every random event on an exponential clock
+(docs/model.md, "Randomness"), from one stream per group of actors spawned from the run seed.
+So runs of different strategies on the same scenario and seed draw exactly the same numbers
+(common random numbers), and the strategies of a comparison or of a sweep cell, run one after
+another, can share them: `draws_for` keeps the last set it made. `DrawSpec` holds every
+scenario figure the draws depend on and is the key, so a changed figure always means new draws.
+Labs that join the field later (sim.field) draw from streams of their own, so the draws of the
+labs already there do not depend on how the field grows.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.agents.population import Members, ResourcePopulations
 from sim.agents.replication import ReplicationEffort
+from sim.field import entry_weeks
 from sim.scenario import Scenario
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
@@ -54,7 +58,8 @@ class DrawSpec:
     seed: int
     n_sizes: int
     stages: int  # replication stages (Gamma thresholds)
-    labs: tuple[int, float, float, float]  # count, resources median, spread, publish share
+    labs: tuple[int, float, float]  # count on as_of, resources median, spread
+    lab_entry_weeks: tuple[float, ...]  # per lab in the field by the horizon (sim.field)
     partners: int
     malicious: tuple[tuple[int, float, float, float], ...]  # count, median, spread, active share
     developers: tuple[int, float, float]  # count, resources median, spread
@@ -68,7 +73,10 @@ class DrawSpec:
             seed=seed,
             n_sizes=n_sizes,
             stages=labs.replication_stages,
-            labs=(labs.count, labs.resources_median, labs.resources_spread, labs.publish_share),
+            labs=(labs.count, labs.resources_median, labs.resources_spread),
+            lab_entry_weeks=tuple(
+                entry_weeks(labs, scenario.start_date, scenario.steps * scenario.step_weeks)
+            ),
             partners=scenario.partners.count,
             malicious=tuple(
                 (k.count, k.resources_median, k.resources_spread, k.initially_active)
@@ -87,7 +95,9 @@ class Draws:
     true_world: int  # the replicate's world (index into scenario.uncertainty.worlds)
     poc_threshold: float  # proof-of-concept clock
     reports: ReportClock  # misuse-report clock
-    labs: list[tuple[float, bool, list[float]]]  # per lab: resources, publishes, thresholds
+    # per lab: resources, publishing draw (publishes while below the share of the day),
+    # replication thresholds per size, week it joins the field (-inf: from the start)
+    labs: list[tuple[float, float, list[float], float]]
     partner_thresholds: np.ndarray  # (partners, sizes): leak clocks
     malicious: ResourcePopulations  # one row per kind
     malicious_training: list[list[float]]  # per kind: replication thresholds per size
@@ -101,14 +111,18 @@ def draw(spec: DrawSpec) -> Draws:
         return np.random.default_rng(np.random.SeedSequence(spec.seed, spawn_key=key))
 
     n_sizes, stages = spec.n_sizes, spec.stages
-    count, median, spread, publish_share = spec.labs
+    count, median, spread = spec.labs
     lab_rng = stream(STREAM_LABS)
-    resources = median * np.exp(spread * lab_rng.standard_normal(count))
-    publishes = lab_rng.random(count) < publish_share
-    labs = [  # each lab's replication thresholds come from a stream of its own
-        (float(r), bool(p), ReplicationEffort.thresholds(stream(STREAM_LABS, i), n_sizes, stages))
-        for i, (r, p) in enumerate(zip(resources, publishes, strict=True), start=1)
-    ]
+    resources = (median * np.exp(spread * lab_rng.standard_normal(count))).tolist()
+    publish_draws = lab_rng.random(count).tolist()
+    labs = []
+    for i, entry in enumerate(spec.lab_entry_weeks, start=1):
+        rng = stream(STREAM_LABS, i)  # each lab's replication thresholds: a stream of its own
+        thresholds = ReplicationEffort.thresholds(rng, n_sizes, stages)
+        if i > count:  # a lab that joins as the field grows draws the rest from it too
+            resources.append(median * math.exp(spread * rng.standard_normal()))
+            publish_draws.append(rng.random())
+        labs.append((float(resources[i - 1]), publish_draws[i - 1], thresholds, entry))
     partner_thresholds = stream(STREAM_PARTNERS).exponential(size=(spec.partners, n_sizes))
 
     members, training = [], []

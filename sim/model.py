@@ -31,12 +31,12 @@ from sim.agents import (
     ReleasingLab,
     ResearchPartners,
 )
-from sim.calibration import Calibration, load_calibration
 from sim.draws import DrawSpec, draws_for
+from sim.family import Family, family_of
 from sim.outcome_registry import series_sources
 from sim.scenario import Scenario
 from sim.strategies import Strategy
-from sim.world import World, family_sizes
+from sim.world import World
 
 
 class ReleaseModel(mesa.Model):
@@ -47,17 +47,16 @@ class ReleaseModel(mesa.Model):
         scenario: Scenario,
         strategy: Strategy,
         seed: int,
-        calibration: Calibration | None = None,
+        family: Family | None = None,
         learns: bool = True,
     ):
         super().__init__(rng=seed)
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
         self.seed = seed
-        cal = calibration or load_calibration(scenario.calibration)
-        n_sizes = len(family_sizes(scenario, cal))
-        draws = draws_for(DrawSpec.of(scenario, n_sizes, seed))  # shared by strategies (CRN)
+        family = family or family_of(scenario)
+        draws = draws_for(DrawSpec.of(scenario, len(family.sizes), seed))  # CRN: shared
 
-        self.world = World(scenario, cal, draws.true_world)
+        self.world = World(scenario, family, draws.true_world)
         self.lab = ReleasingLab(self, strategy, learns)
         self.other_labs = [OtherLab(self, *lab) for lab in draws.labs]
         self.partners = ResearchPartners(self, draws.partner_thresholds)

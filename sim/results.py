@@ -23,12 +23,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.calibration import load_calibration
+from sim.family import family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
 from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
 from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, scenario_from_dict
-from sim.world import family_sizes
 
 if TYPE_CHECKING:
     from sim.decision import Decision
@@ -65,12 +64,11 @@ class Results:
 
     def notes(self) -> list[str]:
         """Caveats a reader must see beside the numbers (e.g. extrapolated model sizes)."""
-        cal = load_calibration(self.scenario.calibration)
-        sizes = family_sizes(self.scenario, cal)
-        outside = [s.name for s in sizes if cal.extrapolating(s.parameters)]
+        family = family_of(self.scenario)
+        outside = family.extrapolated()
         if not outside:
             return []
-        params = cal.table["parameters"]
+        params = family.calibration.table["parameters"]
         span = f"{params.min():.3g} to {params.max():.3g} parameters"
         return [
             f"Sizes {', '.join(outside)} lie outside the calibrated range ({span}): their "

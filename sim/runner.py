@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.calibration import load_calibration
+from sim.family import Family, family_of
 from sim.model import ReleaseModel
 from sim.outcome_registry import OUTCOMES
 from sim.outcomes import MARGINAL_BASELINE, add_paired_outcomes, run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
-from sim.world import family_sizes
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -72,11 +71,12 @@ class Arm:
 
 
 def run_once(
-    scenario: Scenario, spec: StrategySpec, replicate: int, seed: int, learns: bool = True
+    scenario: Scenario, spec: StrategySpec, replicate: int, seed: int, learns: bool = True,
+    family: Family | None = None,
 ) -> RunResult:
     """One run of one strategy with one seed (learns=False: the lab's belief stays at the
     prior, as in the prior-belief twin of a comparison)."""
-    model = ReleaseModel(scenario, resolve_strategy(spec), seed, learns=learns).run()
+    model = ReleaseModel(scenario, resolve_strategy(spec), seed, family, learns).run()
     name = Arm(spec, learns).name
     return RunResult(
         name, replicate, seed, run_summary(model), model.size_records, model.step_records
@@ -108,19 +108,19 @@ def run_comparison(scenario: Scenario, progress: Progress | None = None) -> Resu
     """Run every strategy of the scenario for every replicate, in this process."""
     from sim.results import Results
 
-    load_calibration(scenario.calibration)  # fail early on a bad calibration
+    family = family_of(scenario)  # resolved once for every run (a bad calibration fails here)
     tasks = run_tasks(scenario)
     started = time.perf_counter()
     out: list[RunResult] = []
     for k, (arm, rep, seed) in enumerate(tasks):
-        out.append(run_once(scenario, arm.spec, rep, seed, arm.learns))
+        out.append(run_once(scenario, arm.spec, rep, seed, arm.learns, family))
         if progress:
             progress(k + 1, len(tasks))
     return Results.from_runs(scenario, out, wall_seconds=time.perf_counter() - started)
 
 
 def size_names(scenario: Scenario) -> list[str]:
-    return [s.name for s in family_sizes(scenario, load_calibration(scenario.calibration))]
+    return family_of(scenario).names
 
 
 def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFrame, ...]:

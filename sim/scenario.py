@@ -79,24 +79,27 @@ class MappingParams(Section):
     )
 
 
+MAX_OTHER_LABS = 1000  # labs are individual agents; more would slow every run
+
+
 class OtherLabs(Section):
     """Other labs that may replicate a size and publish it."""
 
     enabled: bool = F(True, "Whether other labs replicate at all (switch off to isolate a lever).")
     count: int = F(
         10,
-        "Number of labs able to replicate. Assumption, set with the other replication settings "
-        "against the 2019 record (docs/validation.md): more than five replications known to "
-        "OpenAI by August 2019 (1.5B release post).",
+        "Number of labs able to replicate on `as_of`. Assumption, set with the other "
+        "replication settings against the 2019 record (docs/validation.md): more than five "
+        "replications known to OpenAI by August 2019 (1.5B release post).",
         ge=0,
         le=200,
     )
     base_replication_weeks: float = F(
         40.0,
-        "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model at the "
-        "announcement. Assumption, set against two calibration targets (docs/validation.md): "
-        "the first 1.5B-class replication about May 2019 (week 12) and the first public one "
-        "on 2019-08-22 (week 27).",
+        "Mean weeks for a lab of resources 1 to replicate a 1.5B-parameter model on `as_of`. "
+        "Assumption, set against two calibration targets (docs/validation.md): the first "
+        "1.5B-class replication by another group (Grover-Mega, 2019-05-29, week 15) and the "
+        "first public one (2019-08-22, week 27).",
         gt=0,
         le=1000,
     )
@@ -117,21 +120,62 @@ class OtherLabs(Section):
     )
     cost_halving_weeks: float = F(
         70.0,
-        "Weeks for the cost of replicating a given size to halve (hardware and know-how). "
+        "Weeks for the cost of replicating a given size to halve (hardware and know-how), "
+        "counted from `as_of`, so a lab's resources buy more as calendar time passes. "
         "Assumption, of the order of published compute price-performance trends.",
         gt=0,
         le=1000,
     )
     resources_median: float = F(
-        1.0, "Median lab resources (relative units; 1 = reference lab). Assumption.", gt=0, le=100
+        1.0,
+        "Median lab resources on `as_of` (relative units; 1 = reference lab); labs joining "
+        "later draw from the same distribution, and cost_halving_weeks makes everyone's "
+        "resources buy more over time. Assumption.",
+        gt=0,
+        le=100,
     )
     resources_spread: float = F(0.3, "Log-normal sigma of lab resources. Assumption.", ge=0, le=3)
     publish_share: float = F(
         0.1,
         "Share of labs that publish what they replicate. Assumption, set against the 2019 "
-        "record: one of the 5+ known replications was published openly (2019-08-22).",
+        "record: one of the 5+ known replications was published openly (2019-08-22). This "
+        "is the share on `as_of`; publish_odds_growth_per_year moves it over time.",
         ge=0,
         le=1,
+    )
+    as_of: date = F(
+        date(2019, 2, 14),
+        "Date the field figures count, resources_median and publish_share describe; the "
+        "trends of the field (growth_per_year, cost_halving_weeks, "
+        "publish_odds_growth_per_year) run from here over calendar time, whatever the "
+        "scenario's start_date. Source: the defaults were set against the 2019 GPT-2 record, "
+        "from the announcement (2019-02-14).",
+    )
+    growth_per_year: float = F(
+        0.0,
+        "Growth of the number of labs able to replicate, per calendar year: the count is "
+        "count x (1 + this) ** (years since as_of), and each added lab joins on the date the "
+        "trend passes it (docs/model.md). 0: the field of as_of throughout. Assumption "
+        "(default off): the public series at hand count models, not labs, above a fixed "
+        "compute threshold, which also grows with the compute trend the model already "
+        "applies through cost_halving_weeks: Epoch AI, 'Large-Scale AI Models' (data page, "
+        "2024-06-19): models known above 1e23 FLOP, 5 in 2020, 32 in 2022, 103 in 2024, "
+        "i.e. x2.1 a year, an upper bound. Set it from the yearly count of distinct "
+        "organisations in Epoch AI's 'Notable AI Models' dataset with a language model above "
+        "a compute bar that moves with the frontier.",
+        ge=0,
+        le=5,
+    )
+    publish_odds_growth_per_year: float = F(
+        0.96,
+        "Growth of the odds that a lab publishes what it replicates, per calendar year from "
+        "as_of: odds = publish_share / (1 - publish_share) x (1 + this) ** years. 0: fixed. "
+        "Source: Stanford AI Index 2024, chapter 1 (foundation models): share released "
+        "open-source 33.3% in 2021, 44.4% in 2022, 65.7% in 2023, i.e. odds x1.96 a year "
+        "(2021-2023); from publish_share 0.1 on 2019-02-14 this gives 0.30 in early 2021, "
+        "close to the 33.3% of 2021.",
+        ge=0,
+        le=10,
     )
     spillover: float = F(
         0.5,
@@ -154,7 +198,8 @@ class Partners(Section):
     leak_probability: float = F(
         0.001,
         "Weekly probability that one partner leaks the weights of one size it holds. "
-        "Assumption; in 2019 no partner leaked (about 80% of history runs have no leak).",
+        "Assumption, set against the 2019 record: no partner leaked (docs/validation.md: "
+        "most history runs have no leak before the 1.5B release).",
         ge=0,
         le=1,
     )
@@ -362,7 +407,8 @@ class Defenders(Section):
         "Visible detected malicious items per week that make one unit of observed misuse; one "
         "unit reads as strong public evidence of misuse. Calibration target: OpenAI reported "
         "no strong evidence of misuse by 2019-11-05 (1.5B release post); at this scale the 2019 "
-        "history scenario stays below one unit until then (docs/validation.md).",
+        "history scenario stays below one unit until then in its benign and central worlds, "
+        "not in the severe one (docs/validation.md).",
         gt=0,
     )
 
@@ -569,6 +615,21 @@ class Scenario(Section):
     evidence: Evidence = Field(default_factory=Evidence)
     costs: Costs = Field(default_factory=Costs)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @model_validator(mode="after")
+    def _field_stays_countable(self) -> Scenario:
+        labs = self.other_labs
+        if labs.growth_per_year > 0:
+            end = self.start_date.toordinal() + 7 * self.horizon_weeks
+            years = (end - labs.as_of.toordinal()) / 365.25
+            total = labs.count * (1 + labs.growth_per_year) ** years
+            if total > MAX_OTHER_LABS:
+                raise ValueError(
+                    f"other_labs: growth_per_year {labs.growth_per_year} from {labs.as_of} "
+                    f"gives {total:.3g} labs by the horizon; at most {MAX_OTHER_LABS} are "
+                    "simulated: lower growth_per_year or count, or move as_of"
+                )
+        return self
 
     @property
     def steps(self) -> int:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.access import ROUTES, Access
-from sim.calibration import Calibration
-from sim.scenario import ModelSize, Scenario
+from sim.family import Family
+from sim.field import compute_speed
+from sim.scenario import Scenario
 
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
 assert set(ROUTE_CODE) == set(ROUTES)
@@ -24,25 +25,17 @@ assert set(ROUTE_CODE) == set(ROUTES)
 REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B at the announcement
 
 
-def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize]:
-    """The scenario's model sizes (default: the calibration's), smallest first."""
-    sizes = scenario.family or [
-        ModelSize(name=s.name, parameters=s.parameters) for s in calibration.spec.sizes
-    ]
-    return sorted(sizes, key=lambda s: s.parameters)
-
-
 @dataclass
 class World:
     scenario: Scenario
-    calibration: Calibration
+    family: Family  # the calibration and the sizes, resolved once (sim.family)
     true_world: int  # index of the replicate's true world in scenario.uncertainty (sim.draws)
     size_names: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        sc, cal = self.scenario, self.calibration
-        sizes = family_sizes(sc, cal)
-        self.size_names = [s.name for s in sizes]
+        sc, cal = self.scenario, self.family.calibration
+        sizes = self.family.sizes
+        self.size_names = self.family.names
         self.n_sizes = n = len(sizes)
         self.parameters = read_only(np.array([s.parameters for s in sizes], dtype=float))
         self.start_date = sc.start_date
@@ -178,9 +171,10 @@ class World:
         self.visibility = self.scenario.evidence.base_visibility
         self.lag_reduction = 0.0
         # how fast the field can rebuild each trained size this week, for resources 1: cost
-        # falls over time, and public weights of any size help (docs/model.md, Replication)
+        # falls over calendar time (sim.field), and public weights of any size help
+        # (docs/model.md, Replication)
         labs = self.scenario.other_labs
-        speed = 2.0 ** (self.week / labs.cost_halving_weeks)
+        speed = compute_speed(labs, self.start_date, self.week)
         if self.public_any:
             speed *= 1 + labs.spillover
         self.replication_rates = [rate * speed for rate in self.replication_rate_trained]

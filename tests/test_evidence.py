@@ -109,11 +109,14 @@ def test_a_size_nobody_outside_the_lab_has_seen_is_detected_no_better_than_trans
 
 
 def test_cross_size_transfer_reproduces_the_published_roberta_figure():
-    """A detector with full research on 124M samples, tested on 1.5B: 79.3% (1.5B release)."""
+    """A detector trained on 124M samples keeps the published share of its power on 1.5B
+    (79.3% against 96.0% same-size: 1.5B release post), and less across a wider gap."""
     w = ReleaseModel(Scenario(), resolve_strategy(StrategySpec(kind="closed")), 1).world
-    power = w.transfer[3][0] * w.power_best_list[3]
-    assert 0.5 + power / 2 == pytest.approx(0.5 + 0.6370 * w.power_best_list[3] / 2, abs=1e-3)
-    assert pytest.approx(0.793, abs=1e-3) == 0.5 + 0.6370 * 0.92 / 2
+    published = (2 * 0.793 - 1) / (2 * 0.960 - 1)
+    assert w.transfer[3][0] == pytest.approx(published, rel=1e-9)
+    assert w.transfer[0][3] == w.transfer[3][0], "the same factor downwards (an assumption)"
+    assert w.transfer[3][2] > w.transfer[3][1] > w.transfer[3][0], "nearer sizes transfer more"
+    assert all(w.transfer[s][s] == 1 for s in range(w.n_sizes))
 
 
 def test_without_a_substitute_harm_is_the_gross_ai_enabled_harm():
