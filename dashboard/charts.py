@@ -1,46 +1,142 @@
-"""Altair charts of tables computed in sim (sim.report, Results, Calibration)."""
+"""Altair charts of tables computed in sim (sim.report, Results, Calibration).
+
+Every chart that shows strategies colours them with dashboard.labels (one colour per strategy
+on every page, colour-blind safe) and names them by their display names. Long titles go in
+the page above a chart, where they wrap, rather than along an axis, where Vega cuts them.
+"""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from sim.charts import bands, tradeoff  # noqa: F401 - shared with the HTML report
+from dashboard.labels import colour_scale_args, strategy_label
 
-LEVEL_COLORS = alt.Scale(
-    domain=["unreleased", "partners", "api", "public"],
-    range=["#d9d9d9", "#74a9cf", "#fdae6b", "#d7301f"],
+STATE_COLOURS = alt.Scale(
+    domain=["unreleased", "partners", "api", "public: released", "public: leaked",
+            "public: replicated"],
+    range=["#E0E0E0", "#9ECAE1", "#3182BD", "#08306B", "#D7301F", "#FC8D59"],
 )
+STATE_WORDS = {"unreleased": "Unreleased", "partners": "Partners only", "api": "Hosted API",
+               "public: released": "Public: released by the lab",
+               "public: leaked": "Public: leaked by a partner",
+               "public: replicated": "Public: replicated by another lab"}
 
 
-def timeline(segments: pd.DataFrame, routes: pd.DataFrame, sizes: list[str]) -> alt.Chart:
-    """Access level per size over time (median replicate), with how each became public."""
-    bars = alt.Chart(segments).mark_bar(height=14).encode(
-        x=alt.X("start_week:Q", title="Weeks since announcement"), x2="end_week:Q",
-        y=alt.Y("size:N", sort=sizes, title="Model size"),
-        color=alt.Color("level:N", scale=LEVEL_COLORS, title="Access level"),
-        tooltip=["strategy", "size", "level", "start_week", "end_week"],
+def with_labels(df: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, alt.Color]:
+    """The frame with a 'Strategy' column of display names, and the colour encoding for it."""
+    df = df.copy()
+    df["Strategy"] = df["strategy"].map(strategy_label)
+    colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
+                       legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
+    return df, colour
+
+
+def bands(df: pd.DataFrame, names: list[str], y_title: str) -> alt.LayerChart:
+    """Mean line and 90% band across replicates, one colour per strategy."""
+    df, colour = with_labels(df, names)
+    base = alt.Chart(df).encode(x=alt.X("week:Q", title="Weeks since announcement"),
+                                color=colour)
+    band = base.mark_area(opacity=0.15).encode(
+        y=alt.Y("low:Q", title=y_title), y2="high:Q",
+        tooltip=["Strategy", "week", alt.Tooltip("date:T", title="date"),
+                 alt.Tooltip("mean:Q", format=",.3~g"), alt.Tooltip("low:Q", format=",.3~g"),
+                 alt.Tooltip("high:Q", format=",.3~g")])
+    line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q")
+    return (band + line).properties(height=340)
+
+
+def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_title: str,
+             benefit_title: str) -> alt.LayerChart:
+    """Harm against benefit: one faint point per replicate, the mean with 90% ranges.
+    means: strategy, harm, harm_low, harm_high, beneficial_value, ben_low, ben_high."""
+    runs, colour = with_labels(runs, names)
+    means, _ = with_labels(means, names)
+    x = alt.X("harm:Q", title=harm_title, scale=alt.Scale(zero=False))
+    y = alt.Y("beneficial_value:Q", title=benefit_title, scale=alt.Scale(zero=False))
+    cloud = alt.Chart(runs).mark_circle(opacity=0.35, size=28).encode(
+        x=x, y=y, color=colour, tooltip=["Strategy", "replicate",
+                                         alt.Tooltip("harm:Q", format=",.3~g"),
+                                         alt.Tooltip("beneficial_value:Q", format=",.3~g")])
+    pts = alt.Chart(means).mark_point(filled=True, size=200, shape="diamond", stroke="white",
+                                      strokeWidth=1).encode(
+        x="harm:Q", y="beneficial_value:Q", color=colour,
+        tooltip=["Strategy", alt.Tooltip("harm:Q", format=",.3~g"),
+                 alt.Tooltip("beneficial_value:Q", format=",.3~g")])
+    xerr = alt.Chart(means).mark_rule(strokeWidth=2).encode(
+        x="harm_low:Q", x2="harm_high:Q", y="beneficial_value:Q", color=colour)
+    yerr = alt.Chart(means).mark_rule(strokeWidth=2).encode(
+        y="ben_low:Q", y2="ben_high:Q", x="harm:Q", color=colour)
+    return (cloud + xerr + yerr + pts).properties(height=400)
+
+
+def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str],
+                        weight: float) -> alt.LayerChart:
+    """Expected net value of each strategy against the harm weight (a straight line each),
+    a strip along the top coloured by the strategy that is best at each weight, the
+    break-even weights marked and this run's weight dashed.
+    lines: strategy, weight, net_value. best: strategy, from_weight, to_weight."""
+    lines, colour = with_labels(lines, names)
+    best, _ = with_labels(best, names)
+    x = alt.X("weight:Q", title="Harm weight (benefit lost per unit of harm)",
+              scale=alt.Scale(nice=False))
+    line = alt.Chart(lines).mark_line(strokeWidth=3).encode(
+        x=x, y=alt.Y("net_value:Q", title="Expected net value"), color=colour,
+        tooltip=["Strategy", alt.Tooltip("weight:Q", format=".3~g", title="harm weight"),
+                 alt.Tooltip("net_value:Q", format=",.3~g", title="expected net value")])
+    strip = alt.Chart(best).mark_rect(opacity=0.9).encode(
+        x="from_weight:Q", x2="to_weight:Q", y=alt.value(0), y2=alt.value(12), color=colour,
+        tooltip=["Strategy", alt.Tooltip("from_weight:Q", format=".3~g", title="best from"),
+                 alt.Tooltip("to_weight:Q", format=".3~g", title="best up to")])
+    flips = best[best["from_weight"] > 0].reset_index(drop=True)
+    flips["row"] = [16 + 14 * (i % 2) for i in range(len(flips))]  # close labels alternate
+    rules = alt.Chart(flips).mark_rule(color="#333333", strokeDash=[2, 2]).encode(
+        x="from_weight:Q", tooltip=[alt.Tooltip("from_weight:Q", format=".3~g",
+                                                title="break-even harm weight")])
+    text = alt.Chart(flips).mark_text(align="left", dx=3, baseline="top", fontSize=12,
+                                      fontWeight="bold", color="#333333").encode(
+        x="from_weight:Q", y=alt.Y("row:Q", scale=None), text=alt.Text("from_weight:Q",
+                                                                       format=".3~g"))
+    now = alt.Chart(pd.DataFrame({"weight": [weight]})).mark_rule(
+        strokeDash=[6, 4], color="#777777", strokeWidth=1.5).encode(x="weight:Q")
+    return (line + strip + rules + text + now).properties(height=340)
+
+
+def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:
+    """Share of simulated worlds in which each size is at each access level, by week: one
+    panel per strategy (columns) and size (rows). The key is access_key() (in the page, so it
+    stays in view when the wide chart scrolls)."""
+    df = shares.copy()
+    df["Strategy"] = df["strategy"].map(strategy_label)
+    df["Access"] = df["state"].map(STATE_WORDS)
+    scale = alt.Scale(domain=[STATE_WORDS[s] for s in STATE_COLOURS.domain],
+                      range=STATE_COLOURS.range)
+    chart = alt.Chart(df).mark_area(interpolate="step-after").encode(
+        x=alt.X("week:Q", title="Weeks since announcement"),
+        y=alt.Y("share:Q", title=None, stack="normalize",
+                axis=alt.Axis(format="%", values=[0, 0.5, 1])),
+        color=alt.Color("Access:N", scale=scale, sort=scale.domain, legend=None),
+        order=alt.Order("order:Q"),
+        tooltip=["Strategy", "size", "week", "Access",
+                 alt.Tooltip("share:Q", format=".0%", title="share of simulated worlds")],
+    ).transform_calculate(
+        order=f"indexof({list(scale.domain)!r}, datum.Access)"
+    ).properties(width=width, height=58)
+    order = [strategy_label(n) for n in names]
+    return chart.facet(
+        row=alt.Row("size:N", sort=sizes, title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold")),
+        column=alt.Column("Strategy:N", sort=order, title=None,
+                          header=alt.Header(labelFontWeight="bold", labelFontSize=13)),
+        spacing=8,
     )
-    events = routes[routes["route"] != "never"]
-    marks = alt.Chart(events).mark_point(filled=True, size=90, color="black").encode(
-        x="median_week:Q", y=alt.Y("size:N", sort=sizes),
-        shape=alt.Shape("route:N", title="Became public by",
-                        scale=alt.Scale(domain=["release", "leak", "replication"])),
-        tooltip=["strategy", "size", "route", alt.Tooltip("share:Q", format=".0%"),
-                 "median_week"],
-    )
-    return _facet(bars, marks)
 
 
-def _facet(bars: alt.Chart, marks: alt.Chart) -> alt.VConcatChart:
-    strategies = list(dict.fromkeys(bars.data["strategy"]))
-    charts = []
-    for s in strategies:
-        b = bars.transform_filter(alt.datum.strategy == s)
-        b = b.properties(title=s, height=110, width=820)
-        m = marks.transform_filter(alt.datum.strategy == s)
-        charts.append(alt.layer(b, m))
-    return alt.vconcat(*charts).resolve_scale(x="shared")
+def access_key() -> str:
+    """The colours of the access chart as a line of HTML."""
+    return " &nbsp; ".join(
+        f"<span style='color:{colour}'>&#9632;</span> {STATE_WORDS[state]}"
+        for state, colour in zip(STATE_COLOURS.domain, STATE_COLOURS.range, strict=True))
 
 
 def measurements(frame: pd.DataFrame) -> alt.FacetChart:
@@ -49,39 +145,68 @@ def measurements(frame: pd.DataFrame) -> alt.FacetChart:
         x=alt.X("size:N", sort=list(dict.fromkeys(frame["size"])), title="Size"),
         y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
         color=alt.Color("origin:N", title="Origin",
-                        scale=alt.Scale(domain=["published", "measured"])),
+                        scale=alt.Scale(domain=["published", "measured"],
+                                        range=["#0072B2", "#D55E00"])),
         shape="origin:N", tooltip=["size", "measure", "value", "origin", "source"],
-    ).properties(width=160, height=120).facet(facet="measure:N", columns=4).resolve_scale(
-        y="independent")
+    ).properties(width=250, height=120).facet(
+        facet=alt.Facet("measure:N", title=None, header=alt.Header(labelLimit=320)),
+        columns=2).resolve_scale(y="independent")
+
+
+def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = None,
+            detail: str | None = None, zero: bool = True) -> alt.LayerChart:
+    """A curve over parameters, solid inside the calibrated range and dashed outside it (each
+    stretch drawn as its own line so the dashes never join across the range)."""
+    df = curves.copy()
+    df["part"] = df["extrapolating"].map({True: "extrapolated", False: "calibrated"})
+    # number the contiguous stretches so a line below and one above the range stay apart
+    df["stretch"] = (df["extrapolating"] != df["extrapolating"].shift()).cumsum()
+    x = alt.X("parameters:Q", scale=alt.Scale(type="log", nice=False),
+              title="Parameters (log scale)", axis=alt.Axis(format="~s"))
+    enc = {"x": x, "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
+           "strokeDash": alt.StrokeDash("part:N", title="Curve",
+                                        scale=alt.Scale(domain=["calibrated", "extrapolated"],
+                                                        range=[[1, 0], [6, 4]]),
+                                        legend=alt.Legend(orient="bottom", columns=1)),
+           "detail": "stretch:N",
+           "tooltip": [alt.Tooltip("parameters:Q", format="~s"),
+                       alt.Tooltip(f"{y}:Q", format=".3f"), "part"]}
+    if detail:
+        enc["color"] = alt.Color(f"{detail}:N", legend=alt.Legend(
+            orient="bottom", title=None, labelLimit=0, columns=1))
+        enc["detail"] = alt.Detail(["stretch:N", f"{detail}:N"])
+        enc["tooltip"] = [detail, *enc["tooltip"]]
+    mark = alt.Chart(df).mark_line(strokeWidth=2.5, **({"color": colour} if colour else {}))
+    return mark.encode(**enc)
 
 
 def quality_curve(curves: pd.DataFrame, table: pd.DataFrame, marks: pd.DataFrame | None):
     """Fitted quality over parameters (dashed where extrapolating) and the calibrated points."""
-    x = alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Parameters (log scale)")
-    line = alt.Chart(curves).mark_line().encode(
-        x=x, y=alt.Y("quality:Q", title="Quality index (0-1)"),
-        strokeDash=alt.StrokeDash("extrapolating:N", title="Extrapolating"),
-        tooltip=["parameters", "quality", "extrapolating"])
+    line = _dashed(curves, "quality", "Quality index (0 to 1)", "#0072B2")
     pts = alt.Chart(table).mark_point(filled=True, size=90, color="black").encode(
-        x="parameters:Q", y="quality_index:Q", tooltip=["size", "parameters", "quality_index"])
+        x="parameters:Q", y="quality_index:Q",
+        tooltip=["size", alt.Tooltip("parameters:Q", format="~s"),
+                 alt.Tooltip("quality_index:Q", format=".3f")])
     layers = [line, pts]
     if marks is not None and len(marks):
         layers.append(alt.Chart(marks).mark_rule(color="gray", strokeDash=[2, 2]).encode(
-            x="parameters:Q", tooltip=["size", "parameters", "quality", "extrapolating"]))
+            x="parameters:Q", tooltip=["size", alt.Tooltip("parameters:Q", format="~s"),
+                                       alt.Tooltip("quality:Q", format=".3f")]))
     return alt.layer(*layers).properties(height=320)
 
 
-def implications(curves: pd.DataFrame) -> alt.HConcatChart:
-    """Misuse capacity per item and detector accuracy implied by the fitted quality."""
-    x = alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Parameters (log scale)")
-    cap = alt.Chart(curves).mark_line(color="#d7301f").encode(
-        x=x, y=alt.Y("misuse_capacity:Q", title="Misuse capacity per item (1 = largest size)"),
-        tooltip=["parameters", "misuse_capacity"]).properties(height=280, width=380)
-    acc = curves.melt(id_vars=["parameters"], var_name="detector",
+def capacity_curve(curves: pd.DataFrame) -> alt.LayerChart:
+    chart = _dashed(curves, "misuse_capacity", "Capacity per item", "#D55E00")
+    return chart.properties(height=360)
+
+
+def detector_curves(curves: pd.DataFrame) -> alt.LayerChart:
+    acc = curves.melt(id_vars=["parameters", "extrapolating"], var_name="detector",
                       value_vars=["simple_detector_accuracy", "best_detector_accuracy"],
                       value_name="accuracy")
-    det = alt.Chart(acc).mark_line().encode(
-        x=x, y=alt.Y("accuracy:Q", title="Detector accuracy", scale=alt.Scale(domain=[0.5, 1])),
-        color=alt.Color("detector:N", title="Detector"),
-        tooltip=["parameters", "detector", "accuracy"]).properties(height=280, width=380)
-    return alt.hconcat(cap, det)
+    acc["detector"] = acc["detector"].map({
+        "simple_detector_accuracy": "Simple detector (TF-IDF) trained on the size's samples",
+        "best_detector_accuracy": "Best detector (RoBERTa) trained on the size's samples"})
+    acc = acc.sort_values(["detector", "parameters"]).reset_index(drop=True)
+    chart = _dashed(acc, "accuracy", "Accuracy", detail="detector", zero=False)
+    return chart.properties(height=380)

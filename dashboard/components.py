@@ -5,6 +5,11 @@ No model logic here: numbers come from sim (sim.api, sim.report, sim.uploads).
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +17,14 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.api import InputError, Results, Scenario, run_comparison, scenario_from_dict
+from sim.api import InputError, Results, Scenario, run_comparison
+from sim.runner import Progress
 from sim.uploads import SCENARIOS_DIR, scenario_from_text
 from sim.yamlio import model_in
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = ("Shipped scenario", "Upload a YAML file", "From the scenario editor")
+DEFAULT_SCENARIO = "compare_main_strategies.yaml"
 
 
 def show_input_error(exc: Exception) -> None:
@@ -55,8 +62,12 @@ def field_help(info: FieldInfo) -> str:
     """Help text: the schema's description, plus the allowed range."""
     low, high = bounds(info)
     text = info.description or ""
-    if low is not None or high is not None:
-        text += f"  \nAllowed: {'' if low is None else low} to {'' if high is None else high}."
+    if low is not None and high is not None:
+        text += f"  \nAllowed: {low:g} to {high:g}."
+    elif low is not None:
+        text += f"  \nAllowed: {low:g} or more."
+    elif high is not None:
+        text += f"  \nAllowed: up to {high:g}."
     return text
 
 
@@ -66,7 +77,8 @@ def get_dotted(obj: Any, path: str) -> Any:
     return obj
 
 
-def number_widget(path: str, value: float, label: str, key: str, model=Scenario, **kw) -> float:
+def number_widget(path: str, value: float, label: str, key: str, model=Scenario,
+                  extra_help: str = "", **kw) -> float:
     """A number input labelled in words, bounded and explained by the schema."""
     info = field_info(path, model)
     low, high = bounds(info)
@@ -76,7 +88,8 @@ def number_widget(path: str, value: float, label: str, key: str, model=Scenario,
     return st.number_input(
         label, min_value=None if low is None else cast(low),
         max_value=None if high is None else cast(high), value=cast(value),
-        step=cast(step), format=None if is_int else "%.4g", help=field_help(info), key=key, **kw,
+        step=cast(step), format=None if is_int else "%.4g",
+        help=(extra_help + "  \n" if extra_help else "") + field_help(info), key=key, **kw,
     )
 
 
@@ -85,40 +98,64 @@ def shipped_scenarios() -> list[Path]:
     return sorted(SCENARIOS_DIR.glob("*.yaml"))
 
 
-def _kept(page: str, name: str) -> str:
-    """Widget key on this page; its value is kept under 'keep:NAME' across pages."""
-    value = st.session_state.get(f"{page}:{name}")
-    if value is not None:
-        st.session_state[f"keep:{name}"] = value
-    return f"{page}:{name}"
+def _kept(name: str, default: str) -> dict:
+    """Keyword arguments of a widget drawn on several pages, showing the last choice made on
+    any of them.
+
+    Streamlit keeps a widget's value per page (an older choice made on this page would come
+    back), so the choice is kept under 'keep:NAME', copied there when the user changes it
+    (on_change), and given to the widget before it is drawn.
+    """
+    st.session_state[name] = st.session_state.get(f"keep:{name}", default)
+    return {"key": name, "on_change": _remember, "args": (name,)}
 
 
-def scenario_sidebar(page: str) -> None:
-    """Sidebar: choose the working scenario; store it (or the error) in session state.
-    Each page draws it (widget keys per page; the choice is kept across pages)."""
-    sb = st.sidebar
-    sb.header("Scenario")
-    kept = st.session_state.get("keep:scenario_source", SOURCES[0])
-    source = sb.radio("Source", SOURCES, index=SOURCES.index(kept),
-                      key=_kept(page, "scenario_source"),
+def _remember(name: str) -> None:
+    keep_choice(name, st.session_state[name])
+
+
+def keep_choice(name: str, value: str) -> None:
+    """Keep value as the choice of the widget NAME on every page (e.g. from a callback)."""
+    st.session_state[f"keep:{name}"] = value
+
+
+def _picker_label() -> str:
+    source = st.session_state.get("keep:scenario_source", SOURCES[0])
+    if source == SOURCES[0]:
+        name = st.session_state.get("keep:scenario_file") or shipped_scenarios()[0].name
+    elif source == SOURCES[1]:
+        name = (st.session_state.get("keep:upload") or ("", "your file"))[1]
+    else:
+        name = "as edited in the Scenario editor"
+    return f"Scenario: {name}"
+
+
+def scenario_picker() -> None:
+    """The working scenario (a shipped file, an upload, or the editor's), chosen in a small
+    pop-over at the top of the page; stored (or its error) in session state. Each page draws
+    it (one key per widget on every page; the choice is kept across pages)."""
+    sb = st.popover(_picker_label(), icon=":material/description:")
+    source = sb.radio("Source", SOURCES, **_kept("scenario_source", SOURCES[0]),
                       help="A scenario file shipped in scenarios/, your own YAML file, or the "
                       "scenario as edited on the Scenario editor page.")
-    st.session_state["keep:scenario_source"] = source
+    keep_choice("scenario_source", source)
     st.session_state["scenario"] = None
     st.session_state["scenario_error"] = None
     try:
         if source == SOURCES[0]:
             names = [f.name for f in shipped_scenarios()]
-            kept = st.session_state.get("keep:scenario_file", names[0])
-            chosen = sb.selectbox("Shipped scenario", names, key=_kept(page, "scenario_file"),
-                                  index=names.index(kept) if kept in names else 0,
+            if st.session_state.get("keep:scenario_file") not in names:
+                keep_choice("scenario_file", DEFAULT_SCENARIO if DEFAULT_SCENARIO in names
+                            else names[0])
+            chosen = sb.selectbox("Shipped scenario", names,
+                                  **_kept("scenario_file", DEFAULT_SCENARIO),
                                   help="Scenario files in the scenarios/ folder.")
-            st.session_state["keep:scenario_file"] = chosen
+            keep_choice("scenario_file", chosen)
             text = (SCENARIOS_DIR / chosen).read_text(encoding="utf-8")
             name = f"scenarios/{chosen}"
         elif source == SOURCES[1]:
             up = sb.file_uploader("Scenario YAML", type=["yaml", "yml"],
-                                  key=f"{page}:scenario_upload",
+                                  key="scenario_upload",
                                   help="base: and relative calibration paths are resolved "
                                   "relative to the scenarios/ folder.")
             if up is not None:
@@ -143,7 +180,24 @@ def scenario_sidebar(page: str) -> None:
         return
     st.session_state["scenario"] = scenario
     st.session_state["scenario_text"] = text
+    st.session_state["scenario_origin"] = _origin(source, text, name)
     sb.caption(scenario.description or scenario.name)
+
+
+def _origin(source: str, text: str, name: str) -> Scenario | None:
+    """The shipped scenario a working scenario came from (what a report's basis is stated
+    against): the file itself, or the shipped file an upload or edit names as its base."""
+    if source == SOURCES[0]:
+        return _load_text(text, name)  # levers changed on the page are stated against it
+    import yaml
+
+    try:
+        base = (yaml.safe_load(text) or {}).get("base")
+    except yaml.YAMLError:
+        return None
+    if isinstance(base, str) and (SCENARIOS_DIR / base).is_file():
+        return _load_text((SCENARIOS_DIR / base).read_text(encoding="utf-8"), f"scenarios/{base}")
+    return None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -164,21 +218,109 @@ def current_scenario() -> Scenario | None:
 
 
 # ----------------------------------------------------------------------- runs
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_run(scenario_json: str, _progress=None) -> Results:
-    """run_comparison, cached on the scenario's JSON: a revisit is instant."""
-    import json
+class RunStore:
+    """Finished comparisons by scenario, shared by every session of this server.
 
-    scenario = scenario_from_dict(json.loads(scenario_json), "<dashboard>")
-    return run_comparison(scenario, progress=_progress)
+    Each comparison runs once: a session asking for one that another session is running waits
+    for it; results are kept for the last `size` scenarios. Nothing here touches a Streamlit
+    element, so a progress bar can live in the page that asked (Streamlit's cached functions
+    must not touch elements: replaying one from the cache raises CacheReplayClosureError).
+    """
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._done: OrderedDict[str, Results] = OrderedDict()
+        self._running: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        self._background = threading.Lock()  # held while a background run goes on
+
+    @staticmethod
+    def key(scenario: Scenario) -> str:
+        return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+    def get(self, scenario: Scenario) -> Results | None:
+        with self._lock:
+            key = self.key(scenario)
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+        return None
+
+    def running(self, scenario: Scenario) -> bool:
+        with self._lock:
+            return self.key(scenario) in self._running
+
+    def run(self, scenario: Scenario, progress: Progress | None = None) -> Results:
+        """The comparison's results: from the store, from the session already running it, or
+        run here (reporting to progress)."""
+        key = self.key(scenario)
+        while True:
+            with self._lock:
+                if key in self._done:
+                    self._done.move_to_end(key)
+                    return self._done[key]
+                future = self._running.get(key)
+                mine = future is None
+                if mine:
+                    future = self._running[key] = Future()
+            if not mine:
+                try:
+                    return future.result()
+                except BaseException:  # noqa: BLE001 - the runner stopped (its page reran): retry
+                    continue
+            try:
+                results = run_comparison(scenario, progress=progress)
+            except BaseException as exc:
+                with self._lock:
+                    self._running.pop(key, None)
+                future.set_exception(exc)
+                raise
+            with self._lock:
+                self._running.pop(key, None)
+                self._done[key] = results
+                while len(self._done) > self.size:
+                    self._done.popitem(last=False)
+            future.set_result(results)
+            return results
+
+    def run_in_background(self, scenario: Scenario) -> None:
+        """Start the comparison in a thread unless it is stored or running (a page shows its
+        settings; the answer is ready by the time the user presses Run). One at a time on
+        the server, so settings changed in quick succession do not crowd the processor."""
+        if self.get(scenario) is not None or self.running(scenario):
+            return
+        if not self._background.acquire(blocking=False):
+            return
+        threading.Thread(target=self._quietly, args=(scenario,), daemon=True).start()
+
+    def _quietly(self, scenario: Scenario) -> None:
+        try:
+            with contextlib.suppress(Exception):  # a failure shows when the user asks for it
+                self.run(scenario)
+        finally:
+            self._background.release()
+
+
+@st.cache_resource
+def run_store() -> RunStore:
+    """The server's one RunStore (a resource: shared, never copied, holds no elements)."""
+    return RunStore()
 
 
 def run_with_progress(scenario: Scenario) -> Results:
+    """Results of the comparison, with a progress bar in the page while it runs."""
+    store = run_store()
+    results = store.get(scenario)
+    if results is not None:
+        return results
+    if store.running(scenario):
+        with st.spinner("Running the comparison..."):
+            return store.run(scenario)
     bar = st.progress(0.0, text="Starting runs...")
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Run {done} of {total}")
 
-    results = cached_run(scenario.model_dump_json(), progress)
+    results = store.run(scenario, progress)
     bar.empty()
     return results

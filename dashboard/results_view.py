@@ -1,112 +1,333 @@
-"""The results of one comparison: charts, tables, definitions and downloads."""
+"""The results of one comparison: the answer first, then tables, charts, definitions, downloads.
+
+Numbers come from sim (Results, sim.report, the decision summary); this module chooses words,
+units and layout. Views are computed once per result and kept in the session, and only the open
+tab is drawn, so moving around the results stays quick.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-import sim.outcomes
-import sim.results
 from dashboard import charts
+from dashboard.labels import (
+    interval,
+    number,
+    outcome_title,
+    outcome_words,
+    strategy_colours,
+    strategy_label,
+)
 from sim import report
 from sim.api import STRATEGIES, Results
-from sim.outcome_registry import label, step_outcomes
+from sim.outcome_registry import run_outcomes, step_outcomes
+from sim.outcomes import size_column
+
+TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had access when",
+        "Definitions", "Downloads"]
+# the outcomes a decision turns on first; then every other per-run outcome the registry declares
+FIRST_ROWS = ["net_value", "beneficial_value", "harm", "gross_harm", "marginal_harm", "regret"]
 
 
-def series_outcomes(results: Results) -> list[str]:
-    """Weekly outcomes to chart over time (sim.outcome_registry) that these results have."""
-    return [o.name for o in step_outcomes() if o.name in results.steps.columns]
+def run_rows(present: set[str]) -> list[str]:
+    """Whole-horizon outcomes for the table, from the outcome registry (an outcome added there
+    shows here with no other change)."""
+    declared = [o.name for o in run_outcomes(per_size=False, text=False)]
+    return [o for o in dict.fromkeys(FIRST_ROWS + declared) if o in present]
+ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
+               "replication": "replicated by another lab"}
+
+
+def memo(results: Results, name: str, make: Callable[[], Any]) -> Any:
+    """A view of these results, computed once per session (views are read-only tables)."""
+    store = st.session_state.setdefault("views", {})
+    if store.get("owner") != id(results):
+        store.clear()
+        store["owner"] = id(results)
+    if name not in store:
+        store[name] = make()
+    return store[name]
+
+
+def shown_names(results: Results) -> list[str]:
+    """The compared strategies, then the baseline if it is not among them (display order)."""
+    names = list(results.strategies)
+    if results.scenario.baseline not in names:
+        names.append(results.scenario.baseline)
+    return names
 
 
 def show_results(results: Results) -> None:
+    from dashboard.decision_view import show_answer
+
     sc = results.scenario
-    st.success(f"{sc.name}: {sc.replicates} replicates x {len(results.strategies)} strategies "
-               f"(+ closed), {sc.horizon_weeks} weeks, in "
-               f"{results.manifest.get('wall_seconds', 0):.1f} s.")
+    extra = "" if sc.baseline in results.strategies else f" (+ {strategy_label(sc.baseline)})"
     for note in results.notes():
         st.warning(note, icon=":material/info:")
-    tabs = st.tabs(["Outcomes over time", "Summary and differences", "Harm vs benefit",
-                    "Access timeline", "Definitions and assumptions", "Downloads"])
-    with tabs[0]:
-        _over_time(results)
-    with tabs[1]:
-        _tables(results)
-    with tabs[2]:
-        st.markdown("Each faint dot is one replicate; diamonds are means with 90% ranges "
-                    "across replicates. Up and to the left is better (more benefit, less harm).")
-        st.altair_chart(charts.tradeoff(report.shown(results, results.runs), results.summary()),
-                        width="stretch")
-    with tabs[3]:
-        _timeline(results)
-    with tabs[4]:
-        _definitions(results)
-    with tabs[5]:
-        download_results(results)
+    show_answer(results)
+    st.caption(f"{sc.replicates} simulated worlds x {len(results.strategies)} strategies{extra}, "
+               f"{sc.horizon_weeks} weeks from {sc.start_date}; simulated in "
+               f"{results.manifest.get('wall_seconds', 0):.1f} s.")
+    st.subheader("The evidence behind it")
+    tabs = st.tabs(TABS, key="results_tab", on_change="rerun")
+    views = [_tables, _over_time, _tradeoff, _timeline, _definitions, download_results]
+    for tab, view in zip(tabs, views, strict=True):
+        if tab.open:
+            with tab:
+                view(results)
 
 
-def _over_time(results: Results) -> None:
-    c1, c2 = st.columns([3, 1])
-    outcome = c1.selectbox("Outcome", series_outcomes(results), format_func=label,
-                           key="series_outcome")
-    cumulative = c2.checkbox("Cumulative", value=outcome in ("harm", "beneficial_value"),
-                             key=f"series_cum:{outcome}", help="Sum over weeks so far.")
-    df = report.step_bands(results, outcome, cumulative)
-    st.altair_chart(charts.bands(df, label(outcome)), width="stretch")
-    st.caption("Line: mean over replicates. Band: 90% of replicates fall inside.")
+# ------------------------------------------------------------------------------ tables
+def _spread_note(n: int) -> str:
+    if n < 2:
+        return ("One simulated world (replicate): spreads and intervals cannot be estimated, "
+                "so cells show single values. Run more replicates for intervals.")
+    return (f"Each cell: mean over {n} simulated worlds [the range in which 90% of worlds "
+            "fall]. This is the spread to expect in any one world, not the uncertainty of the "
+            "mean; the answer above gives confidence intervals of the mean.")
+
+
+def outcome_table(results: Results) -> pd.DataFrame:
+    """Whole-horizon outcomes: rows in words with units, one column per strategy."""
+    summary = memo(results, "summary", results.summary)
+    summary = summary[summary["size"] == ""]
+    n = results.scenario.replicates
+    rows = {}
+    names = shown_names(results)
+    for outcome in run_rows(set(summary["outcome"])):
+        unit = outcome_words(outcome).unit
+        cells = {}
+        for name in names:
+            hit = summary[(summary["outcome"] == outcome) & (summary["strategy"] == name)]
+            if len(hit):
+                r = hit.iloc[0]
+                cells[strategy_label(name)] = interval(r["mean"], r["low"], r["high"], unit, n)
+        rows[outcome_title(outcome)] = cells
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Outcome")
+
+
+def size_table(results: Results) -> pd.DataFrame:
+    """Per model size: when it became public and how (shares of worlds), and defender lead
+    time; rows in words, one column per strategy."""
+    runs = report.shown(results, results.runs)
+    n = results.scenario.replicates
+    names = shown_names(results)
+    rows: dict[str, dict[str, str]] = {}
+    for size in results.size_names:
+        week_col = size_column("time_to_public_weeks", size)
+        route_col = size_column("public_route", size)
+        lead_col = size_column("lead_time_weeks", size)
+        public_row = f"{size}: week it became public (weeks since announcement)"
+        route_row = f"{size}: how it became public (share of simulated worlds)"
+        lead_row = f"{size}: defender lead time (weeks; positive = defenders first)"
+        for row in (public_row, route_row, lead_row):
+            rows.setdefault(row, {})
+        for name in names:
+            mine = runs[runs["strategy"] == name]
+            col = strategy_label(name)
+            weeks = mine[week_col].dropna().to_numpy(dtype=float)
+            never = len(mine) - len(weeks)
+            if len(weeks) == 0:
+                cell = f"not public within the horizon ({never} of {len(mine)} replicates)"
+            else:
+                lo, hi = np.quantile(weeks, [0.05, 0.95])
+                cell = interval(float(np.median(weeks)), lo, hi, "weeks", len(weeks))
+                cell = f"median week {cell}"
+                if never:
+                    cell += (f"; not public within the horizon in {never} of {len(mine)} "
+                             "replicates")
+            rows[public_row][col] = cell
+            counts = mine[route_col].value_counts()
+            parts = [f"{ROUTE_WORDS[k]} {counts[k] / len(mine):.0%}" for k in ROUTE_WORDS
+                     if counts.get(k, 0)]
+            if counts.get("never", 0):
+                parts.append(f"not public {counts['never'] / len(mine):.0%}")
+            rows[route_row][col] = ", ".join(parts)
+            lead = mine[lead_col].to_numpy(dtype=float)
+            lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1 else (np.nan, np.nan))
+            rows[lead_row][col] = interval(float(lead.mean()), lo, hi, "weeks", n)
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
+
+
+def paired_table(results: Results) -> pd.DataFrame:
+    """Paired differences against the baseline in words: outcomes as rows, one column per
+    strategy, 'mean [90% CI]; higher in k% of worlds'."""
+    p = results.paired(results.scenario.baseline)
+    n = results.scenario.replicates
+    p["Outcome"] = p["outcome"].map(outcome_title)
+    p["Strategy"] = p["strategy"].map(strategy_label)
+    p["cell"] = [
+        f"{interval(m, lo, hi, outcome_words(o).unit, n)}; higher in {share:.0%} of worlds"
+        for m, lo, hi, o, share in zip(p["mean_difference"], p["low"], p["high"], p["outcome"],
+                                       p["share_of_replicates_higher"], strict=True)]
+    wide = p.pivot(index="Outcome", columns="Strategy", values="cell")
+    return wide.loc[list(dict.fromkeys(p["Outcome"])), list(dict.fromkeys(p["Strategy"]))]
 
 
 def _tables(results: Results) -> None:
-    baseline = results.scenario.baseline
-    st.markdown("#### Outcomes per strategy")
-    st.caption("Mean [90% interval across replicates]: the spread a decision-maker should expect.")
-    st.dataframe(results.comparison_table(), width="stretch", key="comparison_table")
-    st.markdown(f"#### Differences against the baseline ({baseline})")
-    st.caption("Mean paired difference (strategy minus baseline) with a 90% confidence interval, "
-               "and the share of replicates where the strategy is higher.")
-    st.dataframe(report.paired_text(results, baseline), width="stretch",
-                 hide_index=True, key="paired_table")
+    n = results.scenario.replicates
+    st.markdown("##### Over the whole horizon")
+    st.caption(_spread_note(n))
+    st.table(memo(results, "outcome_table", lambda: outcome_table(results)))
+    st.markdown("##### Per model size")
+    st.table(memo(results, "size_table", lambda: size_table(results)))
+    baseline = strategy_label(results.scenario.baseline)
+    st.markdown(f"##### Differences against {baseline}")
+    st.caption("Strategy minus the baseline in the same simulated world, averaged [90% "
+               "confidence interval: how precisely the simulation pins that average down], and "
+               "how often the strategy's value is higher than the baseline's." if n > 1
+               else _spread_note(n))
+    if len([s for s in results.strategies if s != results.scenario.baseline]):
+        st.table(memo(results, "paired", lambda: paired_table(results)))
+
+
+# ------------------------------------------------------------------------------ charts
+def _over_time(results: Results) -> None:
+    available = [o.name for o in step_outcomes() if o.name in results.steps.columns]
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    outcome = c1.selectbox("Outcome", available, format_func=outcome_title,
+                           key="series_outcome")
+    cumulative = c2.checkbox("Add up over weeks", value=outcome in ("harm", "beneficial_value"),
+                             key=f"series_cum:{outcome}", help="Show the total so far in each "
+                             "week instead of the amount in that week.")
+    df = memo(results, f"bands:{outcome}:{cumulative}",
+              lambda: report.step_bands(results, outcome, cumulative))
+    words = outcome_words(outcome)
+    st.markdown(f"**{words.label}{', total so far' if cumulative else ' per week'}**"
+                f"{f' ({words.unit})' if words.unit else ''}")
+    st.altair_chart(charts.bands(df, shown_names(results), words.label), width="stretch")
+    st.caption("Line: mean over the simulated worlds. Band: 90% of worlds fall inside.")
+
+
+def tradeoff_means(results: Results) -> pd.DataFrame:
+    s = memo(results, "summary", results.summary)
+    harm = s[(s["outcome"] == "harm") & (s["size"] == "")].set_index("strategy")
+    ben = s[(s["outcome"] == "beneficial_value") & (s["size"] == "")].set_index("strategy")
+    return pd.DataFrame({
+        "strategy": harm.index, "harm": harm["mean"].values, "harm_low": harm["low"].values,
+        "harm_high": harm["high"].values, "beneficial_value": ben.loc[harm.index, "mean"].values,
+        "ben_low": ben.loc[harm.index, "low"].values,
+        "ben_high": ben.loc[harm.index, "high"].values,
+    })
+
+
+def tradeoff_chart(results: Results):
+    return charts.tradeoff(report.shown(results, results.runs), tradeoff_means(results),
+                           shown_names(results), outcome_title("harm"),
+                           outcome_title("beneficial_value"))
+
+
+def _tradeoff(results: Results) -> None:
+    st.markdown("Each faint dot is one simulated world; diamonds are means, with lines "
+                "spanning 90% of worlds. **Up and to the left is better**: more benefit, "
+                "less harm.")
+    st.altair_chart(memo(results, "tradeoff", lambda: tradeoff_chart(results)), width="stretch")
 
 
 def _timeline(results: Results) -> None:
-    st.markdown("Access level of each size over time in the median replicate; black marks show "
-                "when and how a size became public (release, leak or replication).")
-    st.altair_chart(charts.timeline(report.access_segments(results),
-                                    report.public_routes(results), results.size_names),
-                    width="content")
-    with st.expander("Timeline details: first week at each level (or higher) and routes"):
-        st.dataframe(report.access_timeline(results), hide_index=True)
-        st.dataframe(report.public_routes(results), hide_index=True)
+    n = results.scenario.replicates
+    st.markdown(f"For each strategy (columns) and model size (rows): in what **share of the {n} "
+                "simulated worlds** the size was unreleased, with partners only, behind a "
+                "hosted API, or public by each route, week by week. Reds: public without the "
+                "lab releasing it.")
+    shares = memo(results, "access_shares", lambda: report.access_shares(results))
+    names = [s for s in shown_names(results) if s in set(shares["strategy"])]
+    st.markdown(charts.access_key(), unsafe_allow_html=True)
+    with st.container(key="timeline_scroll"):
+        st.altair_chart(charts.access(shares, names, results.size_names, width=260),
+                        width="content")
+    st.markdown("##### How and when each size became public")
+    st.caption("Shares of simulated worlds by route; the week is the median over the worlds "
+               "in which the size became public.")
+    table = memo(results, "size_table", lambda: size_table(results))
+    st.table(table[table.index.str.contains("became public")])
 
 
+# ------------------------------------------------------------------------------ words
 def _definitions(results: Results) -> None:
-    st.markdown("#### Outcomes")
-    st.markdown(report.definitions_markdown())
-    st.markdown("#### How outcomes are defined")
-    st.text((sim.outcomes.__doc__ or "").strip())
-    st.markdown("#### How uncertainty is reported")
-    st.text((sim.results.__doc__ or "").strip())
-    st.markdown("#### Strategies")
+    st.markdown("#### What the outcomes mean")
+    names = [o.name for o in run_outcomes(per_size=None, text=None)
+             if o.name not in ("world", "misuse_multiplier")]
+    lines = []
+    for o in names:
+        w = outcome_words(o)
+        unit = f" *({w.unit})*" if w.unit else ""
+        better = {"maximise": " More is better.", "minimise": " Less is better."}.get(
+            w.direction, "")
+        lines.append(f"- **{w.label}**{unit}: {w.description}{better}")
+    st.markdown("\n".join(lines))
+    st.markdown("#### How uncertainty is shown")
+    st.markdown(
+        "- Every strategy runs in the same simulated worlds (the same random numbers for each "
+        "replicate), so a difference between two strategies in one world comes from the "
+        "strategies, not from luck.\n"
+        "- **[a to b] after a mean** in the tables: 90% of simulated worlds fall in this range. "
+        "It is the spread of outcomes to expect, and it does not shrink with more replicates.\n"
+        "- **90% confidence interval** of a mean or of a difference: how precisely the "
+        "simulation pins the average down. It shrinks with more replicates.\n"
+        "- **Chance of being best**: the share of simulated worlds in which a strategy has the "
+        "highest net value.")
+    st.markdown("#### The strategies")
     kinds = {s.name: s.kind for s in results.scenario.strategies}
     kinds.setdefault("closed", "closed")
-    st.markdown("\n".join(f"- **{name}** ({kind}): {STRATEGIES[kind].summary}"
-                          for name, kind in kinds.items() if kind in STRATEGIES))
+    colours = strategy_colours(list(kinds))
+    st.markdown("\n".join(
+        f"- <span style='color:{colours[name]}'>&#9632;</span> **{strategy_label(name)}**: "
+        f"{STRATEGIES[kind].summary}" for name, kind in kinds.items() if kind in STRATEGIES),
+        unsafe_allow_html=True)
     st.markdown("#### Assumptions")
     st.markdown("Every input not set in the scenario takes its documented default; each default "
-                "names its source or says it is an assumption. Hover over a lever or "
-                "uncertainty for its meaning, unit and source; the Scenario editor lists them all.")
+                "names its source or says it is an assumption. Hover over a setting for its "
+                "meaning, unit and source; the Scenario editor lists them all, and the Sweep "
+                "explorer shows which of them change the answer.")
+
+
+# ------------------------------------------------------------------------------ downloads
+def report_charts(results: Results) -> dict:
+    """The HTML report's charts as the dashboard draws them (the same colour per strategy);
+    sim.report renders them to inline SVG."""
+    from dashboard.decision_view import weight_lines
+
+    d = memo(results, "decision", results.decision)
+    names = shown_names(results)
+    weight = results.scenario.harm_weight
+    lines, strips = weight_lines(d, weight)
+    harm = outcome_words("harm")
+    return {
+        "Expected net value at each harm weight (thousand developer-weeks; the strip along "
+        "the top: the best strategy; dashed: this report's harm weight)":
+            charts.net_value_by_weight(lines, strips, d.strategies, weight).properties(
+                width=760),
+        "Harm against benefit (each faint dot one simulated world; diamonds: means with 90% "
+        "of worlds)": tradeoff_chart(results).properties(width=760),
+        f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated worlds)":
+            charts.bands(report.step_bands(results, "harm", True), names,
+                         harm.label).properties(width=760),
+    }
 
 
 def download_results(results: Results) -> None:
     name = results.scenario.name
-    st.download_button("Runs (CSV): one row per strategy and replicate",
+    st.markdown("The reports start with the answer and state their basis: every setting that "
+                "differs from the scenario file the comparison started from.")
+    c1, c2 = st.columns(2)
+    c1.download_button("Report with charts (HTML, opens offline)",
+                       lambda: report.report_html(results, charts=report_charts(results)),
+                       f"{name}_report.html", "text/html", key="dl_html",
+                       icon=":material/description:", type="primary")
+    c2.download_button("Report (Markdown)", lambda: report.report_markdown(results),
+                       f"{name}_report.md", "text/markdown", key="dl_md",
+                       icon=":material/article:")
+    c1.download_button("Runs (CSV): one row per strategy and simulated world",
                        lambda: results.runs.to_csv(index=False), f"{name}_runs.csv", "text/csv",
-                       key="dl_runs")
-    st.download_button("Weekly outcomes (CSV)", lambda: results.steps.to_csv(index=False),
-                       f"{name}_steps.csv", "text/csv", key="dl_steps")
-    st.download_button("Comparison report (Markdown)", lambda: report.report_markdown(results),
-                       f"{name}_report.md", "text/markdown", key="dl_md")
+                       key="dl_runs", icon=":material/table:")
+    c2.download_button("Weekly outcomes (CSV)", lambda: results.steps.to_csv(index=False),
+                       f"{name}_steps.csv", "text/csv", key="dl_steps", icon=":material/table:")
 
-    def html_report() -> str:  # built only when downloaded
-        return report.report_html(results)
 
-    st.download_button("Comparison report with charts (HTML)", html_report,
-                       f"{name}_report.html", "text/html", key="dl_html")
+__all__ = ["download_results", "number", "show_results"]

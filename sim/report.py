@@ -37,8 +37,9 @@ def step_bands(results: Results, outcome: str, cumulative: bool = False) -> pd.D
     if cumulative:
         steps[outcome] = steps.groupby(["strategy", "replicate"])[outcome].cumsum()
     grouped = steps.groupby(["strategy", "week"], sort=False)[outcome]
-    out = grouped.agg(mean="mean", low=lambda v: v.quantile(TAIL),
-                      high=lambda v: v.quantile(1 - TAIL)).reset_index()
+    spread = grouped.quantile([TAIL, 1 - TAIL]).unstack()
+    out = pd.DataFrame({"mean": grouped.mean(), "low": spread[TAIL],
+                        "high": spread[1 - TAIL]}).reset_index()
     dates = steps.drop_duplicates("week").set_index("week")["date"]
     out["date"] = out["week"].map(dates)
     return out
@@ -71,30 +72,41 @@ def access_timeline(results: Results) -> pd.DataFrame:
     return out
 
 
-def access_segments(results: Results) -> pd.DataFrame:
-    """Bars for a timeline: per strategy and size, each level from its median first week
-    (never reached counts as the horizon) to the next level's."""
-    horizon = results.scenario.steps * results.scenario.step_weeks
-    fw = first_weeks(results)
-    rows = []
-    for strategy in results.strategies + [results.scenario.baseline]:
-        for size in results.size_names:
-            starts = {}
-            for level in LEVELS[1:]:
-                mine = (fw["strategy"] == strategy) & (fw["size"] == size)
-                got = fw[mine & (fw["level"] == level)]
-                weeks = np.full(results.scenario.replicates, float(horizon))
-                weeks[: len(got)] = got["week"].to_numpy(dtype=float)
-                starts[level] = float(np.median(weeks))
-            begin = 0.0
-            bounds = [("unreleased", 0.0)] + [(lv, starts[lv]) for lv in LEVELS[1:]]
-            for k, (level, start) in enumerate(bounds):
-                end = min([s for _, s in bounds[k + 1:]] + [float(horizon)])
-                begin = max(start, begin)
-                if end > begin:
-                    rows.append({"strategy": strategy, "size": size, "level": level,
-                                 "start_week": begin, "end_week": end})
-    return pd.DataFrame(rows)
+ACCESS_STATES = ["unreleased", "partners", "api", "public: released", "public: leaked",
+                 "public: replicated"]
+
+
+def access_shares(results: Results) -> pd.DataFrame:
+    """Per strategy, size and week: the share of replicates in which the size is at each access
+    level, with public split by the route it became public by (release, leak, replication).
+
+    Every row counts whole replicates, so the shares of one strategy, size and week add up to 1
+    and the levels and routes agree with each other (no mix of medians over different replicates).
+    Columns: strategy, size, week, state (ACCESS_STATES), share.
+    """
+    sizes = shown(results, results.sizes)[["strategy", "replicate", "size", "week",
+                                             "access_level"]].copy()
+    sizes["size"] = sizes["size"].astype(str)
+    runs = shown(results, results.runs)
+    routes = pd.concat([
+        pd.DataFrame({"strategy": runs["strategy"], "replicate": runs["replicate"], "size": size,
+                      "route": runs[size_column("public_route", size)].to_numpy()})
+        for size in results.size_names], ignore_index=True)
+    sizes = sizes.merge(routes, on=["strategy", "replicate", "size"], how="left")
+    level = sizes["access_level"].astype(str)
+    public_as = {"release": "public: released", "leak": "public: leaked",
+                 "replication": "public: replicated"}
+    sizes["state"] = np.where(level == "public", sizes["route"].map(public_as).fillna(
+        "public: released"), level)
+    counts = sizes.groupby(["strategy", "size", "week", "state"], sort=False).size()
+    totals = sizes.groupby(["strategy", "size", "week"], sort=False).size()
+    out = (counts / totals).rename("share").reset_index()
+    full = pd.MultiIndex.from_product(
+        [list(dict.fromkeys(out["strategy"])), results.size_names,
+         sorted(out["week"].unique()), ACCESS_STATES],
+        names=["strategy", "size", "week", "state"])
+    return out.set_index(["strategy", "size", "week", "state"]).reindex(
+        full, fill_value=0.0).reset_index()
 
 
 def public_routes(results: Results) -> pd.DataFrame:

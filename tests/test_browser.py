@@ -1,7 +1,17 @@
-"""Real-browser test: start the dashboard, open every page in headless Chromium, screenshot it."""
+"""Real-browser tests: the dashboard as a policymaker's adviser uses it, in headless Chromium.
+
+A session must never show a traceback: repeated runs, a lever changed and changed back, two
+browser sessions at once, every page after every other. The HTML report opens with the
+network blocked and draws its charts. At 800 px the pages fit, charts resize and the access
+timeline scrolls. Screenshots of every page at 1440 and 800 px are kept in
+test-artifacts/screenshots (git-ignored); timings of click-to-answer in
+test-artifacts/timings.json (benchmarks/README.md reports them).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -14,14 +24,19 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+ARTEFACTS = REPO / "test-artifacts"
+SHOTS = ARTEFACTS / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = [("", "Compare release strategies"), ("calibration", "Calibration: quality per model size"),
-         ("sweeps", "Sweep explorer"), ("editor", "Scenario editor")]
-
-TABS = ["Summary and differences", "Harm vs benefit", "Access timeline",
-        "Definitions and assumptions", "Downloads"]
+HEADING = "Should the next model be released fully, staged, or only to partners?"
+PAGES = [("", "Compare strategies", HEADING),
+         ("calibration", "Calibration", "Calibration: quality per model size"),
+         ("sweeps", "Sweep explorer", "Sweep explorer"),
+         ("editor", "Scenario editor", "Scenario editor")]
+TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had access when",
+        "Definitions", "Downloads"]
+BAD_TEXT = ("Traceback", "Error")  # an exception's text, e.g. CacheReplayClosureError
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,13 +51,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server():
+@contextlib.contextmanager
+def dashboard(sweeps_out: Path):
+    """The dashboard running on a free port (its URL), stopped with everything it started."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
            str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    env = {**os.environ, "RELEASE_SIM_SWEEPS_OUT": str(sweeps_out)}
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, env=env)
     url = f"http://localhost:{port}"
     try:
         deadline = time.time() + 180  # CI starts it while other tests load both cores
@@ -54,7 +71,7 @@ def server():
             except OSError:
                 pass
             if time.time() > deadline or proc.poll() is not None:
-                pytest.fail("the dashboard did not start within 180 s")
+                raise RuntimeError("the dashboard did not start within 180 s")
             time.sleep(0.3)
         yield url
     finally:
@@ -65,43 +82,246 @@ def server():
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with dashboard(tmp_path_factory.mktemp("sweeps")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
 def settle(page) -> None:
     """Wait until Streamlit has finished running the script and drawn every element."""
-    page.wait_for_timeout(500)
-    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=90_000)
+    page.wait_for_timeout(400)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=120_000)
     page.wait_for_function(  # placeholders (skeletons) are replaced once elements are drawn
         "() => document.querySelectorAll(\"[data-testid^='stSkeleton']\").length === 0",
         timeout=60_000,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(400)
 
 
-def test_every_page_renders(server, tmp_path):
-    from playwright.sync_api import sync_playwright
+def assert_clean(page, where: str) -> None:
+    """No exception element and no exception text anywhere on the page."""
+    assert page.locator("[data-testid='stException']").count() == 0, where
+    text = page.locator("body").inner_text()
+    for bad in BAD_TEXT:
+        assert bad not in text, f"{where}: '{bad}' on the page"
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1700})
-        for path, heading in PAGES:
-            page.goto(f"{server}/{path}")
-            page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
+
+def open_page(page, server: str, path: str, heading: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading).wait_for(timeout=90_000)
+    settle(page)
+
+
+def run(page, expect: str | None = None) -> float:
+    """Press Run comparison; seconds until the answer for these settings is on the page (the
+    note that the settings changed since the shown results has gone, and `expect` is shown)."""
+    started = time.perf_counter()
+    page.get_by_role("button", name="Run comparison").click()
+    page.get_by_text("The settings changed since these results").wait_for(state="detached",
+                                                                           timeout=120_000)
+    page.get_by_role("heading", name="The answer").wait_for(timeout=120_000)
+    if expect:
+        page.get_by_text(expect).first.wait_for(timeout=120_000)
+    elapsed = time.perf_counter() - started
+    settle(page)
+    return elapsed
+
+
+def set_number(page, label: str, value: str) -> None:
+    box = page.get_by_role("spinbutton", name=label)
+    box.fill(value)
+    box.press("Enter")
+    settle(page)
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot of the whole page: the window is made as tall as the page first (the
+    page scrolls inside Streamlit's main element, which a full-page screenshot would cut)."""
+    size = page.viewport_size
+    page.wait_for_timeout(800)  # charts finish drawing
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
+                           ".scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(height + 40, 12_000)})
+    page.wait_for_timeout(1200)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+    assert path.stat().st_size > 10_000
+
+
+def test_a_session_never_breaks(server, browser):
+    """Repeated runs, a lever changed and changed back, every tab, two sessions at once; and
+    how long a user waits from the click to the answer."""
+    timings = {}
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
+    open_page(page, server, "", HEADING)
+    page.wait_for_timeout(4000)  # a user reads the page before pressing Run
+    timings["default comparison, first click in a session (s)"] = run(page)
+    assert_clean(page, "first run")
+    assert page.get_by_text("comes out best at a harm weight of").count() == 1
+    timings["same settings again (s)"] = run(page)
+    assert_clean(page, "second run with the same settings")
+    weight = "Harm weight (benefit lost per unit of harm)"
+    set_number(page, weight, "3")
+    timings["a changed lever, not run before (s)"] = run(
+        page, expect="comes out best at a harm weight of 3")
+    set_number(page, weight, "1")
+    run(page, expect="comes out best at a harm weight of 1")
+    assert_clean(page, "a lever changed and changed back")
+    for tab in TABS:
+        page.get_by_role("tab", name=tab).click()
+        page.get_by_role("tab", name=tab, selected=True).wait_for(timeout=30_000)
+        settle(page)
+        assert_clean(page, f"tab {tab}")
+        shoot(page, f"compare_tab_{tab.split()[0].lower()}_1440")
+
+    # a second adviser on the same server, both pressing Run at once
+    other = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    open_page(other, server, "", HEADING)
+    set_number(page, weight, "2")
+    set_number(other, weight, "2")
+    page.get_by_role("button", name="Run comparison").click()
+    other.get_by_role("button", name="Run comparison").click()
+    for p in (page, other):
+        settle(p)
+        p.get_by_text("comes out best at a harm weight of 2").wait_for(timeout=120_000)
+        assert_clean(p, "two sessions at once")
+    other.context.close()
+    ctx.close()
+    ARTEFACTS.mkdir(exist_ok=True)
+    (ARTEFACTS / "timings.json").write_text(json.dumps(timings, indent=2))
+    print(json.dumps(timings, indent=2))
+    # a sanity bound only: the benchmark is what reports the speed
+    assert timings["default comparison, first click in a session (s)"] < 60
+
+
+def test_every_page_after_every_other(server, browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
+    for path, _, heading in PAGES:
+        for _, title, other_heading in PAGES:
+            if other_heading == heading:
+                continue
+            open_page(page, server, path, heading)
+            page.get_by_role("link", name=title).first.click()
+            page.get_by_role("heading", name=other_heading).wait_for(timeout=90_000)
             settle(page)
-            if path == "":
-                box = page.get_by_role("spinbutton", name="Replicates per strategy")
-                box.fill("5")
-                box.press("Enter")
-                settle(page)
-                page.get_by_role("button", name="Run comparison").click()
-                page.get_by_role("tab", name="Summary and differences").wait_for(timeout=90_000)
-                settle(page)
-                for tab in TABS:
-                    page.get_by_role("tab", name=tab).click()
-                    page.wait_for_timeout(700)
-                    page.screenshot(path=str(tmp_path / f"compare_{tab.split()[0].lower()}.png"))
-            shot = tmp_path / f"{path or 'compare'}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-            assert page.locator("[data-testid='stException']").count() == 0, path
-            assert page.get_by_role("heading", name=heading).count() >= 1
-        browser.close()
-    print(f"screenshots in {tmp_path}")
+            assert_clean(page, f"{path or 'compare'} then {title}")
+    ctx.close()
+
+
+def test_editor_scenario_runs_on_compare(server, browser):
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    open_page(page, server, "", HEADING)  # the Compare page's own choice exists first
+    open_page(page, server, "editor", "Scenario editor")
+    page.get_by_role("tab", name="YAML").click()
+    area = page.get_by_role("textbox", name="Scenario YAML")
+    area.fill("name: edited_in_browser\nbase: compare_main_strategies.yaml\n"
+              "replicates: 3\nharm_weight: 7\n")
+    area.press("Control+Enter")
+    settle(page)
+    page.get_by_text("Valid scenario: edited_in_browser").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Use this scenario on the Compare page").click()
+    page.get_by_role("heading", name=HEADING).wait_for(timeout=60_000)
+    settle(page)
+    run(page, expect="comes out best at a harm weight of 7")
+    assert_clean(page, "edited scenario on Compare")
+    page.context.close()
+
+
+def test_report_opens_offline_with_its_basis(server, browser, tmp_path):
+    page = browser.new_context(viewport={"width": 1440, "height": 1000},
+                               accept_downloads=True).new_page()
+    open_page(page, server, "", HEADING)
+    set_number(page, "Harm weight (benefit lost per unit of harm)", "4")
+    run(page, expect="comes out best at a harm weight of 4")
+    page.get_by_role("tab", name="Downloads").click()
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Report with charts (HTML, opens offline)").click()
+    report = tmp_path / "report.html"
+    info.value.save_as(report)
+    html = report.read_text(encoding="utf-8")
+    assert "harm_weight" in html and "4" in html, "the report states the changed lever"
+    offline = browser.new_context(offline=True)
+    requests = []
+    offline.route("**/*", lambda route: (requests.append(route.request.url), route.abort()))
+    view = offline.new_page()
+    view.set_content(html, wait_until="load")
+    charts = view.locator("svg")
+    assert charts.count() >= 2
+    for i in range(charts.count()):
+        box = charts.nth(i).bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50, f"chart {i} is drawn"
+        assert charts.nth(i).locator("path, rect, circle, line").count() > 5
+    assert not requests, f"the report asked the network for {requests}"
+    view.screenshot(path=str(SHOTS / "report_offline.png"), full_page=True)
+    offline.close()
+    page.context.close()
+
+
+def test_sweep_runs_from_the_page(server, browser):
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    open_page(page, server, "sweeps", "Sweep explorer")
+    page.get_by_role("button", name="Run the sweep").click()
+    cancel = page.get_by_role("button", name="Cancel the sweep")
+    cancel.wait_for(timeout=60_000)
+    cancel.click()
+    page.get_by_text("Cancelled after").wait_for(timeout=120_000)
+    settle(page)
+    assert_clean(page, "sweep cancelled")
+    page.get_by_role("button", name="Continue the sweep").click()
+    page.get_by_text("Results of this sweep are ready").wait_for(timeout=300_000)
+    page.get_by_role("heading", name="Which strategy is robust").wait_for(timeout=120_000)
+    settle(page)
+    assert page.get_by_text("minimax regret").count() >= 1
+    text = page.locator("body").inner_text()
+    assert "mu_star" not in text and "None" not in text
+    assert_clean(page, "sweep analysed")
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [1440, 800])
+def test_every_page_fits_and_is_screenshot(server, browser, width):
+    page = browser.new_context(viewport={"width": width, "height": 1000}).new_page()
+    for path, _, heading in PAGES:
+        open_page(page, server, path, heading)
+        if path == "":
+            run(page)
+        elif path == "sweeps":
+            page.wait_for_timeout(500)
+        assert_clean(page, f"{path or 'compare'} at {width}px")
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        assert page.locator("[data-testid='stMainMenu']").count() == 0
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.count() == 0 or sidebar.get_attribute("aria-expanded") != "true"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width + 1, f"{path or 'compare'} is wider than {width}px"
+        for chart in page.locator("[data-testid='stVegaLiteChart']").all():
+            box = chart.bounding_box()
+            assert box is None or box["x"] + box["width"] <= width + 1
+        shoot(page, f"{path or 'compare'}_{width}")
+        if path == "":
+            page.get_by_role("tab", name="Who had access when").click()
+            scroller = page.locator(".st-key-timeline_scroll")
+            scroller.wait_for(timeout=60_000)
+            settle(page)
+            if width == 800:  # the timeline is wider than the window: it scrolls, nothing cut
+                wide = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+                assert wide[0] > wide[1], wide
+                scroller.evaluate("e => e.scrollLeft = e.scrollWidth")
+            shoot(page, f"compare_timeline_{width}")
+    page.context.close()

@@ -29,11 +29,15 @@ def small(at: AppTest, replicates: int = 2, horizon: int = 12) -> AppTest:
 
 
 def tables(at: AppTest) -> list:
-    return [d.value for d in at.dataframe]
+    return [d.value for d in at.dataframe] + [t.value for t in at.table]
+
+
+HARM = "Misuse harm (million reach-weighted undetected items)"
 
 
 def comparison(at: AppTest):
-    return next(t for t in tables(at) if "harm" in t.index)
+    """The whole-horizon table: outcomes in words as rows, strategies by display name."""
+    return next(t for t in tables(at) if HARM in t.index)
 
 
 def test_compare_lists_every_chosen_strategy():
@@ -44,20 +48,22 @@ def test_compare_lists_every_chosen_strategy():
     at.button(key="run").click().run()
     assert not at.exception and not at.error
     table = comparison(at)
-    assert set(chosen) <= set(table.columns)
-    paired = next(t for t in tables(at) if "difference [90% CI]" in t.columns)
-    assert set(paired["strategy"]) == {"staged", "api_only"}
-    assert at.download_button, "results downloads are offered"
+    assert {"Full release", "Staged release", "API only"} <= set(table.columns)
+    paired = next(t for t in tables(at) if "Net value (thousand developer-weeks)" in t.index
+                  and "Full release" not in t.columns)
+    assert set(paired.columns) == {"Staged release", "API only"}
+    at.tabs[0]  # the results' tabs exist
+    assert "share_undetected" not in str(table) and "row" not in table.index.names
 
 
 def test_a_lever_changes_the_numbers():
     at = small(start())
     at.button(key="run").click().run()
-    before = comparison(at).loc["harm"].copy()
+    before = comparison(at).loc[HARM].copy()
     at.number_input(key=NS + "mapping.misuse_elasticity").set_value(4.0).run()
-    assert any("levers changed" in i.value for i in at.info)
+    assert any("settings changed" in i.value for i in at.info)
     at.button(key="run").click().run()
-    after = comparison(at).loc["harm"]
+    after = comparison(at).loc[HARM]
     assert not at.exception
     assert (before != after).any()
 
@@ -66,40 +72,48 @@ def test_lever_help_comes_from_the_schema():
     at = start()
     widget = at.number_input(key=NS + "mapping.misuse_elasticity")
     assert "Misuse capacity per item" in widget.help and "Allowed: 0 to 10" in widget.help
+    weight = at.number_input(key=NS + "harm_weight")
+    assert "Allowed: 0 or more" in weight.help and "thousand developer-weeks" in weight.help
 
 
 @pytest.mark.parametrize("text", [b"horizon_weeks: -3\nfoo: 1\n", b"name: [unclosed\n",
                                   b"base: nowhere.yaml\n", b"strategies: [fool]\n"])
 def test_invalid_upload_shows_the_cli_message(text):
     at = start()
-    at.radio(key="compare:scenario_source").set_value("Upload a YAML file").run()
-    upload = at.file_uploader(key="compare:scenario_upload")
+    at.radio(key="scenario_source").set_value("Upload a YAML file").run()
+    upload = at.file_uploader(key="scenario_upload")
     upload.set_value(("bad.yaml", text, "text/yaml")).run()
     assert not at.exception
     with pytest.raises(InputError) as info:
         scenario_from_text(text.decode(), "bad.yaml")
     first = str(info.value).splitlines()[0]
     assert any(first in e.value for e in at.error), [e.value for e in at.error]
-    at.switch_page("pages/calibration.py").run()  # the rest keeps working
+    at.switch_page("app_pages/calibration.py").run()  # the rest keeps working
     assert not at.exception and at.title[0].value.startswith("Calibration")
 
 
 def test_valid_upload_runs():
     at = start()
-    at.radio(key="compare:scenario_source").set_value("Upload a YAML file").run()
+    at.radio(key="scenario_source").set_value("Upload a YAML file").run()
     text = b"name: mine\nbase: compare_main_strategies.yaml\nstrategies: [full, closed]\n"
-    upload = at.file_uploader(key="compare:scenario_upload")
+    upload = at.file_uploader(key="scenario_upload")
     upload.set_value(("mine.yaml", text, "text/yaml")).run()
     at.number_input(key="cmp:mine:replicates").set_value(2)
     at.number_input(key="cmp:mine:horizon_weeks").set_value(10).run()
     at.button(key="run").click().run()
     assert not at.exception and not at.error
-    assert {"full", "closed"} <= set(comparison(at).columns)
+    assert {"Full release", "Closed (nothing released)"} <= set(comparison(at).columns)
 
 
 def test_calibration_page():
-    at = start("pages/calibration.py")
-    assert not at.error and len(at.dataframe) >= 2
+    at = start("app_pages/calibration.py")
+    assert not at.error and len(tables(at)) >= 2
+    text = " ".join(m.value for m in at.markdown)
+    assert "arXiv:1908.09203" in text and "detection_md" not in text, "full citations"
+    per_size = [t for t in tables(at) if "Best detector accuracy (RoBERTa)" in t.columns]
+    assert per_size and "Misuse capacity per item (1 = largest calibrated size)" in \
+        per_size[0].columns
+    assert not any("None" in str(v) for t in tables(at) for v in t.to_numpy().ravel())
     at.number_input(key="cal_elasticity").set_value(3.0).run()
     assert not at.exception
     at.text_input(key="cal_path").set_value("no/such/calibration.yaml").run()
@@ -107,7 +121,7 @@ def test_calibration_page():
 
 
 def test_editor_validates_live_and_form_edits_yaml():
-    at = start("pages/editor.py")
+    at = start("app_pages/editor.py")
     assert at.success and "Valid scenario" in at.success[0].value
     area = at.text_area(key="editor_text")
     area.set_value(area.value + "\nhorizon_weeks: 0\n").run()
@@ -120,10 +134,38 @@ def test_editor_validates_live_and_form_edits_yaml():
     at.number_input(key=f"form:{rev}:mapping.misuse_elasticity").set_value(3.5).run()
     assert "misuse_elasticity: 3.5" in at.text_area(key="editor_text").value
     assert at.download_button, "the scenario can be downloaded"
-    at.radio(key="editor:scenario_source").set_value("From the scenario editor").run()
-    at.switch_page("pages/compare.py").run()
+    at.radio(key="scenario_source").set_value("From the scenario editor").run()
+    at.switch_page("app_pages/compare.py").run()
     assert not at.exception and not at.error
     assert at.number_input(key="cmp:edited:mapping.misuse_elasticity").value == 3.5
+
+
+def test_use_this_scenario_overrides_the_compare_pages_own_choice():
+    at = start()  # the Compare page's Source radio now holds "Shipped scenario"
+    at.switch_page("app_pages/editor.py").run()
+    at.text_area(key="editor_text").set_value("name: mine\nharm_weight: 7\n").run()
+    at.button(key="editor_use").click().run()
+    assert not at.exception and not at.error
+    assert at.radio(key="scenario_source").value == "From the scenario editor"
+    assert at.number_input(key="cmp:mine:harm_weight").value == 7
+
+
+def test_one_replicate_says_intervals_cannot_be_estimated():
+    at = small(start(), replicates=1)
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    text = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "cannot be estimated" in text
+    cells = " ".join(str(v) for v in comparison(at).to_numpy().ravel())
+    assert "[" not in cells, "no zero-width intervals"
+
+
+def test_cells_read_as_words_not_codes():
+    at = small(start(), replicates=3)
+    at.button(key="run").click().run()
+    cells = " ".join(str(v) for t in tables(at) for v in t.to_numpy().ravel())
+    assert "never" not in cells and "-0.000" not in cells and "None" not in cells
+    assert "not public within the horizon (3 of 3 replicates)" in cells
 
 
 @pytest.fixture(scope="module")
@@ -138,15 +180,56 @@ def sweep_folder(tmp_path_factory) -> Path:
 
 
 def test_sweep_page(sweep_folder):
-    at = start("pages/sweeps.py")
+    at = start("app_pages/sweeps.py")
     assert not at.exception
+    at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()
     at.text_input(key="sweep_path").set_value(str(sweep_folder)).run()
     assert not at.exception and not at.error
-    robust = next(t for t in tables(at) if "max_regret" in t.columns)
-    assert set(robust["strategy"]) == {"full", "staged", "partnership_only"}
-    assert any("parameter" in t.columns for t in tables(at))
-    assert any("uncertainty" in t.columns for t in tables(at))
+    robust = next(t for t in tables(at) if "Most robust (minimax regret)" in t.columns)
+    assert set(robust["Strategy"]) == {"Full release", "Staged release", "Partnership only"}
+    assert "Best in (share of scenarios)" in robust.columns
+    sens = next(t for t in tables(at) if "Assumption" in t.columns)
+    assert "mu_star" not in set(sens["Index"]) and "None" not in set(sens["95% half-width"])
+    assert any("than **Staged release** in" in m.value for m in at.markdown), "discovery"
+    assert any("minimax regret" in m.value for m in at.markdown)
     at.selectbox(key="sweep_outcome").set_value("harm").run()
     assert not at.exception
     at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
+
+
+def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
+    """Sessions share finished comparisons; one asking while another runs it waits for it; a
+    run stopped by its page (a rerun) leaves the next asker to run it again."""
+    import threading
+    import time
+
+    from dashboard import components
+
+    calls = []
+
+    def fake_run(scenario, progress=None):
+        calls.append(scenario.seed)
+        time.sleep(0.3)
+        if scenario.seed == 99 and calls.count(99) == 1:
+            raise RuntimeError("the page reran")
+        return f"results of seed {scenario.seed}"
+
+    monkeypatch.setattr(components, "run_comparison", fake_run)
+    store = components.RunStore(size=2)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(store.run(small_scenario)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == ["results of seed 20190214"] * 3 and calls == [20190214]
+    assert store.get(small_scenario) == "results of seed 20190214"
+    failing = small_scenario.model_copy(update={"seed": 99})
+    with pytest.raises(RuntimeError):
+        store.run(failing)
+    assert store.run(failing) == "results of seed 99" and calls.count(99) == 2
+    for seed in (1, 2):  # the oldest is forgotten beyond `size`
+        store.run(small_scenario.model_copy(update={"seed": seed}))
+    assert store.get(small_scenario) is None

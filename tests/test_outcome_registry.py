@@ -70,8 +70,11 @@ def test_an_added_outcome_shows_in_the_dashboard(added):
     at.run()
     at.button(key="run").click().run()
     assert not at.exception
-    table = next(d.value for d in at.dataframe if "harm" in d.value.index)
-    assert "detected_share" in table.index
+    table = next(t.value for t in at.table
+                 if "Misuse harm (million reach-weighted undetected items)" in t.value.index)
+    assert "Share of malicious output detected (%)" in table.index
+    at.session_state["results_tab"] = "Over time"  # the tab with the weekly outcomes
+    at.run()
     options = at.selectbox(key="series_outcome").options
     assert any("Sizes replicated by other labs" in o for o in options)
 

@@ -12,8 +12,9 @@ from dashboard.components import (
     SOURCES,
     field_help,
     field_info,
+    keep_choice,
     number_widget,
-    scenario_sidebar,
+    scenario_picker,
     show_input_error,
 )
 from dashboard.results_view import download_results
@@ -48,10 +49,11 @@ def _on_form_edit(path: str, key: str) -> None:
 
 
 def _use_edited() -> None:
-    st.session_state["keep:scenario_source"] = SOURCES[2]
+    """Make the edited scenario the working one on every page."""
+    keep_choice("scenario_source", SOURCES[2])
 
 
-def _load_sidebar() -> None:
+def _load_chosen() -> None:
     _set_text(st.session_state.get("scenario_text") or scenario_yaml(Scenario(), True), True)
 
 
@@ -94,11 +96,11 @@ def _fields(obj: BaseModel, prefix: str, rev: int) -> None:
                 _fields(value, f"{path}.", rev)
 
 
-scenario_sidebar("editor")
 st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
-           "messages as the command line. To run it, choose 'From the scenario editor' as the "
-           "source in the sidebar.")
+           "messages as the command line. To run it, press 'Use this scenario on the Compare "
+           "page' below.")
+scenario_picker()
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
                                        or st.session_state.get("scenario_text")
@@ -106,7 +108,8 @@ if "editor_text" not in st.session_state:
     st.session_state["edited_yaml"] = st.session_state["editor_text"]
 rev = st.session_state.get("editor_rev", 0)
 
-st.button("Start from the sidebar's scenario", on_click=_load_sidebar, key="editor_load")
+st.button("Start from the chosen scenario", on_click=_load_chosen, key="editor_load",
+          help="Replace the text below with the scenario chosen at the top of the page.")
 try:
     scenario = scenario_from_text(st.session_state["editor_text"], NAME)
     st.success(f"Valid scenario: {scenario.name}")
@@ -114,6 +117,9 @@ except InputError as exc:
     show_input_error(exc)
     scenario = None
 
+if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
+             on_click=_use_edited, type="primary", icon=":material/play_arrow:"):
+    st.switch_page("app_pages/compare.py")
 form_tab, yaml_tab = st.tabs(["Form", "YAML"])
 with yaml_tab:
     st.text_area("Scenario YAML", key="editor_text", height=480, on_change=_on_yaml_edit,
@@ -130,9 +136,6 @@ st.subheader("Download")
 st.download_button("Scenario (YAML)", st.session_state["editor_text"],
                    f"{scenario.name if scenario else 'scenario'}.yaml", "text/yaml",
                    key="dl_scenario")
-if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
-             on_click=_use_edited):
-    st.switch_page("pages/compare.py")
 results = st.session_state.get("compare_results")
 if results is not None:
     st.markdown(f"Results of the last comparison run ({results.scenario.name}):")

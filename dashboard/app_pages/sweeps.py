@@ -1,0 +1,297 @@
+"""Sweep explorer: which uncertain assumptions change the answer, which strategy is robust, and
+in which conditions a strategy loses. Runs a shipped sweep from the page or opens a folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.components import REPO, field_info, show_input_error
+from dashboard.labels import (
+    colour_scale_args,
+    number,
+    outcome_title,
+    outcome_words,
+    parameter_label,
+    strategy_label,
+)
+from dashboard.sweep_jobs import SWEEP_FILES, SweepJobs, folder_for
+from sim.api import InputError
+from sim.sweep import analysis, load_sweep_file, open_sweep, store
+
+RUN, OPEN = "Run a shipped sweep", "Open a sweep folder"
+INDEX_WORDS = {
+    "S1": "Share of the outcome's variation due to this assumption alone (Sobol first-order)",
+    "ST": "Share of the variation due to this assumption, with its interactions (Sobol total)",
+    "mu_star": "Average effect of changing this assumption (Morris screening)",
+    "sigma": "How much that effect depends on the other assumptions (Morris spread)",
+}
+MAIN_INDEX = {"sobol": "ST", "morris": "mu_star"}
+IN_PROCESS_RUNS = 2000  # sweeps up to this many runs run in the dashboard's own process
+
+
+@st.cache_resource
+def sweep_jobs() -> SweepJobs:
+    """The server's sweep jobs (a resource shared by every session; holds no elements)."""
+    return SweepJobs()
+
+
+def sweep_folders() -> list[str]:
+    """Sweep folders found in the project (folders with a manifest.json and spec.json)."""
+    found = []
+    for pattern in ("*/manifest.json", "*/*/manifest.json", "*/*/*/manifest.json"):
+        for m in REPO.glob(pattern):
+            if ".venv" not in m.parts and (m.parent / "spec.json").is_file():
+                found.append(str(m.parent.relative_to(REPO)))
+    return sorted(found)
+
+
+def describe_parameter(path: str) -> str:
+    """Full name, dotted path and meaning of a parameter (for hover text)."""
+    try:
+        meaning = field_info(path).description or ""
+    except KeyError:
+        meaning = ""
+    return f"{parameter_label(path)} [{path}]. {' '.join(meaning.split())}".strip()
+
+
+def complete(folder: Path) -> bool:
+    try:
+        return open_sweep(folder).complete
+    except InputError:
+        return False
+
+
+def watch(folder: Path) -> None:
+    """Progress of the running sweep, with Cancel; the page redraws every second until the
+    sweep ends (a plain rerun: nothing here waits inside a fragment)."""
+    job = sweep_jobs().get(folder)
+    if job is None or not job.active:
+        return
+    share = job.done / job.total if job.total else 0.0
+    st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs" if job.total
+                else "Starting the sweep...")
+    st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel", icon=":material/stop:")
+    time.sleep(1.0)
+    st.rerun()
+
+
+def choose_shipped() -> Path | None:
+    files = sorted(SWEEP_FILES.glob("*.yaml"))
+    specs = {f: load_sweep_file(f) for f in files}
+    chosen = st.selectbox("Sweep", files, key="sweep_file", format_func=lambda f: (
+        f"{specs[f].name}: {specs[f].design.method} design, "
+        f"{len(specs[f].uncertainties)} uncertain assumptions"),
+        help="Sweep files shipped in scenarios/sweeps.")
+    spec = specs[chosen]
+    from sim.sweep.execute import make_plan
+
+    runs = make_plan(spec).total_runs
+    st.markdown(" ".join(spec.description.split()))
+    levers = ", ".join(strategy_label(s) for s in spec.labels())
+    assumptions = "; ".join(parameter_label(u) for u in spec.uncertainties)
+    st.caption(f"{runs:,} runs. Strategies: {levers}. Uncertain assumptions: {assumptions}.")
+    folder = folder_for(chosen)
+    job = sweep_jobs().get(folder)
+    if job is not None and job.active:
+        watch(folder)
+        return None
+    if job is not None and job.status in ("cancelled", "failed"):
+        (st.warning if job.status == "cancelled" else st.error)(job.message)
+    if complete(folder):
+        where = folder.relative_to(REPO) if folder.is_relative_to(REPO) else folder
+        st.success(f"Results of this sweep are ready (folder {where}).")
+        return folder
+    label = "Continue the sweep" if (folder / "manifest.json").is_file() else "Run the sweep"
+    if st.button(f"{label} ({runs:,} runs)", type="primary", key="sweep_run",
+                 icon=":material/play_arrow:"):
+        # in this process when small (no worker start-up: the simulator is loaded and
+        # compiled here already); on every core when large
+        sweep_jobs().start(chosen, workers=1 if runs <= IN_PROCESS_RUNS else None)
+        st.rerun()
+    return None
+
+
+def choose_folder() -> Path | None:
+    c1, c2 = st.columns(2)
+    listed = c1.selectbox("Sweep folder found in the project", ["", *sweep_folders()],
+                          key="sweep_choice", help="Folders written by 'release-sim sweep "
+                          "--out' or by this page.")
+    typed = c2.text_input("Or the path of a sweep folder", key="sweep_path",
+                          help="Relative paths are taken from the project folder.")
+    chosen = typed.strip() or listed
+    if not chosen:
+        st.info("Choose or type a sweep folder.")
+        return None
+    return Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
+
+
+def sensitivity_view(results, outcome: str) -> None:
+    st.subheader("Which uncertain assumptions matter")
+    method = results.spec.design.method
+    try:
+        sens = analysis.sensitivity(results, outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"Sensitivity cannot be computed for this sweep: {exc}")
+        return
+    main = MAIN_INDEX.get(method, "S1")
+    st.markdown(
+        "A longer bar means the outcome changes more when that assumption changes: it is worth "
+        "pinning down before deciding. " + INDEX_WORDS.get(main, "") + ". Thin lines: 95% "
+        "confidence interval of the index, where it can be estimated.")
+    for warning in analysis.sensitivity_warnings(method, sens, results.spec.design.samples):
+        st.warning(warning, icon=":material/warning:")
+    df = sens[sens["index"] == main].copy()
+    df["Assumption"] = df["parameter"].map(parameter_label)
+    df["About"] = df["parameter"].map(describe_parameter)
+    df["Strategy"] = df["strategy"].map(strategy_label)
+    df["low"] = df["value"] - df["conf"].fillna(0)
+    df["high"] = df["value"] + df["conf"].fillna(0)
+    names = list(dict.fromkeys(df["strategy"]))
+    colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
+                       legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
+    y = alt.Y("Assumption:N", title=None, axis=alt.Axis(labelLimit=380))
+    base = alt.Chart(df).encode(y=y, yOffset="Strategy:N", color=colour)
+    bars = base.mark_bar().encode(
+        x=alt.X("value:Q", title=INDEX_WORDS.get(main, main).split(" (")[0]),
+        tooltip=["Strategy", "About", alt.Tooltip("value:Q", format=".3g", title="index"),
+                 alt.Tooltip("conf:Q", format=".2g", title="95% half-width")])
+    err = base.mark_rule(color="#333333").encode(x="low:Q", x2="high:Q")
+    st.altair_chart((bars + err).properties(height=max(160, 36 * len(df))), width="stretch")
+    table = pd.DataFrame({
+        "Strategy": sens["strategy"].map(strategy_label),
+        "Assumption": sens["parameter"].map(parameter_label),
+        "Index": sens["index"].map(lambda i: INDEX_WORDS.get(i, i)),
+        "Value": sens["value"].map(lambda v: f"{v:.3g}"),
+        "95% half-width": sens["conf"].map(lambda c: "cannot be estimated" if pd.isna(c)
+                                           else f"{c:.2g}"),
+    })
+    with st.expander("Every index"):
+        st.dataframe(table[~sens["index"].isin(["mu"])], hide_index=True, width="stretch",
+                     key="sweep_sensitivity",
+                     column_config={"Assumption": st.column_config.TextColumn(
+                         help="Hover a row's assumption in the chart for its full meaning.")})
+
+
+def robustness_view(results, outcome: str) -> None:
+    st.subheader("Which strategy is robust")
+    words = outcome_words(outcome)
+    st.markdown(
+        "Each combination of the uncertain assumptions is one **scenario**. A strategy's "
+        f"**regret** in a scenario is how much worse its {words.label.lower()} is than that of "
+        "the best strategy in the same scenario (0 where it is best). The **robustness rule** "
+        "here is *minimax regret* (Savage): pick the strategy whose worst regret over all "
+        "scenarios is smallest. It guards against the worst case and can pick a strategy "
+        "that is rarely best, so the share of scenarios in which each strategy is best stands "
+        "beside it.")
+    try:
+        rob = analysis.robustness(results, outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"Robustness cannot be computed for this sweep: {exc}")
+        return
+    unit = f" ({words.unit})" if words.unit and words.unit != "%" else ""
+    mean_col = next(c for c in rob.columns if c.startswith("mean_") and c != "mean_regret")
+    table = pd.DataFrame({
+        "Strategy": rob["strategy"].map(strategy_label),
+        f"Worst regret{unit}": rob["max_regret"].map(number),
+        f"Mean regret{unit}": rob["mean_regret"].map(number),
+        "Best in (share of scenarios)": rob["share_best"].map("{:.0%}".format),
+        f"Mean {words.label.lower()}{unit}": rob[mean_col].map(number),
+        "Most robust (minimax regret)": rob["most_robust"].map({True: "yes", False: ""}),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_robustness")
+    top = rob.iloc[0]
+    often = rob.sort_values("share_best", ascending=False).iloc[0]
+    text = (f"**{strategy_label(top['strategy'])}** has the smallest worst-case regret "
+            f"({number(top['max_regret'])}) and is best in {top['share_best']:.0%} of "
+            "scenarios.")
+    if often["strategy"] != top["strategy"]:
+        text += (f" **{strategy_label(often['strategy'])}** is best most often "
+                 f"({often['share_best']:.0%} of scenarios) but can lose more in the worst one.")
+    st.markdown(text)
+    with st.expander("Regret in every scenario"):
+        try:
+            reg = analysis.regret_table(results, outcome)
+            reg = reg.assign(strategy=reg["strategy"].map(strategy_label)).rename(columns={
+                "point": "Scenario", "strategy": "Strategy", "value": words.label,
+                "regret": "Regret", "best": "Best here",
+                **{u: parameter_label(u) for u in results.uncertainties}})
+            st.dataframe(reg, hide_index=True, width="stretch", key="sweep_regret")
+        except (ValueError, InputError) as exc:
+            st.warning(f"Regret per scenario cannot be computed: {exc}")
+
+
+def discovery_view(results, outcome: str) -> None:
+    if len(results.levers) < 2:
+        return
+    st.subheader("When does a strategy lose")
+    d1, d2 = st.columns(2)
+    strategy = d1.selectbox("Strategy", results.levers, key="sd_strategy",
+                            format_func=strategy_label)
+    others = [x for x in results.levers if x != strategy]
+    versus = d2.selectbox("Against", others, key="sd_versus", format_func=strategy_label)
+    try:
+        box = analysis.scenario_discovery(results, strategy, versus, outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"Scenario discovery cannot be computed: {exc}")
+        return
+    share = box.attrs.get("share_losing", float("nan"))
+    word = "lower" if outcome_words(outcome).direction != "minimise" else "higher"
+    st.markdown(f"**{strategy_label(strategy)}** has {word} {outcome_words(outcome).label.lower()}"
+                f" than **{strategy_label(versus)}** in {share:.0%} of the "
+                f"{box.attrs.get('points', '?')} scenarios. The ranges below describe where most "
+                "of those losses lie: *coverage* is the share of the losses inside the ranges, "
+                "*density* the share of scenarios inside the ranges that lose.")
+    if box.empty:
+        return
+    table = pd.DataFrame({
+        "Uncertain assumption": box["uncertainty"].map(parameter_label),
+        "From": box["low"].map(lambda v: v if isinstance(v, str) else number(v)),
+        "To": box["high"].map(lambda v: v if isinstance(v, str) else number(v)),
+        "Narrower than the sampled range": box["restricted"].map({True: "yes", False: "no"}),
+    })
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_discovery")
+    st.caption(f"Coverage {box['coverage'].iloc[0]:.0%}, density {box['density'].iloc[0]:.0%} "
+               f"({int(box['points_in_box'].iloc[0])} scenarios inside the ranges).")
+
+
+def analyse(folder: Path, describe: bool = True) -> None:
+    try:
+        results = open_sweep(folder)
+        runs = results.runs()
+    except InputError as exc:
+        show_input_error(exc)
+        return
+    m = results.manifest
+    failed = int(store.failed_mask(runs).sum()) if "error" in runs else 0
+    if describe:
+        st.markdown(f"**{m.get('name', folder.name)}**: "
+                    f"{' '.join(results.spec.description.split())}")
+    st.caption(f"{len(runs):,} runs of {', '.join(strategy_label(s) for s in results.levers)}; "
+               f"{m.get('points', '?')} scenarios; {failed} failed runs; "
+               f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
+    numeric = [c for c in runs.columns if runs[c].dtype.kind == "f" and "[" not in c
+               and c not in results.uncertainties and outcome_words(c).direction != "information"]
+    outcomes = [o for o in ["net_value", "harm", "beneficial_value", "marginal_harm",
+                            "share_undetected"] if o in numeric] + \
+        [o for o in numeric if o not in {"net_value", "harm", "beneficial_value",
+                                         "marginal_harm", "share_undetected", "regret"}]
+    outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
+    sensitivity_view(results, outcome)
+    robustness_view(results, outcome)
+    discovery_view(results, outcome)
+
+
+st.title("Sweep explorer")
+st.caption("Which uncertain assumptions change the answer? A sweep runs every strategy over many "
+           "combinations of uncertain assumptions (scenarios) and shows which assumptions matter "
+           "most, which strategy holds up best, and in which conditions a strategy loses.")
+mode = st.segmented_control("What to do", [RUN, OPEN], default=RUN, key="sweep_mode",
+                            label_visibility="collapsed") or RUN
+folder = choose_shipped() if mode == RUN else choose_folder()
+if folder is not None:
+    analyse(folder, describe=mode == OPEN)

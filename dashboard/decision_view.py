@@ -1,0 +1,149 @@
+"""The answer, first: which strategy comes out best, how sure that is, and what would change it.
+
+Numbers come from the decision summary (`Results.decision()`, sim.decision); this module puts
+them in words with display names and draws net value against the harm weight.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.labels import VALUE_UNIT, interval, number, strategy_label, weight
+from sim import report
+from sim.api import Results
+
+
+def _decision(results: Results):
+    from dashboard.results_view import memo
+
+    return memo(results, "decision", results.decision)
+
+
+def weight_lines(d, harm_weight: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Chart data: each strategy's expected net value over harm weights from 0 to past the
+    last break-even weight (sim.report.break_even_lines), and the range where each is best."""
+    lines = report.break_even_lines(d, harm_weight).rename(
+        columns={"harm_weight": "weight", "expected_net_value": "net_value"})
+    top = float(lines["weight"].max())
+    best = d.part("break_even").table().rename(columns={"best": "strategy"})
+    best["to_weight"] = pd.to_numeric(best["to_weight"]).fillna(top).clip(upper=top)
+    return lines, best[best["from_weight"] < top]
+
+
+def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
+    """The break-even harm weights in words, from this run's weight outwards."""
+    if len(ranges) < 2:
+        return (f"**No harm weight changes it**: {strategy_label(ranges['best'].iloc[0])} has "
+                "both the most benefit and the least harm among the compared strategies.")
+    parts = []
+    for r in ranges.itertuples():
+        name = f"**{strategy_label(r.best)}**"
+        if r.from_weight == 0:
+            parts.append(f"{name} is best for harm weights up to **{weight(r.to_weight)}**")
+        elif r.to_weight is None or (isinstance(r.to_weight, float) and math.isnan(r.to_weight)):
+            parts.append(f"{name} above **{weight(r.from_weight)}**")
+        else:
+            parts.append(f"{name} from **{weight(r.from_weight)}** to "
+                         f"**{weight(r.to_weight)}**")
+    return ("**What would change it**: how much one unit of harm counts against benefit (the "
+            f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ".")
+
+
+def information_text(results: Results, d) -> str:
+    """What learning from evidence is worth (the decision summary's value of information of
+    the strategies that act on the lab's belief), and what knowing the true world in advance
+    would be worth (expected value of perfect information)."""
+    from dashboard.results_view import memo
+
+    try:
+        rows = d.part("value_of_information").rows
+    except KeyError:
+        return ""
+    n = results.scenario.replicates
+    parts = []
+    for r in rows:
+        if r["strategy"] not in results.strategies:
+            continue
+        ci = interval(r["value_of_information"], r["low"], r["high"], "", n)
+        parts.append(f"**{strategy_label(r['strategy'])}** acts on the evidence it sees; that "
+                     f"is worth {ci.replace('[', '(90% CI ').replace(']', ')')} {VALUE_UNIT} "
+                     "against the same strategy with the lab's belief held at its prior")
+    perfect = next((r for r in rows if r["strategy"] == "perfect information about the world"),
+                   None)
+    if perfect is not None and perfect["value_of_information"] is not None:
+        worlds = memo(results, "evpi", results.evpi).get("by_world", {})
+        bests = {strategy_label(w["best"]) for w in worlds.values()}
+        which = (f"{next(iter(bests))} is best in every possible world" if len(bests) == 1
+                 else "the best strategy differs between worlds: " + "; ".join(
+                     f"{name}: {strategy_label(w['best'])}" for name, w in worlds.items()))
+        parts.append("knowing in advance how much the family will be misused would be worth "
+                     f"{number(perfect['value_of_information'])} {VALUE_UNIT} ({which})")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
+
+
+def show_answer(results: Results) -> None:
+    d = _decision(results)
+    sc = results.scenario
+    n = sc.replicates
+    expected = d.part("expected_value").table()
+    chance = d.part("probability_best").table().set_index("strategy")["probability_best"]
+    ranges = d.part("break_even").table()
+    if "to_weight" not in ranges:
+        ranges["to_weight"] = None
+    ranges["to_weight"] = pd.to_numeric(ranges["to_weight"])
+    best = d.best
+    top = expected.set_index("strategy").loc[best]
+    st.subheader("The answer")
+    with st.container(border=True, key="answer"):
+        if n > 1:
+            sure = (f"90% confidence interval {number(top['low'])} to {number(top['high'])}; "
+                    f"best in **{chance[best]:.0%}** of the {n} simulated worlds")
+        else:
+            sure = ("one simulated world, so how sure this is cannot be estimated: run more "
+                    "replicates")
+        st.markdown(f"#### {strategy_label(best)} comes out best at a harm weight of "
+                    f"{weight(sc.harm_weight)}")
+        st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
+                    f"({sure}).")
+        st.markdown(what_changes_it(ranges, sc.harm_weight))
+        learning = information_text(results, d)
+        if learning:
+            st.markdown(learning)
+        lines, strips = weight_lines(d, sc.harm_weight)
+        st.markdown(f"**Expected net value at each harm weight** ({VALUE_UNIT}). The strip "
+                    "along the top shows the best strategy at each weight.")
+        st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies, sc.harm_weight),
+                        width="stretch", key="answer_chart")
+        st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
+                   "mark the break-even weights where the best strategy changes; the dashed "
+                   "line is the weight you set.")
+        table = pd.DataFrame({
+            "Strategy": expected["strategy"].map(strategy_label),
+            "Expected net value [90% CI]": [
+                interval(r.expected_net_value, r.low, r.high, "", n)
+                for r in expected.itertuples()],
+            "Chance of being best": [
+                "n/a" if n < 2 or pd.isna(chance.get(s)) else f"{chance[s]:.0%}"
+                for s in expected["strategy"]],
+            "Mean harm": expected["harm"].map(number),
+            "Mean benefit": expected["beneficial_value"].map(number),
+        })
+        st.table(table, hide_index=True)
+        st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million reach-weighted "
+                   "undetected items, over the horizon. [90% CI]: how precisely the simulation "
+                   "pins the expected net value down (it narrows with more replicates). Chance "
+                   "of being best: the share of simulated worlds in which the strategy has the "
+                   "highest net value.")
+        with st.expander("What this rests on (assumptions), and the bottom line as reports "
+                         "state it"):
+            st.markdown("\n".join(f"- {a}" for a in d.assumptions))
+            st.markdown(f"> {d.bottom_line}")
+            st.markdown("Other uncertain assumptions can change the answer too: the **Sweep "
+                        "explorer** varies them all at once and shows which matter.")

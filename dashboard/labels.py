@@ -1,0 +1,224 @@
+"""Words and colours for people, in one place: strategy display names and colours, outcome
+labels, units and directions, and number formats that never print "-0.000".
+
+Outcome words come from the project's outcome registry (sim.outcome_registry: label, unit,
+meaning, direction), with plainer units and meanings where a reader needs them; every page,
+chart and table of the dashboard asks this module and nothing else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.outcome_registry import OUTCOMES
+
+# ------------------------------------------------------------------------------ strategies
+STRATEGY_NAMES = {
+    "full": "Full release",
+    "staged": "Staged release",
+    "partnership_only": "Partnership only",
+    "api_only": "API only",
+    "closed": "Closed (nothing released)",
+    "history_2019": "GPT-2 as in 2019",
+}
+# Okabe and Ito (2008) colour-blind-safe palette, strongest on white first (yellow left out:
+# too pale on a white page). Fixed per registered strategy so a strategy keeps its colour on
+# every page and in every chart; other strategies take the rest in order.
+OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#000000"]
+STRATEGY_COLOURS = {
+    "full": "#D55E00",  # vermillion
+    "staged": "#0072B2",  # blue
+    "partnership_only": "#009E73",  # bluish green
+    "api_only": "#E69F00",  # orange
+    "history_2019": "#CC79A7",  # reddish purple
+    "closed": "#000000",  # black: the counterfactual
+}
+EXTRA_COLOURS = ["#56B4E9", "#8C6D31", "#7F7F7F", "#AA4499", "#332288"]
+
+
+def strategy_label(name: str) -> str:
+    """Display name of a strategy: 'partnership_only' -> 'Partnership only'. A user's own
+    label is kept as written; a twin run '<name> (prior belief)' keeps its suffix."""
+    base, sep, rest = name.partition(" (")
+    if base in STRATEGY_NAMES:
+        return STRATEGY_NAMES[base] + (f" ({rest}" if sep else "")
+    if "_" in name and " " not in name:
+        return name.replace("_", " ").capitalize()
+    return name
+
+
+def strategy_colours(names: list[str]) -> dict[str, str]:
+    """Colour of each strategy (by name), the same on every page for the registered ones."""
+    out: dict[str, str] = {}
+    spare = [c for c in EXTRA_COLOURS]
+    taken = set()
+    for n in names:
+        base = n.partition(" (")[0]
+        colour = STRATEGY_COLOURS.get(n) or STRATEGY_COLOURS.get(base)
+        if colour is None or colour in taken:
+            free = [c for c in OKABE_ITO if c not in taken] + spare
+            colour = free[0] if free else "#444444"
+            if colour in spare:
+                spare.remove(colour)
+        taken.add(colour)
+        out[n] = colour
+    return out
+
+
+def colour_scale_args(names: list[str]) -> dict:
+    """domain and range for an Altair colour scale over the display names of strategies."""
+    colours = strategy_colours(names)
+    return {"domain": [strategy_label(n) for n in names], "range": [colours[n] for n in names]}
+
+
+# ------------------------------------------------------------------------------ outcomes
+@dataclass(frozen=True)
+class Words:
+    label: str
+    unit: str
+    description: str
+    direction: str  # "maximise", "minimise" or "information"
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+HARM_UNIT = OUTCOMES["harm"].unit
+VALUE_UNIT = OUTCOMES["beneficial_value"].unit
+# Where the page needs other words than the registry's (sim.outcome_registry): units a
+# reader knows, and meanings written for a reader rather than for the code.
+PLAIN_UNITS = {"share 0-1": "%", "weeks; blank: not within the horizon": "weeks",
+               "weeks; + = defenders first": "weeks; positive = defenders first"}
+PLAIN_LABELS = {"marginal_harm": "Marginal harm (added by the release)",
+                "gross_harm": "Gross misuse harm (before substitution)",
+                "time_to_public_weeks": "Week it became public",
+                "public_route": "How it became public",
+                "observed_misuse": "Misuse seen by the lab"}
+PLAIN_MEANINGS = {
+    "harm": "Undetected malicious items, weighted by the people they reach, the skill of "
+            "whoever made them and how capable the model made them, summed over the horizon, "
+            "over and above what the same actors would have done without the model.",
+    "gross_harm": "Misuse harm made with the models, before subtracting what the same actors "
+                  "would have done anyway without them.",
+    "marginal_harm": "Misuse harm minus the harm with nothing released, in the same simulated "
+                     "world: the risk the release itself adds.",
+    "share_undetected": "Malicious items no platform caught, out of all malicious items.",
+    "beneficial_value": "Value of beneficial use: developer-weeks of building on a model, at "
+                        "reference quality.",
+    "net_value": "Beneficial value minus the harm weight times misuse harm. The harm weight is "
+                 "your value judgement: how much benefit one unit of harm cancels.",
+    "regret": "How much net value this strategy gives up against the best strategy in the "
+              "same simulated world.",
+    "lead_time_weeks": "Weeks from the first defender or partner access to a size to the first "
+                       "malicious access to it.",
+    "time_to_public_weeks": "Week the size's weights became public by any route.",
+    "public_route": "Release by the lab, a leak by a partner, or a replication published by "
+                    "another lab.",
+}
+
+
+def outcome_words(name: str) -> Words:
+    """Label, unit, meaning and direction of an outcome column ('harm',
+    'lead_time_weeks[1.5B]'), from the outcome registry, in a reader's words."""
+    base = name.split("[", 1)[0]
+    reg = OUTCOMES.get(base)
+    if reg is None:
+        return Words(base.replace("_", " ").capitalize(), "", "", "information")
+    return Words(PLAIN_LABELS.get(base, reg.label), PLAIN_UNITS.get(reg.unit, reg.unit),
+                 PLAIN_MEANINGS.get(base, reg.description), str(reg.direction.value))
+
+
+def outcome_title(name: str) -> str:
+    """Label with unit, and the size for a per-size column: 'Defender lead time, 1.5B (weeks)'."""
+    w = outcome_words(name)
+    size = name.partition("[")[2].rstrip("]")
+    label = f"{w.label}, {size}" if size else w.label
+    return f"{label} ({w.unit})" if w.unit else label
+
+
+# ------------------------------------------------------------------------------ numbers
+def number(x: float, unit: str = "") -> str:
+    """A number as a reader writes it: 3 significant figures, thousands separated, no '-0'."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if unit == "%":
+        return f"{100 * x:.0f}%"
+    x = float(x)
+    if abs(x) < 0.0005:
+        return "0"
+    if "week" in unit:
+        return f"{x:.0f}"
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.3g} million"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:.1f}"
+    if abs(x) >= 1:
+        return f"{x:.2f}"
+    return f"{x:.3f}"
+
+
+def weight(x: float) -> str:
+    """A harm weight as people write it: 1, 2.5, 6.26."""
+    return f"{float(x):.3g}"
+
+
+def interval(mean: float, low: float, high: float, unit: str = "", n: int = 2) -> str:
+    """'12.3 (90% of replicates 10.1 to 14.0)'-style cell, short: '12.3 [10.1 to 14.0]'.
+    One replicate has no spread: the mean alone."""
+    m = number(mean, unit)
+    if n < 2 or any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (low, high)):
+        return m
+    lo, hi = number(low, unit), number(high, unit)
+    if lo == hi == m:
+        return m
+    return f"{m} [{lo} to {hi}]"
+
+
+# ------------------------------------------------------------------------------ calibration
+MEASURE_NAMES = {
+    "tfidf_accuracy_temp1": "TF-IDF detector accuracy, pure sampling (share correct)",
+    "tfidf_accuracy_topk40": "TF-IDF detector accuracy, top-k 40 sampling (share correct)",
+    "roberta_accuracy": "RoBERTa detector accuracy (share correct)",
+    "human_credibility": "Human credibility score (out of 10)",
+    "lambada_perplexity": "LAMBADA perplexity (lower = better text)",
+    "lambada_accuracy": "LAMBADA accuracy (share correct)",
+    "wikitext2_perplexity": "WikiText-2 perplexity (lower = better text)",
+}
+
+
+def measure_label(name: str) -> str:
+    """A calibration measure in words ('roberta_accuracy' -> 'RoBERTa detector accuracy')."""
+    return MEASURE_NAMES.get(name, name.replace("_", " ").capitalize())
+
+
+# ------------------------------------------------------------------------------ parameters
+PARAMETER_NAMES = {
+    "harm_weight": "Harm weight (benefit lost per unit of harm)",
+    "horizon_weeks": "Horizon (weeks from announcement)",
+    "mapping.misuse_elasticity": "How much misuse grows with model quality (elasticity)",
+    "mapping.evasion_multiplier": "How well misuse evades detectors (multiplier)",
+    "other_labs.base_replication_weeks": "Weeks for another lab to replicate the 1.5B model",
+    "other_labs.publish_share": "Share of other labs that publish their replication",
+    "partners.leak_probability": "Weekly chance that a partner leaks the weights",
+    "defenders.deployment_lag_weeks": "Weeks to deploy a new detector",
+    "defenders.platform_coverage": "Share of platforms running detectors",
+    "malicious.proof_of_concept_boost": "Extra misuse after a public proof of concept",
+    "beneficial.adoption_rate": "Weekly chance a developer adopts a model",
+}
+
+
+def parameter_label(path: str) -> str:
+    """A lever or uncertainty in words: 'partners.leak_probability' -> 'Weekly chance that a
+    partner leaks the weights'; others from their dotted path ('Spam phishing: count')."""
+    if path in PARAMETER_NAMES:
+        return PARAMETER_NAMES[path]
+    parts = path.split(".")
+    if parts[0] in ("malicious", "beneficial") and len(parts) >= 4:  # kinds.NAME.field
+        return f"{parts[2].replace('_', ' ').capitalize()}: {parts[-1].replace('_', ' ')}"
+    return ": ".join(p.replace("_", " ") for p in parts).capitalize()
