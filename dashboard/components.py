@@ -12,7 +12,7 @@ import streamlit as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.api import InputError, Results, Scenario, run_comparison, scenario_from_dict
+from sim.api import InputError, Results, Scenario, resolved_scenario, run_comparison
 from sim.uploads import SCENARIOS_DIR, scenario_from_text
 from sim.yamlio import model_in
 
@@ -169,7 +169,7 @@ def cached_run(scenario_json: str, _progress=None) -> Results:
     """run_comparison, cached on the scenario's JSON: a revisit is instant."""
     import json
 
-    scenario = scenario_from_dict(json.loads(scenario_json), "<dashboard>")
+    scenario = resolved_scenario(json.loads(scenario_json), "<dashboard>")
     return run_comparison(scenario, progress=_progress)
 
 

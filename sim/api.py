@@ -12,7 +12,13 @@ from sim.calibration import Calibration, load_calibration
 from sim.errors import InputError
 from sim.results import Results
 from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
-from sim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
+from sim.scenario import (
+    Scenario,
+    load_scenario,
+    resolved_scenario,
+    scenario_from_dict,
+    with_overrides,
+)
 from sim.strategies import STRATEGIES, LabView, Strategy, register
 
 __all__ = [
@@ -29,6 +35,7 @@ __all__ = [
     "replicate_seeds",
     "run_comparison",
     "run_once",
+    "resolved_scenario",
     "run_tasks",
     "scenario_from_dict",
     "with_overrides",

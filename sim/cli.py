@@ -7,7 +7,9 @@ exits with code 2, without a traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from sim.errors import InputError
+from sim.errors import InputError, Terminated, signal_number
 
 app = typer.Typer(
     help="release-sim: compare release strategies for generative models.",
@@ -34,11 +36,12 @@ _interruption_said = False  # a command said what its Ctrl-C kept: main() adds n
 
 
 def interrupted(message: str) -> typer.Exit:
-    """Say what an interrupted command kept; raise what this returns (exit code 130)."""
+    """Say what an interrupted command kept; raise what this returns (exit code 130 for
+    Ctrl-C, 143 for SIGTERM)."""
     global _interruption_said
     err_console.print(f"interrupted: {message}", highlight=False)
     _interruption_said = True
-    return typer.Exit(130)
+    return typer.Exit(128 + _signal_number)
 
 
 @contextmanager
@@ -186,32 +189,59 @@ from sim.cli_sweep import register_sweep_commands  # noqa: E402
 register_sweep_commands(app)
 
 
-def main() -> None:
-    """Entry point: run the app; bad input is one message and exit code 2."""
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    """SIGTERM is handled like Ctrl-C: the command says what it kept; the exit code is 143."""
+    global _signal_number
+    _signal_number = signal.SIGTERM
+    raise Terminated()
+
+
+_signal_number = signal.SIGINT  # which signal interrupted the command (sets the exit code)
+
+
+def cli(args: list[str] | None = None) -> int:
+    """Run the command line with these arguments; return the exit code.
+
+    0 done; 2 bad input, a bad option or destination, or runs that failed (one message, no
+    traceback); 130 Ctrl-C; 143 SIGTERM (docs/errors.md). Anything else is a bug in
+    release-sim and shows its traceback.
+    """
+    global _interruption_said, _signal_number
+    _interruption_said, _signal_number = False, signal.SIGINT
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        code = app(standalone_mode=False)
-        if code == 130 and not _interruption_said:  # click turns Ctrl-C into this exit code
-            err_console.print("interrupted")
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        code = app(args, prog_name="release-sim", standalone_mode=False)
+        if code == 130:  # the app turns Ctrl-C (and our SIGTERM) into this exit code
+            code = 128 + _signal_number
+            if not _interruption_said:
+                err_console.print("interrupted")
+        return code if isinstance(code, int) else 0
     except InputError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(2)
+        return 2
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
+        return 130
+    except KeyboardInterrupt as exc:
+        if not _interruption_said:
+            err_console.print("interrupted")
+        return 128 + signal_number(exc)
+    except typer.TyperException as exc:
+        # usage errors (unknown option or command, bad or missing value): typer's own click
+        exc.show()  # type: ignore[attr-defined]
+        return getattr(exc, "exit_code", 2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+
+def main() -> None:
+    """Entry point of the `release-sim` command."""
+    sys.exit(cli())
 
 
 if __name__ == "__main__":  # python -m sim.cli: run the imported module's main, whose state

@@ -24,7 +24,7 @@ from scipy import stats
 from sim.calibration import load_calibration
 from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
 from sim.runner import RunResult, assemble, size_names
-from sim.scenario import Scenario, scenario_from_dict
+from sim.scenario import Scenario, resolved_scenario
 from sim.world import family_sizes
 
 INTERVAL = 0.90
@@ -169,7 +169,7 @@ class Results:
     def load(cls, folder: str | Path) -> Results:
         folder = Path(folder)
         data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-        scenario = scenario_from_dict(data, str(folder / "scenario.yaml"))
+        scenario = resolved_scenario(data, str(folder / "scenario.yaml"))
         manifest = json.loads((folder / "manifest.json").read_text())
         return cls(
             scenario,

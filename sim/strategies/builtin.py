@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from sim.access import Access
 from sim.strategies.base import LabView, Strategy, StrategySettings, register
@@ -66,6 +66,21 @@ class StagedSettings(StrategySettings):
     release_if_published: bool = Field(
         True, description="Release a size at once when others have already made it public."
     )
+
+    @field_validator("schedule")
+    @classmethod
+    def _ordered(cls, schedule: list[float | date] | None) -> list[float | date] | None:
+        """Weeks are not negative; weeks, and dates, come in order (smallest size first)."""
+        for when in schedule or []:
+            if not isinstance(when, date) and when < 0:
+                raise ValueError(f"weeks must be 0 or more (got {when})")
+        for kind in (date, float | int):
+            same = [w for w in schedule or [] if isinstance(w, kind)]
+            for a, b in zip(same, same[1:], strict=False):
+                if b < a:
+                    raise ValueError(f"must be in release order, smallest size first ({b} comes "
+                                     f"after {a})")
+        return schedule
 
 
 @register("staged")
