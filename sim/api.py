@@ -9,7 +9,7 @@ results.steps, results.sizes, results.runs   # tidy pandas tables
 """
 
 from sim.calibration import Calibration, load_calibration
-from sim.errors import InputError
+from sim.errors import InputError, Interrupted, RunsFailed
 from sim.results import Results
 from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
 from sim.scenario import (
@@ -25,6 +25,7 @@ __all__ = [
     "STRATEGIES",
     "Calibration",
     "InputError",
+    "Interrupted",
     "LabView",
     "Results",
     "Scenario",
@@ -33,6 +34,7 @@ __all__ = [
     "load_scenario",
     "register",
     "replicate_seeds",
+    "RunsFailed",
     "run_comparison",
     "run_once",
     "resolved_scenario",

@@ -75,32 +75,60 @@ def run(
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (overrides the file)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for Parquet tables, scenario and manifest."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace results already in the --out folder."),
+    force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
+                               "limits (docs/errors.md)."),
 ) -> None:
     """Run every strategy of a scenario on common random numbers and compare them."""
     from sim.api import load_scenario, run_comparison
+    from sim.errors import Interrupted, RunsFailed
+    from sim.outputs import check_folder
+
+    from sim.workload import check_comparison
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     scenario = load_scenario(file, overrides)
+    check_comparison(scenario, str(file), force)
     if out is not None:  # fail before the runs, not after: nothing computed is lost
-        ensure_writable_folder(out, "--out")
-    with progress_bar(scenario.name) as progress:
-        results = run_comparison(scenario, progress=progress)
+        check_folder(out, "--out", replace=overwrite)
+    try:
+        with progress_bar(scenario.name) as progress:
+            results = run_comparison(scenario, progress=progress, force=True)  # checked above
+    except RunsFailed as exc:
+        kept = "no strategy finished a run, so nothing was kept"
+        if exc.results is not None:
+            print_comparison(exc.results)
+            kept = _save_kept(exc.results, out, "The runs that finished are")
+        err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
+                          highlight=False)
+        raise typer.Exit(2) from None
+    except Interrupted as exc:
+        if exc.results is None:
+            raise interrupted(f"no replicate had finished (of {exc.total}); nothing was "
+                              "kept") from None
+        print_comparison(exc.results)
+        kept = _save_kept(exc.results, out, "they are") if out is not None else "not written: no --out"
+        raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
+                          "run the command again for all of them") from None
     print_comparison(results)
     if out is not None:
-        results.save(out)
-        console.print(f"Tables, resolved scenario and manifest written to [bold]{out}[/bold]")
+        console.print(_save_kept(results, out, "Tables, resolved scenario and manifest"
+                                 " are"))
 
 
-def ensure_writable_folder(folder: Path, option: str) -> None:
-    """Create the output folder now, or say why it cannot be written."""
+def _save_kept(results, out: Path | None, what: str) -> str:
+    """Save results to out (if given); say where, or why they could not be written."""
+    from sim.outputs import write_failed
+
+    if out is None:
+        return f"{what} shown above (not written: no --out)"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".release-sim-write-test"
-        probe.write_text("")
-        probe.unlink()
+        results.save(out)
     except OSError as exc:
-        message = f"cannot write results here: {exc.strerror}"
-        raise InputError(str(folder), option, message) from None
+        raise write_failed(out, "--out", exc, "The comparison printed above is all that was "
+                           "kept; free space or choose another folder and run again.") from None
+    return f"{what} written to {out}"
 
 
 def print_comparison(results) -> None:
@@ -117,6 +145,10 @@ def print_comparison(results) -> None:
     console.print(rich_table)
     for note in results.notes():
         console.print(f"[yellow]note:[/yellow] {note}")
+    if sc.baseline not in set(results.runs["strategy"]):
+        console.print(f"[yellow]note:[/yellow] no paired differences: the baseline "
+                      f"'{sc.baseline}' has no finished runs")
+        return
     paired = results.paired()
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
@@ -158,14 +190,21 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario YAML files."
 @app.command()
 def schema(out: Path | None = typer.Option(None, "--out", "-o", help="File to write.")) -> None:
     """Write the JSON Schema of scenario files (for editor autocompletion)."""
+    from sim.outputs import check_file, write_failed, write_text
     from sim.scenario import Scenario
 
+    if out is not None:
+        check_file(out, "--out")
     text = json.dumps(Scenario.model_json_schema(), indent=2)
     if out is None:
         typer.echo(text)
-    else:
-        out.write_text(text + "\n", encoding="utf-8")
-        console.print(f"JSON Schema written to {out}")
+        return
+    try:
+        write_text(out, text + "\n")
+    except OSError as exc:
+        raise write_failed(out, "--out", exc, "Nothing else was computed; run again once the "
+                           "place can be written.") from None
+    console.print(f"JSON Schema written to {out}")
 
 
 @app.command()

@@ -37,11 +37,15 @@ def sweep(
     dask_local: int | None = typer.Option(None, "--dask-local", min=1,
                                           help="Start a Dask LocalCluster of N workers."),
     resume: bool = typer.Option(False, "--resume", help="Run only what is missing in --out."),
+    force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
+                               "limits (docs/errors.md)."),
 ) -> None:
     """Run a sweep of levers over uncertainties; results stream to Parquet in --out."""
-    from sim.cli import console, interrupted, progress_bar
+    from sim.cli import console, err_console, interrupted, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
+    from sim.sweep.execute import check_backend_options
 
+    check_backend_options(workers, scheduler, dask_local)
     spec = load_sweep_file(file)
     done = [0]
 
@@ -53,7 +57,8 @@ def sweep(
                 report(runs, total)
 
             results = run_sweep(spec, out, workers=workers, scheduler=scheduler,
-                                dask_local=dask_local, resume=resume, progress=progress)
+                                dask_local=dask_local, resume=resume, progress=progress,
+                                force=force)
     except KeyboardInterrupt:
         raise interrupted(f"{done[0]} finished runs are kept in {out}; the same command with "
                           "--resume runs the rest") from None
@@ -66,8 +71,13 @@ def sweep(
         f"({m['backend']}, {m['workers']} workers). Results in [bold]{out}[/bold]"
     )
     if failed:
-        console.print(f"[yellow]{failed} runs raised; see SweepResults.failed() or the "
-                      "'error' column[/yellow]")
+        first = results.failed().iloc[0]
+        err_console.print(f"[red]error:[/red] {file}: {failed} of {m['total_runs']} runs "
+                          f"raised (first: strategy '{first['strategy']}', point "
+                          f"{first['point']}, replicate {first['replicate']}: {first['error']}); "
+                          f"the other runs are kept in {out}: see SweepResults.failed() or the "
+                          "'error' column", highlight=False)
+        raise typer.Exit(2)
 
 
 def analyze(

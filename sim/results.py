@@ -9,8 +9,11 @@ interval for it (t interval on the paired differences: common random numbers mak
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -28,6 +31,8 @@ from sim.scenario import Scenario, resolved_scenario
 from sim.world import family_sizes
 
 INTERVAL = 0.90
+RESULT_FILES = ("runs.parquet", "steps.parquet", "sizes.parquet", "scenario.yaml",
+                "manifest.json")
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -42,9 +47,14 @@ class Results:
     manifest: dict = field(default_factory=dict)
 
     @classmethod
-    def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0):
+    def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,
+                  failures: list[dict] | None = None):
+        """Tables of these runs; `failures` (runs that raised) are listed in the manifest."""
         run_table, steps, sizes = assemble(scenario, runs)
-        return cls(scenario, run_table, steps, sizes, make_manifest(scenario, wall_seconds))
+        manifest = make_manifest(scenario, wall_seconds)
+        if failures:
+            manifest["failed_runs"] = failures
+        return cls(scenario, run_table, steps, sizes, manifest)
 
     @property
     def strategies(self) -> list[str]:
@@ -112,8 +122,9 @@ class Results:
             raise KeyError(f"baseline '{baseline}' was not run; choose one of {self.strategies}")
         base = runs[runs["strategy"] == baseline].set_index("replicate")
         rows = []
+        ran = set(runs["strategy"])
         for strategy in self.strategies:
-            if strategy == baseline:
+            if strategy == baseline or strategy not in ran:
                 continue
             mine = runs[runs["strategy"] == strategy].set_index("replicate")
             for outcome in ("harm", "share_undetected", "beneficial_value", "net_value"):
@@ -154,15 +165,26 @@ class Results:
 
     # ------------------------------------------------------------------ files
     def save(self, folder: str | Path) -> Path:
-        """Write runs, steps and sizes as Parquet, the resolved scenario and a manifest."""
+        """Write runs, steps and sizes as Parquet, the resolved scenario and a manifest.
+
+        Every file is written into a hidden staging folder first and moved into place only when
+        all are whole, so a full disk or a crash leaves no truncated table (OSError is raised,
+        and the staging folder removed)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.runs.to_parquet(folder / "runs.parquet", index=False)
-        self.steps.to_parquet(folder / "steps.parquet", index=False)
-        self.sizes.to_parquet(folder / "sizes.parquet", index=False)
-        with open(folder / "scenario.yaml", "w", encoding="utf-8") as f:
-            yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
-        (folder / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+        try:
+            self.runs.to_parquet(staging / "runs.parquet", index=False)
+            self.steps.to_parquet(staging / "steps.parquet", index=False)
+            self.sizes.to_parquet(staging / "sizes.parquet", index=False)
+            with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
+                yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
+            (staging / "manifest.json").write_text(
+                json.dumps(self.manifest, indent=2, default=str))
+            for name in RESULT_FILES:
+                os.replace(staging / name, folder / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         return folder
 
     @classmethod

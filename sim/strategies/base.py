@@ -96,7 +96,8 @@ class StrategyError(Exception):
 
 def checked_levels(strategy: Strategy, wanted: Any, n_sizes: int) -> list[int]:
     """What `access` returned, as a list of access levels, or a StrategyError saying why not."""
-    what = f"strategy '{strategy.name}' ({type(strategy).__module__}.{type(strategy).__name__})"
+    cls = type(strategy)
+    what = f"strategy {cls.__module__}:{cls.__qualname__}"
     if isinstance(wanted, str | bytes) or not hasattr(wanted, "__len__"):
         raise StrategyError(f"{what}: access() returned {type(wanted).__name__} {wanted!r:.60}; "
                             f"it must return a list or array of {n_sizes} access levels")
