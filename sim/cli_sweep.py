@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich import box
+
+from sim.errors import InputError
 from rich.table import Table
 
 
@@ -94,27 +96,37 @@ def analyze(
 ) -> None:
     """Sensitivity, regret and robustness, and scenario discovery of a finished sweep."""
     from sim.cli import console
+    from sim.outputs import check_folder
     from sim.sweep import analysis as an
     from sim.sweep import open_sweep
 
     results = open_sweep(folder)
-    if not results.complete:
-        console.print("[yellow]the sweep is not finished: analysing the runs done so far "
-                      "(finish it with --resume)[/yellow]")
+    runs = results.runs()  # checks every part file first
+    if runs.empty:
+        raise InputError(str(folder), "", "no finished runs yet; run (or resume) the sweep first")
+    _check_choices(results, runs, folder, outcome, strategy, versus)
     out = out or Path(folder) / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
+    check_folder(out, "--out", replace=True)  # before the analysis, not after it
+    m = results.manifest
+    if not results.complete:
+        console.print(f"[yellow]partial analysis: the sweep is not finished ({len(runs):,} of "
+                      f"{m['total_runs']:,} runs, {results.points_run()} of {m['points']} "
+                      "points); finish it with the same sweep command and --resume[/yellow]")
     first = outcome[0]
     for o in outcome:
         rob = an.robustness(results, o)
+        if rob.empty:
+            raise InputError(str(folder), "--outcome", f"no lever has a finished run with a "
+                             f"value of {o} (every run failed: see SweepResults.failed())")
         _print_table(rob, f"Robustness on {o}: regret against the best lever per scenario")
-        rob.to_csv(out / f"robustness_{o}.csv", index=False)
-        an.regret_table(results, o).to_csv(out / f"regret_{o}.csv", index=False)
+        _csv(rob, out / f"robustness_{o}.csv")
+        _csv(an.regret_table(results, o), out / f"regret_{o}.csv")
         try:
             sens = an.sensitivity(results, o)
         except ValueError as exc:
             console.print(f"[yellow]sensitivity of {o}: {exc}[/yellow]")
         else:
-            sens.to_csv(out / f"sensitivity_{o}.csv", index=False)
+            _csv(sens, out / f"sensitivity_{o}.csv")
             _print_table(sens[sens["index"] != "mu"].dropna(subset=["value"]),
                          f"Sensitivity of {o} ({results.spec.design.method} design; conf = "
                          "half-width of the 95% interval)")
@@ -132,9 +144,42 @@ def analyze(
             console.print(f"{strategy} never loses to {versus} on {first}.")
         else:
             _print_table(box, title)
-            box.to_csv(out / "scenario_discovery.csv", index=False)
+            _csv(box, out / "scenario_discovery.csv")
     charts = an.save_charts(results, out, list(outcome), box)
     console.print(f"Tables (CSV) and {len(charts)} charts written to [bold]{out}[/bold]")
+
+
+def _csv(df: pd.DataFrame, path: Path) -> None:
+    """Write a table whole or not at all; a failure says what is kept."""
+    from sim.outputs import atomic_path, write_failed
+
+    try:
+        with atomic_path(path) as tmp:
+            df.to_csv(tmp, index=False)
+    except OSError as exc:
+        raise write_failed(path, "--out", exc, "The sweep itself is untouched; tables printed "
+                           "above are the analysis so far.") from None
+
+
+def _check_choices(results, runs: pd.DataFrame, folder: Path, outcomes: list[str],
+                   strategy: str | None, versus: str | None) -> None:
+    """Refuse an unknown outcome or lever before any analysis, with what is allowed."""
+    import difflib
+
+    ids = {"point", "replicate", "seed", *results.uncertainties}
+    allowed = [c for c in runs.columns if runs[c].dtype.kind == "f" and c not in ids]
+    for o in outcomes:
+        if o not in allowed:
+            guess = difflib.get_close_matches(o, allowed, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(str(folder), "--outcome", f"unknown outcome '{o}'; {hint}allowed: "
+                             f"{', '.join(allowed)}")
+    for option, name in (("--strategy", strategy), ("--versus", versus)):
+        if name is not None and name not in results.levers:
+            guess = difflib.get_close_matches(name, results.levers, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(str(folder), option, f"unknown lever '{name}'; {hint}allowed: "
+                             f"{', '.join(results.levers)}")
 
 
 def _strongest_rival(results, strategy: str, outcome: str) -> str | None:

@@ -110,6 +110,11 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
     unit = points[[f"u:{n}" for n in names]].to_numpy(dtype=float)
     means = point_means(results, outcome)
     levers = [strategy] if strategy else list(means.columns)
+    run_points = results.points_run()
+    if run_points < len(points):
+        raise ValueError(f"{len(points) - run_points} of {len(points)} design points have not "
+                         "run yet (the sweep is unfinished) and sensitivity needs all of them; "
+                         "finish the sweep with --resume")
     frames = []
     for lever in levers:
         if lever not in means.columns:
@@ -300,7 +305,10 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
         ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
         saved.append(_save(fig, folder / f"regret_{outcome}.png"))
         if results.uncertainties:
-            sens = sensitivity(results, outcome)
+            try:
+                sens = sensitivity(results, outcome)
+            except ValueError:  # too few or unfinished points: the tables say why
+                continue
             key = sens["index"].iloc[0]
             if "ST" in set(sens["index"]):
                 key = "ST"
