@@ -47,8 +47,11 @@ def sweep(
     from sim.sweep import load_sweep_file, run_sweep
     from sim.sweep.execute import check_backend_options
 
+    from sim.workload import check_sweep
+
     check_backend_options(workers, scheduler, dask_local)
     spec = load_sweep_file(file)
+    check_sweep(spec, str(file), force)
     done = [0]
 
     try:

@@ -32,8 +32,8 @@ def _probe(folder: Path, shown: str, option: str) -> None:
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
-        raise InputError(shown, option, f"cannot write here ({exc.strerror or exc}); "
-                         "choose a folder you can write to") from None
+        raise InputError(shown, option, f"cannot write results here "
+                         f"({exc.strerror or exc}); choose a place you can write to") from None
 
 
 def check_folder(folder: str | Path, option: str, replace: bool = False) -> None:
@@ -42,7 +42,8 @@ def check_folder(folder: str | Path, option: str, replace: bool = False) -> None
     folder = Path(folder)
     shown = str(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(shown, option, "is a file, not a folder; choose a folder")
+        raise InputError(shown, option, "cannot write results here: it is a file, not a "
+                         "folder; choose a folder")
     if folder.is_dir():
         held = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
         if held and not replace:
@@ -53,7 +54,8 @@ def check_folder(folder: str | Path, option: str, replace: bool = False) -> None
         return
     ancestor = _nearest_existing(folder)
     if not ancestor.is_dir():
-        raise InputError(shown, option, f"cannot create the folder: {ancestor} is a file")
+        raise InputError(shown, option, f"cannot write results here: {ancestor} is a "
+                         "file, not a folder")
     _probe(ancestor, shown, option)
 
 
@@ -62,10 +64,12 @@ def check_file(path: str | Path, option: str) -> None:
     path = Path(path)
     shown = str(path)
     if path.is_dir():
-        raise InputError(shown, option, "is a folder; give a file name")
+        raise InputError(shown, option, "cannot write a file here: it is a folder; give "
+                         "a file name")
     ancestor = _nearest_existing(path.parent)
     if not ancestor.is_dir():
-        raise InputError(shown, option, f"cannot create the file: {ancestor} is a file")
+        raise InputError(shown, option, f"cannot write a file here: {ancestor} is a "
+                         "file, not a folder")
     _probe(ancestor, shown, option)
 
 

@@ -127,6 +127,21 @@ def check_sweep_size(spec, name: str, force: bool = False) -> int:
     return points
 
 
+def check_sweep(spec, name: str, force: bool = False) -> int:
+    """Refuse a sweep beyond the limits (unless forced); return the number of design points.
+    Levers plus the 'closed' run each cell adds when it is not a lever."""
+    from sim.calibration import load_calibration
+    from sim.runner import MARGINAL_BASELINE
+    from sim.world import family_sizes
+
+    points = check_sweep_size(spec, name, force)
+    base = spec.base_scenario()
+    n_strategies = len(spec.labels()) + (MARGINAL_BASELINE not in spec.labels())
+    sizes = len(family_sizes(base, load_calibration(base.calibration)))
+    check_sweep_work(spec, name, n_strategies, points, sizes, force)
+    return points
+
+
 def check_sweep_work(spec, name: str, n_strategies: int, points: int, sizes: int,
                      force: bool = False) -> Workload:
     work = sweep_workload(spec, n_strategies, points, sizes)

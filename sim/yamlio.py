@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError, InputErrors
+from sim.errors import MAX_LISTED, InputError, InputErrors
 
 LineMap = dict[tuple, int]
 
@@ -22,7 +22,7 @@ MAX_NODES = 200_000  # values after expanding aliases (an alias bomb expands wit
 MAX_DEPTH = 100  # nesting of mappings and lists
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: faster
     """The safe loader, refusing impossible dates with their line (not a bare ValueError)."""
 
 
@@ -236,11 +236,13 @@ def validate[M: BaseModel](
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         errors = []
-        for err in exc.errors():
+        for k, err in enumerate(exc.errors()):
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
             )
             path = ".".join(p for p in (prefix, format_path(loc)) if p)
             at = line_of(lines, loc) if lines else line
-            errors.append(InputError(name, path, _message(model, err), at))
+            # only the first MAX_LISTED are shown: the rest are counted, not worded
+            message = _message(model, err) if k < MAX_LISTED else err["type"]
+            errors.append(InputError(name, path, message, at))
         raise InputErrors(errors) from None

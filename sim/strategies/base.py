@@ -48,7 +48,7 @@ class LabView:
 class StrategySettings(BaseModel):
     """Settings every strategy has."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     @field_validator("*", mode="after")
     @classmethod

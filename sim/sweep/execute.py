@@ -49,6 +49,7 @@ from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
 
 TEXT_OUTCOMES = ("public_route",)
+SCHEDULER_TIMEOUT = "20s"  # to reach a Dask scheduler given by address
 
 
 # ------------------------------------------------------------------------------------ plan
@@ -125,16 +126,14 @@ def auto_batch_runs(total_runs: int) -> int:
 def make_plan(spec: SweepSpec, batch_cells: int | None = None, force: bool = False) -> Plan:
     """The plan of a sweep; beyond the limits of sim.workload refused unless force (checked
     before the design is drawn: a factorial design can have 10^10 points)."""
-    from sim.workload import check_sweep_size, check_sweep_work
+    from sim.workload import check_sweep
 
+    check_sweep(spec, f"sweep '{spec.name}'", force)
     base = spec.base_scenario()
     strategies = list(spec.strategies)
     n_levers = len(strategies)
     if MARGINAL_BASELINE not in spec.labels():
         strategies.append(StrategySpec(kind=MARGINAL_BASELINE))
-    name = f"sweep '{spec.name}'"
-    n_points = check_sweep_size(spec, name, force)
-    check_sweep_work(spec, name, len(strategies), n_points, len(size_names(base)), force)
     points = make_points(spec.uncertainties, spec.design, spec.seed, spec.current_values())
     rpc = len(strategies)
     if batch_cells is None:
@@ -290,7 +289,7 @@ class Dask(Backend):
                                         silence_logs=logging.CRITICAL)
             scheduler = self.cluster.scheduler_address
         try:
-            self.client = Client(scheduler, timeout="20s")
+            self.client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except OSError as exc:
             if self.cluster:
                 self.cluster.close()
