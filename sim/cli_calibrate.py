@@ -96,9 +96,9 @@ def report(
     from sim.outputs import check_file, write_failed
 
     chart = chart or file.with_suffix(".png")
+    check_file(chart, "--chart")
     if chart.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise InputError(str(chart), "--chart", "give a .png, .svg or .pdf file")
-    check_file(chart, "--chart")
     cal, published = load_pair(file)
     sbs = side_by_side(cal)
     t = Table(title=f"{cal.family}: measured beside published", header_style="bold")

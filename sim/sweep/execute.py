@@ -294,7 +294,7 @@ class Dask(Backend):
             if self.cluster:
                 self.cluster.close()
             raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at "
-                             f"{scheduler}: {exc}") from None
+                             f"{scheduler}: {exc}; nothing was run") from None
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
 
@@ -397,7 +397,8 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool, force: bool = False
         plan = make_plan(spec, batch_cells, force=True)  # it was accepted when it started
         return plan, manifest, False
     if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(str(out_dir), "--out", "is a file, not a folder; choose a folder")
+        raise InputError(str(out_dir), "--out", "cannot write results here: it is a file, not "
+                         "a folder; choose a folder")
     if out_dir.exists() and any(out_dir.iterdir()):
         raise InputError(str(out_dir), "", "folder is not empty and holds no sweep; choose an "
                          "empty or new --out folder")
