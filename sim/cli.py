@@ -84,7 +84,6 @@ def run(
     from sim.api import load_scenario, run_comparison
     from sim.errors import Interrupted, RunsFailed
     from sim.outputs import check_folder
-
     from sim.workload import check_comparison
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
@@ -108,7 +107,9 @@ def run(
             raise interrupted(f"no replicate had finished (of {exc.total}); nothing was "
                               "kept") from None
         print_comparison(exc.results)
-        kept = _save_kept(exc.results, out, "they are") if out is not None else "not written: no --out"
+        kept = "not written: no --out"
+        if out is not None:
+            kept = _save_kept(exc.results, out, "they are")
         raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
                           "run the command again for all of them") from None
     print_comparison(results)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import typer
 from rich import box
+from rich.table import Table
 
 from sim.errors import InputError
-from rich.table import Table
 
 
 def _print_table(df: pd.DataFrame, title: str) -> None:
@@ -46,7 +46,6 @@ def sweep(
     from sim.cli import console, err_console, interrupted, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
     from sim.sweep.execute import check_backend_options
-
     from sim.workload import check_sweep
 
     check_backend_options(workers, scheduler, dask_local)

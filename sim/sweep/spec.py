@@ -163,7 +163,7 @@ class Lever(StrategySpec):
         varied = list(self.vary or {})
         for f in names:
             if f not in varied:
-                allowed = ", ".join("{" + v + "}" for v in varied) or "none (this lever has no vary)"
+                allowed = ", ".join("{" + v + "}" for v in varied) or "none (no vary here)"
                 raise ValueError(f"label placeholder {{{f}}} names no varied setting; allowed: "
                                  f"{allowed}")
         return self
