@@ -5,51 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from sim.charts import bands, tradeoff  # noqa: F401 - shared with the HTML report
+
 LEVEL_COLORS = alt.Scale(
     domain=["unreleased", "partners", "api", "public"],
     range=["#d9d9d9", "#74a9cf", "#fdae6b", "#d7301f"],
 )
-
-
-def bands(df: pd.DataFrame, y_title: str) -> alt.Chart:
-    """Mean line and 90% band across replicates, one colour per strategy."""
-    base = alt.Chart(df).encode(
-        x=alt.X("week:Q", title="Weeks since announcement"),
-        color=alt.Color("strategy:N", title="Strategy"),
-    )
-    band = base.mark_area(opacity=0.18).encode(
-        y=alt.Y("low:Q", title=y_title), y2="high:Q",
-        tooltip=["strategy", "week", "date:T", "mean", "low", "high"],
-    )
-    line = base.mark_line().encode(y="mean:Q")
-    return (band + line).properties(height=320)
-
-
-def tradeoff(runs: pd.DataFrame, summary: pd.DataFrame) -> alt.Chart:
-    """Harm against benefit: one faint point per replicate, the mean with 90% ranges."""
-    harm = summary[summary["outcome"] == "harm"].set_index("strategy")
-    ben = summary[summary["outcome"] == "beneficial_value"].set_index("strategy")
-    means = pd.DataFrame({
-        "strategy": harm.index, "harm": harm["mean"].values, "harm_low": harm["low"].values,
-        "harm_high": harm["high"].values, "beneficial_value": ben.loc[harm.index, "mean"].values,
-        "ben_low": ben.loc[harm.index, "low"].values,
-        "ben_high": ben.loc[harm.index, "high"].values,
-    })
-    color = alt.Color("strategy:N", title="Strategy")
-    x = alt.X("harm:Q", title="Misuse harm (million reach-weighted undetected items)",
-              scale=alt.Scale(zero=False))
-    y = alt.Y("beneficial_value:Q", title="Beneficial value (thousand developer-weeks)",
-              scale=alt.Scale(zero=False))
-    cloud = alt.Chart(runs).mark_circle(opacity=0.25, size=25).encode(
-        x=x, y=y, color=color, tooltip=["strategy", "replicate", "harm", "beneficial_value"])
-    pts = alt.Chart(means).mark_point(filled=True, size=160, shape="diamond").encode(
-        x="harm:Q", y="beneficial_value:Q", color=color,
-        tooltip=["strategy", "harm", "beneficial_value"])
-    xerr = alt.Chart(means).mark_rule().encode(x="harm_low:Q", x2="harm_high:Q",
-                                               y="beneficial_value:Q", color=color)
-    yerr = alt.Chart(means).mark_rule().encode(y="ben_low:Q", y2="ben_high:Q", x="harm:Q",
-                                               color=color)
-    return (cloud + xerr + yerr + pts).properties(height=380)
 
 
 def timeline(segments: pd.DataFrame, routes: pd.DataFrame, sizes: list[str]) -> alt.Chart:
@@ -117,7 +78,7 @@ def implications(curves: pd.DataFrame) -> alt.HConcatChart:
         x=x, y=alt.Y("misuse_capacity:Q", title="Misuse capacity per item (1 = largest size)"),
         tooltip=["parameters", "misuse_capacity"]).properties(height=280, width=380)
     acc = curves.melt(id_vars=["parameters"], var_name="detector",
-                      value_vars=["start_detector_accuracy", "best_detector_accuracy"],
+                      value_vars=["simple_detector_accuracy", "best_detector_accuracy"],
                       value_name="accuracy")
     det = alt.Chart(acc).mark_line().encode(
         x=x, y=alt.Y("accuracy:Q", title="Detector accuracy", scale=alt.Scale(domain=[0.5, 1])),

@@ -9,17 +9,12 @@ import sim.results
 from dashboard import charts
 from sim import report
 from sim.api import STRATEGIES, Results
-from sim.outcomes import RUN_OUTCOMES
+from sim.outcome_registry import label, step_outcomes
 
-STEP_OUTCOMES = {
-    "harm": RUN_OUTCOMES["harm"],
-    "beneficial_value": RUN_OUTCOMES["beneficial_value"],
-    "malicious_items": RUN_OUTCOMES["malicious_items"],
-    "detected_items": RUN_OUTCOMES["detected_items"],
-    "observed_misuse": "Observed misuse: smoothed evidence of misuse seen by the lab",
-    "adopted_developers": "Developers who have adopted a model",
-    "active_monitors": "Monitoring initiatives running",
-}
+
+def series_outcomes(results: Results) -> list[str]:
+    """Weekly outcomes to chart over time (sim.outcome_registry) that these results have."""
+    return [o.name for o in step_outcomes() if o.name in results.steps.columns]
 
 
 def show_results(results: Results) -> None:
@@ -50,12 +45,12 @@ def show_results(results: Results) -> None:
 
 def _over_time(results: Results) -> None:
     c1, c2 = st.columns([3, 1])
-    outcome = c1.selectbox("Outcome", list(STEP_OUTCOMES), format_func=STEP_OUTCOMES.get,
+    outcome = c1.selectbox("Outcome", series_outcomes(results), format_func=label,
                            key="series_outcome")
     cumulative = c2.checkbox("Cumulative", value=outcome in ("harm", "beneficial_value"),
                              key=f"series_cum:{outcome}", help="Sum over weeks so far.")
     df = report.step_bands(results, outcome, cumulative)
-    st.altair_chart(charts.bands(df, STEP_OUTCOMES[outcome]), width="stretch")
+    st.altair_chart(charts.bands(df, label(outcome)), width="stretch")
     st.caption("Line: mean over replicates. Band: 90% of replicates fall inside.")
 
 
@@ -111,13 +106,7 @@ def download_results(results: Results) -> None:
                        f"{name}_report.md", "text/markdown", key="dl_md")
 
     def html_report() -> str:  # built only when downloaded
-        specs = {
-            "Harm against benefit": charts.tradeoff(report.shown(results, results.runs),
-                                                    results.summary()).to_dict(),
-            "Cumulative harm over time": charts.bands(
-                report.step_bands(results, "harm", True), STEP_OUTCOMES["harm"]).to_dict(),
-        }
-        return report.report_html(results, charts=specs)
+        return report.report_html(results)
 
     st.download_button("Comparison report with charts (HTML)", html_report,
                        f"{name}_report.html", "text/html", key="dl_html")

@@ -3,6 +3,8 @@
 from sim.api import load_scenario, run_comparison
 scenario = load_scenario("scenarios/compare_main_strategies.yaml", {"replicates": 20})
 results = run_comparison(scenario)
+results.decision()         # bottom line, expected net value, chance of being best, harm risk,
+                           # break-even harm weights (plain data; .to_json())
 results.summary()          # strategy x outcome: mean and 90% interval
 results.paired()           # paired differences against the baseline, with 90% CIs
 results.steps, results.sizes, results.runs   # tidy pandas tables

@@ -140,7 +140,8 @@ class Calibration:
     quality_fit: LogisticFit
     baseline_evasion: LinearMap  # evasion of the start-of-run detector, as a function of quality
     best_evasion: LinearMap  # evasion of the best detector research can reach
-    transfer_efficiency: float  # share of detection power that carries over from another size
+    transfer_efficiency: float  # detection power carried over in the published cross-size test
+    transfer_per_decade: float  # the same, per factor 10 of parameters between the two sizes
     notes: list[str] = field(default_factory=list)
 
     def quality(self, parameters) -> np.ndarray:
@@ -152,10 +153,11 @@ class Calibration:
         return float(self.quality(max(s.parameters for s in self.spec.sizes)))
 
     def detection_power(self, quality, evasion_multiplier: float = 1.0):
-        """Detection power (2 x accuracy - 1) at the start and at best, per quality value.
+        """Detection power (2 x accuracy - 1) of the simple and the best same-size detector,
+        per quality value: what a detector trained on samples of that size reaches.
 
         Evasion comes from the calibrated detectors (scaled by the scenario's multiplier);
-        the best detector is never worse than the one at the start.
+        the best detector is never worse than the simple one.
         """
         start = 1 - np.clip(self.baseline_evasion(quality) * evasion_multiplier, 0, 1)
         best = np.maximum(start, 1 - np.clip(self.best_evasion(quality) * evasion_multiplier, 0, 1))
@@ -267,12 +269,18 @@ def build_calibration(spec: CalibrationFile, source: str) -> Calibration:
     if baseline_map.slope <= 0 or best_map.slope <= 0:
         notes.append("detector evasion does not rise with quality in this calibration")
 
-    transfer_efficiency = 1.0
+    transfer_efficiency, transfer_per_decade = 1.0, 1.0
+    params = {s.name: s.parameters for s in spec.sizes}
     for t in spec.transfer:
         test = alias.get(str(t.get("test_size")))
+        train = alias.get(str(t.get("train_size")))
         same = _pick(values, test, str(t.get("measure")), prefer) if test else None
         if same is not None and same > 0.5:
             transfer_efficiency = float(np.clip((2 * t["value"] - 1) / (2 * same - 1), 0.0, 1.0))
+            decades = abs(np.log10(params[test] / params[train])) if train else 0.0
+            transfer_per_decade = (
+                transfer_efficiency ** (1.0 / decades) if decades > 0 else transfer_efficiency
+            )
 
     return Calibration(
         family=spec.family,
@@ -283,6 +291,7 @@ def build_calibration(spec: CalibrationFile, source: str) -> Calibration:
         baseline_evasion=baseline_map,
         best_evasion=best_map,
         transfer_efficiency=transfer_efficiency,
+        transfer_per_decade=float(transfer_per_decade),
         notes=notes,
     )
 

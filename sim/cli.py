@@ -80,10 +80,12 @@ def run(
     force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
                                "limits (docs/errors.md)."),
 ) -> None:
-    """Run every strategy of a scenario on common random numbers and compare them."""
+    """Run every strategy of a scenario on common random numbers; print the decision summary
+    (bottom line, break-even harm weights, ...), then the tables."""
     from sim.api import load_scenario, run_comparison
     from sim.errors import Interrupted, RunsFailed
     from sim.outputs import check_folder
+    from sim.scenario import base_scenario
     from sim.workload import check_comparison
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
@@ -97,6 +99,7 @@ def run(
     except RunsFailed as exc:
         kept = "no strategy finished a run, so nothing was kept"
         if exc.results is not None:
+            exc.results.reference = base_scenario(file)
             print_comparison(exc.results)
             kept = _save_kept(exc.results, out, "The runs that finished are")
         err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
@@ -106,16 +109,19 @@ def run(
         if exc.results is None:
             raise interrupted(f"no replicate had finished (of {exc.total}); nothing was "
                               "kept") from None
+        exc.results.reference = base_scenario(file)
         print_comparison(exc.results)
         kept = "not written: no --out"
         if out is not None:
             kept = _save_kept(exc.results, out, "they are")
         raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
                           "run the command again for all of them") from None
+    results.reference = base_scenario(file)
+    print_decision(results.decision())
     print_comparison(results)
     if out is not None:
-        console.print(_save_kept(results, out, "Tables, resolved scenario and manifest"
-                                 " are"))
+        console.print(_save_kept(results, out, "Tables, resolved scenario, manifest and "
+                                 "decision.json are"))
 
 
 def _save_kept(results, out: Path | None, what: str) -> str:
@@ -132,17 +138,67 @@ def _save_kept(results, out: Path | None, what: str) -> str:
     return f"{what} written to {out}"
 
 
+def print_decision(decision) -> None:
+    """The decision summary: bottom line, then each part's table, units and notes."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    console.print(Panel(escape(decision.bottom_line), title="Bottom line", title_align="left",
+                        border_style="bold"))
+    for part in decision.parts:
+        common = part.common_unit()
+        title = part.title + (f" ({common})" if common else "")
+        t = Table(title=escape(title), title_justify="left", header_style="bold")
+        keys = list(dict.fromkeys(k for row in part.rows for k in row))
+        for k in keys:
+            unit = "" if common else part.units.get(k, "")
+            name, bracket, rest = k.partition("[")
+            header = name.replace("_", " ") + bracket + rest + (f" ({unit})" if unit else "")
+            t.add_column(escape(header),
+                         justify="left" if k in ("strategy", "best") else "right")
+        for row in part.rows:
+            t.add_row(*[escape(_cell(row.get(k))) for k in keys])
+        console.print(t)
+        for note in part.notes:
+            console.print(f"  {escape(note)}", highlight=False)
+    console.print(f"[bold]Basis: inputs that differ from {escape(decision.reference)}[/bold]")
+    for d in decision.basis:
+        console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (there: "
+                      f"{escape(d['reference'])})", highlight=False)
+    if not decision.basis:
+        console.print("  none", highlight=False)
+    console.print("[bold]Assumptions[/bold]")
+    for line in decision.assumptions:
+        console.print(f"  - {escape(line)}", highlight=False)
+    console.print()
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return str(value)
+
+
 def print_comparison(results) -> None:
+    from rich.markup import escape
+
+    from sim.outcome_registry import label
+
     sc = results.scenario
     table = results.comparison_table()
-    title = (f"{sc.name}: {sc.replicates} replicates per strategy, seed {sc.seed}. "
-             "Mean [90% interval across replicates]")
+    spread = ("One replicate: intervals cannot be estimated, means only." if sc.replicates < 2
+              else "Mean [90% interval across replicates: the spread of single outcomes]")
+    title = f"{sc.name}: {sc.replicates} replicates per strategy, seed {sc.seed}. {spread}"
     rich_table = Table(title=title, show_lines=False, header_style="bold")
-    rich_table.add_column("outcome")
-    for col in table.columns:
+    rich_table.add_column("outcome (unit)")
+    for col in table.columns[1:]:
         rich_table.add_column(str(col), justify="right")
     for row, values in table.iterrows():
-        rich_table.add_row(str(row), *[str(v) for v in values])
+        name, _, size = str(row).partition(" ")
+        head = label(name) + (f", {size}" if size else "")
+        rich_table.add_row(escape(head), *[str(v) for v in values.iloc[1:]])
     console.print(rich_table)
     for note in results.notes():
         console.print(f"[yellow]note:[/yellow] {note}")
@@ -153,21 +209,92 @@ def print_comparison(results) -> None:
     paired = results.paired()
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
-                  "mean [90% confidence interval]", header_style="bold")
+                  "mean [90% confidence interval of the mean difference]", header_style="bold")
         p.add_column("strategy")
         outcomes = list(dict.fromkeys(paired["outcome"]))
         for o in outcomes:
-            p.add_column(o, justify="right")
+            p.add_column(escape(label(o)), justify="right")
         for strategy, g in paired.groupby("strategy", sort=False):
             g = g.set_index("outcome")
             p.add_row(strategy, *[
                 _paired_cell(g.loc[o]) for o in outcomes
             ])
         console.print(p)
+    missing = [s for s in results.strategies if s not in set(results.runs["strategy"])]
+    if missing:
+        console.print(f"[yellow]note:[/yellow] no value of information: {', '.join(missing)} "
+                      "finished no run")
+        return
+    print_information(results)
+
+
+def print_information(results) -> None:
+    """What the lab's learning is worth to each evidence-gated strategy, and what knowing the
+    true world would be worth (net value units: thousand developer-weeks)."""
+    voi = results.value_of_information()
+    evpi = results.evpi()
+    unit = "net value, thousand developer-weeks"
+    for row in voi.itertuples():
+        console.print(
+            f"Value of information of [bold]{row.strategy}[/bold]: {_signed(row.mean)} "
+            f"(90% CI {_signed(row.low)} to {_signed(row.high)}; {unit}) over the same strategy "
+            "with the lab's belief held at the prior."
+        )
+    if evpi["best_on_prior"] is not None:
+        worlds = "; ".join(
+            f"{name} ({w['share']:.0%} of replicates): {w['best']}"
+            for name, w in evpi["by_world"].items()
+        )
+        console.print(
+            f"Expected value of perfect information: {evpi['evpi']:.3g} ({unit}): choosing "
+            f"knowing the true world instead of {evpi['best_on_prior']} for every world. "
+            f"Best per world: {worlds}."
+        )
+        if not voi.empty:
+            console.print(
+                f"Learning from evidence adds {evpi['value_of_learning']:.3g} to the best "
+                f"choice made on the prior alone (best with learning: {evpi['best']})."
+            )
+
+
+def _signed(x: float) -> str:
+    return "n/a" if x != x else f"{x:+.3g}"
 
 
 def _paired_cell(row) -> str:
+    if row["low"] != row["low"]:  # NaN: one replicate
+        return f"{row['mean_difference']:+.3g} (no interval: one replicate)"
     return f"{row['mean_difference']:+.3g} [{row['low']:+.3g}, {row['high']:+.3g}]"
+
+
+@app.command()
+def report(
+    folder: Path = typer.Argument(..., help="Folder written by 'release-sim run --out'."),
+    out: Path | None = typer.Option(None, "--out", "-o",
+                                    help="Folder for report.md and report.html (default: FOLDER)."),
+) -> None:
+    """Write the comparison report (Markdown, and HTML that opens offline) of saved results."""
+    from sim.report import report_html, report_markdown
+    from sim.results import Results
+
+    if not (folder / "runs.parquet").is_file():
+        raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
+                         "--out folder of 'release-sim run'")
+    from sim.outputs import check_folder, write_failed, write_text
+
+    out = out or folder
+    check_folder(out, "--out", replace=True)  # the results folder itself is a fine place
+    results = Results.load(folder)
+    for name, text in (("report.md", report_markdown(results)),
+                       ("report.html", report_html(results))):
+        try:
+            write_text(out / name, text)
+        except OSError as exc:
+            raise write_failed(out / name, "--out", exc, f"The results in {folder} are "
+                               "untouched; run the command again once the place can be "
+                               "written.") from None
+    console.print(f"Reports written: [bold]{out / 'report.md'}[/bold], "
+                  f"[bold]{out / 'report.html'}[/bold]")
 
 
 @app.command()

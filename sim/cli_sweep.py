@@ -97,7 +97,10 @@ def analyze(
                                     "FOLDER/analysis)."),
 ) -> None:
     """Sensitivity, regret and robustness, and scenario discovery of a finished sweep."""
+    from rich.markup import escape
+
     from sim.cli import console
+    from sim.outcome_registry import label
     from sim.outputs import check_folder
     from sim.sweep import analysis as an
     from sim.sweep import open_sweep
@@ -115,28 +118,59 @@ def analyze(
                       f"{m['total_runs']:,} runs, {results.points_run()} of {m['points']} "
                       "points); finish it with the same sweep command and --resume[/yellow]")
     first = outcome[0]
+    design = results.spec.design
     for o in outcome:
-        rob = an.robustness(results, o)
-        if rob.empty:
-            raise InputError(str(folder), "--outcome", f"no lever has a finished run with a "
-                             f"value of {o} (every run failed: see SweepResults.failed())")
-        _print_table(rob, f"Robustness on {o}: regret against the best lever per scenario")
-        _csv(rob, out / f"robustness_{o}.csv")
-        _csv(an.regret_table(results, o), out / f"regret_{o}.csv")
+        try:
+            an.point_means(results, o)
+        except ValueError as exc:
+            raise InputError(str(folder), "--outcome", str(exc)) from None
+        if not an.ranked(o):
+            console.print(f"{escape(label(o))} is information only (neither more nor less is "
+                          "better): no regret or robustness, sensitivity only.", highlight=False)
+        else:
+            rob = an.robustness(results, o)
+            if rob.empty:
+                raise InputError(str(folder), "--outcome", f"no lever has a finished run with "
+                                 f"a value of {o} (every run failed: see SweepResults.failed())")
+            _print_table(rob, f"Robustness on {label(o)}: regret against the best lever per "
+                         "scenario (max, mean, 90th percentile) and share of scenarios where "
+                         "it is best")
+            for line in an.robustness_explained(rob):
+                console.print(f"  {escape(line)}", highlight=False)
+            _csv(rob, out / f"robustness_{o}.csv")
+            _csv(an.regret_table(results, o), out / f"regret_{o}.csv")
         try:
             sens = an.sensitivity(results, o)
         except ValueError as exc:
-            console.print(f"[yellow]sensitivity of {o}: {exc}[/yellow]")
+            console.print(f"[yellow]sensitivity of {o}: {escape(str(exc))}[/yellow]")
         else:
             _csv(sens, out / f"sensitivity_{o}.csv")
             _print_table(sens[sens["index"] != "mu"].dropna(subset=["value"]),
-                         f"Sensitivity of {o} ({results.spec.design.method} design; conf = "
+                         f"Sensitivity of {label(o)} ({design.method} design; conf = "
                          "half-width of the 95% interval)")
-    rob = an.robustness(results, first)
-    strategy = strategy or rob["strategy"].iloc[0]
-    if versus is None:
-        versus = _strongest_rival(results, strategy, first)
+            for warning in an.sensitivity_warnings(design.method, sens, design.samples):
+                console.print(f"[yellow]warning: {escape(warning)}[/yellow]", highlight=False)
+    if results.levers and an.ranked(first):
+        from sim.sweep.regions import winning_regions
+
+        regions = winning_regions(results, first)
+        _print_table(regions.boxes, f"When does each strategy win on {label(first)}? Boxes of "
+                     "the assumptions (depth-3 decision tree) and the strategy best in most of "
+                     "each box's points")
+        _print_table(regions.levers, f"Each strategy: share of scenarios where it is best on "
+                     f"{label(first)}, its boxes, and for one never best how close it comes")
+        _csv(regions.boxes, out / f"regions_{first}.csv")
+        _csv(regions.levers, out / f"regions_by_strategy_{first}.csv")
     box = None
+    if not an.ranked(first):
+        console.print(f"No scenario discovery on {escape(first)}: information only "
+                      "(put an outcome with a direction first, e.g. --outcome net_value).")
+        versus = None
+    else:
+        rob = an.robustness(results, first)
+        strategy = strategy or rob["strategy"].iloc[0]
+        if versus is None:
+            versus = _strongest_rival(results, strategy, first)
     if versus is not None and results.uncertainties:
         box = an.scenario_discovery(results, strategy, versus, first)
         a = box.attrs

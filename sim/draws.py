@@ -1,7 +1,7 @@
 """What a run draws at set-up: the same for every strategy run on one scenario and seed.
 
-Every random number of a run is drawn when it is set up: compute levels, and a threshold for
-every random event on an exponential clock (docs/model.md, "Randomness"), from one stream per
+Every random number of a run is drawn when it is set up: the true world (how much the family
+is misused), compute levels, and a threshold for every random event on an exponential clock (docs/model.md, "Randomness"), from one stream per
 group of actors spawned from the run seed. So runs of different strategies on the same scenario
 and seed draw exactly the same numbers (common random numbers), and the strategies of a
 comparison or of a sweep cell, run one after another, can share them: `draws_for` keeps the
@@ -11,6 +11,7 @@ a changed figure always means new draws.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +21,30 @@ from sim.agents.replication import ReplicationEffort
 from sim.scenario import Scenario
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
+STREAM_TRUTH, STREAM_REPORTS = 5, 6
+
+
+class ReportClock:
+    """The thresholds of the misuse-report clock: cumulative sums of Exp(1) draws, made in
+    chunks from their own streams as far as a run needs them. The k-th threshold depends on
+    the seed alone, so runs of every strategy on one seed share them (common random numbers),
+    however many each run uses."""
+
+    CHUNK = 256
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.cumulative: list[float] = []
+
+    def passed(self, clock: float) -> int:
+        """How many thresholds the clock has passed."""
+        while not self.cumulative or self.cumulative[-1] <= clock:
+            rng = np.random.default_rng(
+                np.random.SeedSequence(self.seed, spawn_key=(STREAM_REPORTS, len(self.cumulative)))
+            )
+            start = self.cumulative[-1] if self.cumulative else 0.0
+            self.cumulative.extend((start + np.cumsum(rng.exponential(size=self.CHUNK))).tolist())
+        return bisect.bisect_right(self.cumulative, clock)
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,7 @@ class DrawSpec:
     malicious: tuple[tuple[int, float, float, float], ...]  # count, median, spread, active share
     developers: tuple[int, float, float]  # count, resources median, spread
     domains: tuple[tuple[float, float], ...]  # share, value weight
+    prior: tuple[float, ...]  # probability of each world
 
     @classmethod
     def of(cls, scenario: Scenario, n_sizes: int, seed: int) -> DrawSpec:
@@ -50,6 +76,7 @@ class DrawSpec:
             ),
             developers=(ben.developers, ben.resources_median, ben.resources_spread),
             domains=tuple((d.share, d.value_weight) for d in ben.domains.values()),
+            prior=tuple(scenario.uncertainty.prior()),
         )
 
 
@@ -57,7 +84,9 @@ class DrawSpec:
 class Draws:
     """The draws of one (scenario, seed). Populations are templates: a run uses fresh() copies."""
 
+    true_world: int  # the replicate's world (index into scenario.uncertainty.worlds)
     poc_threshold: float  # proof-of-concept clock
+    reports: ReportClock  # misuse-report clock
     labs: list[tuple[float, bool, list[float]]]  # per lab: resources, publishes, thresholds
     partner_thresholds: np.ndarray  # (partners, sizes): leak clocks
     malicious: ResourcePopulations  # one row per kind
@@ -100,8 +129,11 @@ def draw(spec: DrawSpec) -> Draws:
         thresholds=rng.exponential(size=count),
         weights=weights[domain],
     )
+    prior = np.array(spec.prior)
     return Draws(
+        true_world=int(stream(STREAM_TRUTH).choice(len(prior), p=prior / prior.sum())),
         poc_threshold=float(stream(STREAM_WORLD).exponential()),
+        reports=ReportClock(spec.seed),
         labs=labs,
         partner_thresholds=partner_thresholds,
         malicious=ResourcePopulations(members),

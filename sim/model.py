@@ -1,14 +1,21 @@
 """ReleaseModel: one run of one release strategy in one scenario (a mesa Model).
 
-Each weekly step runs the actors in a fixed order: the releasing lab decides access, other
-labs replicate, partners research and may leak, monitors and defenders update, malicious actors
-and beneficial users act on what they can reach. Random numbers come from one stream per group
-of actors, seeded from the run seed, and are all drawn when the run is set up (sim.draws: event
-thresholds on exponential clocks), so two strategies run on the same seed see the same luck
-(common random numbers) and paired differences come from the strategies alone.
+Each weekly step runs the actors in a fixed order: the releasing lab learns from last week's
+reports and decides access, other labs replicate, partners research and may leak, monitors and
+defenders update, malicious actors and beneficial users act on what they can reach, and the
+week's detected misuse becomes evidence. mesa is the base class here (agents, the model's
+counters and random stream), not the scheduler: the order is a plain list, stepped in a loop.
+Random numbers come from one stream per group of actors, seeded from the run seed, and are all
+drawn when the run is set up (sim.draws: the true world, event thresholds on exponential
+clocks), so two strategies run on the same seed face the same world and the same luck (common
+random numbers) and paired differences come from the strategies alone.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any
 
 import mesa
 import numpy as np
@@ -20,21 +27,16 @@ from sim.agents import (
     Monitor,
     OtherLab,
     Platforms,
+    PublicEvidence,
     ReleasingLab,
     ResearchPartners,
 )
 from sim.calibration import Calibration, load_calibration
 from sim.draws import DrawSpec, draws_for
+from sim.outcome_registry import series_sources
 from sim.scenario import Scenario
 from sim.strategies import Strategy
 from sim.world import World, family_sizes
-
-# What the model records each step: per size, and for the whole world (ReleaseModel.record).
-SIZE_SERIES = (
-    "access_level", "malicious_items", "detected_items", "harm", "beneficial_value",
-    "detection_accuracy", "research_progress",
-)
-STEP_SERIES = ("observed_misuse", "active_monitors", "proof_of_concept", "adopted_developers")
 
 
 class ReleaseModel(mesa.Model):
@@ -46,6 +48,7 @@ class ReleaseModel(mesa.Model):
         strategy: Strategy,
         seed: int,
         calibration: Calibration | None = None,
+        learns: bool = True,
     ):
         super().__init__(rng=seed)
         self.spec = scenario  # the validated scenario (mesa reserves .scenario)
@@ -54,8 +57,8 @@ class ReleaseModel(mesa.Model):
         n_sizes = len(family_sizes(scenario, cal))
         draws = draws_for(DrawSpec.of(scenario, n_sizes, seed))  # shared by strategies (CRN)
 
-        self.world = World(scenario, cal, draws.poc_threshold)
-        self.lab = ReleasingLab(self, strategy)
+        self.world = World(scenario, cal, draws.true_world)
+        self.lab = ReleasingLab(self, strategy, learns)
         self.other_labs = [OtherLab(self, *lab) for lab in draws.labs]
         self.partners = ResearchPartners(self, draws.partner_thresholds)
         mon = scenario.monitors
@@ -65,9 +68,14 @@ class ReleaseModel(mesa.Model):
         self.research = DetectionResearch(self)
         self.platforms = Platforms(self)
         self.malicious = MaliciousActors(
-            self, scenario.malicious.kinds, draws.malicious.fresh(), draws.malicious_training
+            self,
+            scenario.malicious.kinds,
+            draws.malicious.fresh(),
+            draws.malicious_training,
+            draws.poc_threshold,
         )
         self.users = BeneficialUsers(self, draws.users.fresh())
+        self.evidence = PublicEvidence(self, draws.reports)
         self.order = [
             self.lab,
             *self.other_labs,
@@ -77,10 +85,14 @@ class ReleaseModel(mesa.Model):
             self.platforms,
             self.malicious,
             self.users,
+            self.evidence,
         ]
 
-        self._size_rows: dict[str, list] = {k: [] for k in SIZE_SERIES}
-        self._step_rows: dict[str, list] = {k: [] for k in STEP_SERIES}
+        # the weekly series to record (sim.outcome_registry): name -> reader of its value
+        self._size_series = {k: self.reader(v) for k, v in series_sources(True).items()}
+        self._step_series = {k: self.reader(v) for k, v in series_sources(False).items()}
+        self._size_rows: dict[str, list] = {k: [] for k in self._size_series}
+        self._step_rows: dict[str, list] = {k: [] for k in self._step_series}
         self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
 
     def step(self) -> None:
@@ -97,20 +109,21 @@ class ReleaseModel(mesa.Model):
         self.running = w.step < self.spec.steps
 
     def record(self) -> None:
-        """Keep this step's state (names as in SIZE_SERIES, STEP_SERIES); the per-size lists
-        are replaced, not changed in place, from one step to the next, so no copy is needed."""
-        w, size, step = self.world, self._size_rows, self._step_rows
-        size["access_level"].append(w.level)
-        size["malicious_items"].append(w.items)
-        size["detected_items"].append(w.detected)
-        size["harm"].append(w.harm)
-        size["beneficial_value"].append(w.benefit)
-        size["detection_accuracy"].append(w.detection_accuracy)
-        size["research_progress"].append(w.research_effective)
-        step["observed_misuse"].append(w.observed_misuse)
-        step["active_monitors"].append(w.active_monitors)
-        step["proof_of_concept"].append(w.proof_of_concept)
-        step["adopted_developers"].append(w.adopted_developers)
+        """Keep this step's value of each recorded series (per size: a copy, since the world
+        may change its per-size lists in place)."""
+        for name, read in self._size_series.items():
+            self._size_rows[name].append(list(read()))
+        for name, read in self._step_series.items():
+            self._step_rows[name].append(read())
+
+    def reader(self, source: str) -> Callable[[], Any]:
+        """What reads a recorded series' value each week: a World attribute ('harm'), or a
+        dotted path from the model ('lab.severe_probability'; a method is called)."""
+        owner_path, _, attribute = (source if "." in source else f"world.{source}").rpartition(".")
+        owner = attrgetter(owner_path)(self)
+        if callable(getattr(owner, attribute)):
+            return getattr(owner, attribute)
+        return lambda: getattr(owner, attribute)
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:

@@ -1,8 +1,11 @@
-"""Outcomes of one run: what the model records each step, and the per-run summary.
+"""Outcomes of one run: the per-run summary and the outcomes paired within a replicate.
 
+Each outcome's label, unit and direction are declared in sim.outcome_registry.
 Definitions (docs/model.md, "Outcomes"):
-- misuse harm: undetected malicious items x people reached x skill x misuse capacity, in
-  millions (reach-weighted undetected output);
+- misuse harm: what the model adds over each actor's substitute (human writing, older tools):
+  undetected AI-written items x people reached x skill x misuse capacity, in millions
+  (reach-weighted undetected output), minus the substitute harm of the actors who switched;
+  gross harm is the same before substitution;
 - share undetected: undetected / all malicious items;
 - beneficial value: thousand developer-weeks at reference quality;
 - defender lead time per size: weeks from first defender or partner access to first malicious
@@ -18,31 +21,23 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.model import ReleaseModel
+from sim.outcome_registry import derived, size_column
 from sim.world import ROUTE_CODE
 
 ROUTE_NAMES = {code: name for name, code in ROUTE_CODE.items()}
 MARGINAL_BASELINE = "closed"  # the counterfactual that marginal harm is measured against
 
-RUN_OUTCOMES = {
-    "harm": "Misuse harm (million reach-weighted undetected items)",
-    "share_undetected": "Share of malicious output undetected",
-    "malicious_items": "Malicious items produced",
-    "detected_items": "Malicious items detected and removed",
-    "beneficial_value": "Beneficial value (thousand developer-weeks)",
-    "net_value": "Net value: benefit minus harm_weight x harm",
-    "marginal_harm": "Marginal harm: harm minus harm under 'closed', same random numbers",
-    "regret": "Regret: best net value in this replicate minus this strategy's",
-}
-SIZE_OUTCOMES = {
-    "lead_time_weeks": "Defender lead time (weeks; + = defenders first)",
-    "time_to_public_weeks": "Weeks until public (blank: not within the horizon)",
-    "public_route": "How it became public: release, leak, replication or never",
-}
+
+def discount_factors(steps: int, step_weeks: int, rate: float) -> np.ndarray:
+    """Weight of each step's harm and value in a run's sums: (1 + weekly rate) ** -week."""
+    return (1.0 + rate) ** -(np.arange(steps) * step_weeks)
 
 
-def size_column(outcome: str, size: str) -> str:
-    """Column name of a per-size outcome in the runs table, e.g. 'lead_time_weeks[1.5B]'."""
-    return f"{outcome}[{size}]"
+def discounted_sum(per_step_size: np.ndarray, factors: np.ndarray | None) -> float:
+    """Sum of a (steps, sizes) record, each step weighted by its discount factor (if any)."""
+    if factors is None:
+        return float(per_step_size.sum())
+    return float(per_step_size.sum(axis=1) @ factors)
 
 
 def run_summary(model: ReleaseModel) -> dict:
@@ -51,11 +46,16 @@ def run_summary(model: ReleaseModel) -> dict:
     rec = model.size_records
     items = float(rec["malicious_items"].sum())
     detected = float(rec["detected_items"].sum())
-    harm = float(rec["harm"].sum())
-    benefit = float(rec["beneficial_value"].sum())
+    rate = model.spec.discount_rate_weekly
+    factors = discount_factors(model.spec.steps, w.step_weeks, rate) if rate else None
+    harm = discounted_sum(rec["harm"], factors)
+    benefit = discounted_sum(rec["beneficial_value"], factors)
     horizon = model.spec.steps * w.step_weeks
     row = {
+        "world": w.world_names[w.true_world],
+        "misuse_multiplier": w.misuse_multiplier,
         "harm": harm,
+        "gross_harm": discounted_sum(rec["gross_harm"], factors),
         "share_undetected": (items - detected) / items if items > 0 else 0.0,
         "malicious_items": items,
         "detected_items": detected,
@@ -75,8 +75,9 @@ def add_paired_outcomes(same_seed: list[dict], compared: Callable[[dict], bool])
     """Set marginal harm and regret on the per-run rows of one seed (one replicate), in place.
 
     Marginal harm: harm minus the harm of the 'closed' run with the same seed. Regret: the best
-    net value among the compared strategies with that seed minus this run's. Rows with an
-    'error' (a failed sweep run) are left out.
+    net value among the compared strategies with that seed minus this run's. Then every
+    outcome the registry derives from a run's other outcomes. Rows with an 'error' (a failed
+    sweep run) are left out.
     """
     ok = [r for r in same_seed if not r.get("error")]
     closed = next((r for r in ok if r["strategy"] == MARGINAL_BASELINE), None)
@@ -85,3 +86,5 @@ def add_paired_outcomes(same_seed: list[dict], compared: Callable[[dict], bool])
     for r in ok:
         r["marginal_harm"] = r["harm"] - closed["harm"] if closed else math.nan
         r["regret"] = best - r["net_value"]
+        for o in derived():
+            r[o.name] = float(o.derive(r))

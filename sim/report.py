@@ -1,18 +1,22 @@
-"""Views of a comparison for people: bands over time, access timelines, calibration curves and a
-short comparison report (Markdown or HTML). The dashboard draws these; the CLI could print them.
+"""Views of a comparison for people: bands over time, access timelines, calibration curves and
+the comparison report (Markdown, or HTML that stands alone offline: its charts are inline SVG).
+The dashboard draws these; `release-sim report` writes the reports.
+
+A report starts with the bottom line of the decision summary and the inputs that differ from
+the scenario it came from, so a forwarded report states its basis.
 """
 
 from __future__ import annotations
 
 import html
-import json
 
 import numpy as np
 import pandas as pd
 
 from sim.access import LEVEL_NAMES
 from sim.calibration import Calibration
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.decision import Decision, Part
+from sim.outcome_registry import OUTCOMES, label, size_column
 from sim.results import INTERVAL, Results
 from sim.scenario import MappingParams
 
@@ -111,8 +115,9 @@ def public_routes(results: Results) -> pd.DataFrame:
 
 def calibration_curves(cal: Calibration, mapping: MappingParams | None = None,
                        points: int = 60, span: float = 10.0) -> pd.DataFrame:
-    """Quality, misuse capacity per item and detector accuracy (start and best) over parameters,
-    exactly as the model maps them (sim.world). Covers the calibrated range widened by span."""
+    """Quality, misuse capacity per item and the accuracy a detector trained on samples of the
+    size reaches (simple TF-IDF, and best) over parameters, exactly as the model maps them
+    (sim.world). Covers the calibrated range widened by span."""
     mapping = mapping or MappingParams()
     params = cal.table["parameters"].to_numpy(dtype=float)
     grid = np.logspace(np.log10(params.min() / span), np.log10(params.max() * span), points)
@@ -122,12 +127,12 @@ def calibration_curves(cal: Calibration, mapping: MappingParams | None = None,
 
 def curves_at(cal: Calibration, parameters, mapping: MappingParams) -> pd.DataFrame:
     q = cal.quality(parameters)
-    power_start, power_best = cal.detection_power(q, mapping.evasion_multiplier)
+    power_simple, power_best = cal.detection_power(q, mapping.evasion_multiplier)
     return pd.DataFrame({
         "parameters": np.asarray(parameters, dtype=float), "quality": q,
         "extrapolating": cal.extrapolating(parameters),
         "misuse_capacity": (q / cal.reference_quality) ** mapping.misuse_elasticity,
-        "start_detector_accuracy": 0.5 + power_start / 2,
+        "simple_detector_accuracy": 0.5 + power_simple / 2,
         "best_detector_accuracy": 0.5 + power_best / 2,
     })
 
@@ -142,70 +147,194 @@ def _fmt(x: float) -> str:
 def paired_text(results: Results, baseline: str) -> pd.DataFrame:
     """Paired differences as readable cells: 'mean [low, high]' and share of replicates higher."""
     p = results.paired(baseline)
-    p["outcome"] = p["outcome"].map(lambda o: RUN_OUTCOMES.get(o, o))
-    p["difference [90% CI]"] = [f"{_fmt(m)} [{_fmt(lo)}, {_fmt(hi)}]"
+    p["outcome"] = p["outcome"].map(label)
+    p["difference [90% CI]"] = [f"{_fmt(m)} [{_fmt(lo)}, {_fmt(hi)}]" if hi == hi else
+                                f"{_fmt(m)} (no interval: one replicate)"
                                 for m, lo, hi in zip(p["mean_difference"], p["low"], p["high"],
                                                      strict=True)]
     p["replicates higher"] = p["share_of_replicates_higher"].map(lambda s: f"{s:.0%}")
     return p[["strategy", "outcome", "difference [90% CI]", "replicates higher"]]
 
 
-def _md_table(df: pd.DataFrame) -> str:
-    cols = [str(c) for c in df.columns]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)
+def labelled_comparison(results: Results) -> pd.DataFrame:
+    """The comparison table with each row named by its outcome's label and unit."""
+    table = results.comparison_table()
+    rows = []
+    for row in table.index:
+        name, _, size = str(row).partition(" ")
+        rows.append(label(name) + (f", {size}" if size else ""))
+    out = table.drop(columns="unit")
+    out.index = pd.Index(rows, name="outcome (unit)")
+    return out
+
+
+def part_table(part: Part) -> pd.DataFrame:
+    """A part of the decision summary as a table, units in the column names."""
+    df = part.table()
+    common = part.common_unit()
+    names = {}
+    for col in df.columns:
+        unit = part.units.get(col, "")
+        name, bracket, rest = col.partition("[")
+        names[col] = (name.replace("_", " ") + bracket + rest
+                      + (f" ({unit})" if unit and not common else ""))
+    df = df.rename(columns=names)
+    return df.map(_cell)
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    return str(v)
+
+
+def basis_table(decision: Decision) -> pd.DataFrame:
+    """Every lever and uncertainty that differs from the scenario the results came from."""
+    return pd.DataFrame(decision.basis, columns=["field", "value", "reference"]).rename(
+        columns={"reference": "in " + decision.reference})
+
+
+def break_even_lines(decision: Decision, harm_weight: float) -> pd.DataFrame:
+    """Expected net value of each strategy at harm weights from 0 to past the last flip."""
+    rows = decision.part("expected_value").rows
+    flips = [r["from_weight"] for r in decision.part("break_even").rows]
+    top = max([harm_weight, *flips, 1.0]) * 1.5
+    grid = sorted({0.0, top, harm_weight, *flips})
+    return pd.DataFrame([{"strategy": r["strategy"], "harm_weight": w,
+                          "expected_net_value": r["beneficial_value"] - w * r["harm"]}
+                         for r in rows for w in grid])
 
 
 def definitions_markdown() -> str:
-    """Plain-language definitions of every outcome."""
-    rows = [f"- **{k}**: {v}" for k, v in {**RUN_OUTCOMES, **SIZE_OUTCOMES}.items()]
-    return "\n".join(rows)
+    """Plain-language definitions of every outcome: label, unit, direction, meaning."""
+    return "\n".join(_definition(o) for o in OUTCOMES.values())
+
+
+def _definition(o) -> str:
+    unit = f" ({o.unit})" if o.unit else ""
+    return f"- **{o.name}**: {o.label}{unit}, {o.direction.value}. {o.description}"
+
+
+def _md_table(df: pd.DataFrame, index: bool = False) -> str:
+    if index:
+        df = df.reset_index()
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |"
+              for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def _setup_text(results: Results) -> str:
+    sc = results.scenario
+    return (f"{sc.replicates} replicates per strategy, seed {sc.seed}, horizon "
+            f"{sc.horizon_weeks} weeks from {sc.start_date}, calibration {sc.calibration}. "
+            "Strategies share random numbers per replicate, so differences are paired.")
+
+
+def _spread_text(results: Results) -> str:
+    if results.scenario.replicates < 2:
+        return "Means of one replicate: intervals cannot be estimated."
+    return ("Mean [90% interval across replicates]: the spread of single outcomes, not a "
+            "confidence interval.")
+
+
+def decision_markdown(decision: Decision, level: int = 2) -> str:
+    """The decision summary in Markdown: bottom line, basis, assumptions, then each part with
+    its table, units and notes (what reports and the dashboard show first)."""
+    h = "#" * level
+    basis = basis_table(decision)
+    out = [f"{h} Bottom line", "", decision.bottom_line, "",
+           f"{h} Basis: inputs that differ from {decision.reference}", ""]
+    out += [_md_table(basis), ""] if len(basis) else ["None.", ""]
+    out += ["Assumptions:", "", *[f"- {a}" for a in decision.assumptions], ""]
+    for part in decision.parts:
+        common = part.common_unit()
+        out += [f"{h} {part.title}" + (f" ({common})" if common else ""), "",
+                _md_table(part_table(part)), "", *[f"- {n}" for n in part.notes], ""]
+    return "\n".join(out)
 
 
 def report_markdown(results: Results, baseline: str | None = None) -> str:
-    """A short comparison report: setup, outcomes per strategy, differences, definitions."""
+    """The comparison report: bottom line, basis, decision summary, outcomes, differences,
+    definitions."""
     sc = results.scenario
     baseline = baseline or sc.baseline
-    table = results.comparison_table().reset_index()
-    parts = [
-        f"# Comparison report: {sc.name}", "", sc.description.strip(), "",
-        f"{sc.replicates} replicates per strategy, seed {sc.seed}, horizon {sc.horizon_weeks} "
-        f"weeks from {sc.start_date}, calibration {sc.calibration}. Strategies share random "
-        "numbers per replicate, so differences are paired.", "",
-        "## Outcomes per strategy", "", "Mean [90% interval across replicates].", "",
-        _md_table(table), "",
-        f"## Differences against {baseline}", "",
-        "Mean paired difference (strategy minus baseline) with a 90% confidence interval.", "",
-        _md_table(paired_text(results, baseline)), "",
-        "## Definitions", "", definitions_markdown(), "",
-    ]
-    return "\n".join(parts)
+    decision = results.decision()
+    out = [f"# Comparison report: {sc.name}", "", decision_markdown(decision, level=2),
+           sc.description.strip(), "", _setup_text(results), "",
+           "## Outcomes per strategy", "", _spread_text(results), "",
+            _md_table(labelled_comparison(results), index=True), "",
+            f"## Differences against {baseline}", "",
+            "Mean paired difference (strategy minus baseline) with a 90% confidence interval of "
+            "the mean difference.", "", _md_table(paired_text(results, baseline)), "",
+            "## Definitions", "", definitions_markdown(), ""]
+    return "\n".join(out)
+
+
+def report_charts(results: Results, decision: Decision | None = None) -> dict:
+    """The report's charts (title -> Altair chart): net value against harm weight, harm
+    against benefit, cumulative harm over time."""
+    from sim import charts
+
+    decision = decision or results.decision()
+    return {
+        "Expected net value against the harm weight (dashed: this scenario's weight)":
+            charts.net_value_by_weight(break_even_lines(decision, results.scenario.harm_weight),
+                                       results.scenario.harm_weight),
+        "Harm against benefit (each faint dot a replicate)":
+            charts.tradeoff(shown(results, results.runs), results.summary()),
+        "Cumulative misuse harm over time (band: 90% of replicates)":
+            charts.bands(step_bands(results, "harm", True), label("harm")),
+    }
+
+
+def svg(chart) -> str:
+    """A chart rendered to SVG here (vl-convert): drawn without a browser or network."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(chart.to_dict())
 
 
 def report_html(results: Results, baseline: str | None = None,
-                charts: dict[str, dict] | None = None) -> str:
-    """The report as one HTML page; charts are Vega-Lite specs (drawn with vega-embed)."""
+                charts: dict | None = None) -> str:
+    """The report as one HTML page that needs no network: charts are inline SVG.
+
+    charts: title -> Altair chart (default: report_charts)."""
     sc = results.scenario
     baseline = baseline or sc.baseline
-    body = [f"<h1>Comparison report: {html.escape(sc.name)}</h1>",
-            f"<p>{html.escape(sc.description.strip())}</p>",
-            f"<p>{sc.replicates} replicates per strategy, seed {sc.seed}, horizon "
-            f"{sc.horizon_weeks} weeks from {sc.start_date}. Paired on common random numbers.</p>",
-            "<h2>Outcomes per strategy</h2><p>Mean [90% interval across replicates].</p>",
-            results.comparison_table().to_html(),
-            f"<h2>Differences against {html.escape(baseline)}</h2>",
-            paired_text(results, baseline).to_html(index=False)]
-    for i, (title, spec) in enumerate((charts or {}).items()):
-        body.append(f"<h2>{html.escape(title)}</h2><div id='chart{i}'></div>")
-        body.append(f"<script>vegaEmbed('#chart{i}', {json.dumps(spec, default=str)});</script>")
-    defs = "".join(f"<li><b>{k}</b>: {html.escape(v)}</li>"
-                   for k, v in {**RUN_OUTCOMES, **SIZE_OUTCOMES}.items())
-    body.append(f"<h2>Definitions</h2><ul>{defs}</ul>")
-    head = ("<meta charset='utf-8'><title>release-sim report</title>"
-            "<script src='https://cdn.jsdelivr.net/npm/vega@6'></script>"
-            "<script src='https://cdn.jsdelivr.net/npm/vega-lite@6'></script>"
-            "<script src='https://cdn.jsdelivr.net/npm/vega-embed@7'></script>"
+    decision = results.decision()
+    esc = html.escape
+    basis = basis_table(decision)
+    body = [f"<h1>Comparison report: {esc(sc.name)}</h1>",
+            f"<h2>Bottom line</h2><p class='bottom'>{esc(decision.bottom_line)}</p>",
+            f"<h2>Basis: inputs that differ from {esc(decision.reference)}</h2>",
+            basis.to_html(index=False) if len(basis) else "<p>None.</p>",
+            "<p>Assumptions:</p><ul>" + "".join(f"<li>{esc(a)}</li>"
+                                                for a in decision.assumptions) + "</ul>",
+            f"<p>{esc(sc.description.strip())}</p><p>{esc(_setup_text(results))}</p>"]
+    for part in decision.parts:
+        common = part.common_unit()
+        body.append(f"<h2>{esc(part.title + (f' ({common})' if common else ''))}</h2>")
+        body.append(part_table(part).to_html(index=False))
+        body.append("<ul class='notes'>" + "".join(f"<li>{esc(n)}</li>" for n in part.notes)
+                    + "</ul>")
+    body += [f"<h2>Outcomes per strategy</h2><p>{esc(_spread_text(results))}</p>",
+             labelled_comparison(results).to_html(),
+             f"<h2>Differences against {esc(baseline)}</h2>",
+             "<p>Mean paired difference (strategy minus baseline) with a 90% confidence "
+             "interval of the mean difference.</p>",
+             paired_text(results, baseline).to_html(index=False)]
+    for title, chart in (charts if charts is not None
+                         else report_charts(results, decision)).items():
+        body.append(f"<h2>{esc(title)}</h2><figure class='chart'>{svg(chart)}</figure>")
+    body.append("<h2>Definitions</h2><ul>" + "".join(
+        f"<li><b>{esc(o.name)}</b>: {esc(o.label)}{esc(f' ({o.unit})' if o.unit else '')}, "
+        f"{o.direction.value}. {esc(o.description)}</li>" for o in OUTCOMES.values()) + "</ul>")
+    head = ("<meta charset='utf-8'><title>release-sim report: " + esc(sc.name) + "</title>"
             "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px}</style>")
+            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px}"
+            ".bottom{font-size:1.15em;border-left:4px solid #333;padding-left:8px}</style>")
     return f"<!doctype html><html><head>{head}</head><body>{''.join(body)}</body></html>"

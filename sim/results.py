@@ -4,6 +4,8 @@ Summaries report, for each strategy, the mean over replicates and the 90% interv
 outcome across replicates (5th to 95th percentile: the spread a decision-maker should expect).
 Paired differences against the baseline report the mean difference and a 90% confidence
 interval for it (t interval on the paired differences: common random numbers make it narrow).
+With one replicate neither interval can be estimated: they are left blank (NaN), not zero-wide.
+The decision summary (`Results.decision()`, sim.decision) comes first in every view.
 """
 
 from __future__ import annotations
@@ -18,21 +20,22 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import stats
 
 from sim.calibration import load_calibration
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
-from sim.runner import RunResult, assemble, size_names
+from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
+from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
+from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, resolved_scenario
 from sim.world import family_sizes
 
-INTERVAL = 0.90
-RESULT_FILES = ("runs.parquet", "steps.parquet", "sizes.parquet", "scenario.yaml",
-                "manifest.json")
+if TYPE_CHECKING:
+    from sim.decision import Decision
+
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
 
@@ -45,6 +48,9 @@ class Results:
     steps: pd.DataFrame  # one row per (strategy, replicate, step)
     sizes: pd.DataFrame  # one row per (strategy, replicate, step, size)
     manifest: dict = field(default_factory=dict)
+    # what the scenario is compared against when reports list the inputs that differ: the
+    # shipped scenario it came from; None: the documented defaults (or the file's base:)
+    reference: Scenario | None = None
 
     @classmethod
     def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,
@@ -84,30 +90,30 @@ class Results:
         return self.runs[self.runs["strategy"].isin(shown)]
 
     # ------------------------------------------------------------------ summaries
+    def decision(self) -> Decision:
+        """The decision summary: expected net value, chance of being best, harm risk,
+        break-even harm weights and a bottom line (sim.decision.Decision, plain data)."""
+        from sim.decision import decide
+
+        return decide(self)
+
     def summary(self) -> pd.DataFrame:
-        """Long table: strategy, outcome, size, mean, low, high (90% interval across replicates)."""
+        """Long table: strategy, outcome, size, mean, low, high (90% interval across replicates).
+
+        One row per outcome of the runs table (sim.outcome_registry) that this comparison has;
+        an outcome in words (a route, a world) gets its shares of replicates in 'note'."""
         rows = []
         runs = self.listed_runs()
+        whole = [o for o in run_outcomes(per_size=False) if o.name in runs.columns]
+        by_size = [o for o in run_outcomes(per_size=True)
+                   if all(size_column(o.name, s) in runs.columns for s in self.size_names)]
         for strategy, group in runs.groupby("strategy", sort=False):
-            for outcome in RUN_OUTCOMES:
-                rows.append(_describe(strategy, outcome, "", group[outcome]))
+            for o in whole:
+                rows.append(_describe(strategy, o.name, "", group[o.name], o.text))
             for size in self.size_names:
-                for outcome in ("lead_time_weeks", "time_to_public_weeks"):
-                    rows.append(
-                        _describe(strategy, outcome, size, group[size_column(outcome, size)])
-                    )
-                routes = group[size_column("public_route", size)].value_counts()
-                rows.append(
-                    {
-                        "strategy": strategy,
-                        "outcome": "public_route",
-                        "size": size,
-                        "mean": np.nan,
-                        "low": np.nan,
-                        "high": np.nan,
-                        "note": ", ".join(f"{k} {v / len(group):.0%}" for k, v in routes.items()),
-                    }
-                )
+                for o in by_size:
+                    rows.append(_describe(strategy, o.name, size,
+                                          group[size_column(o.name, size)], o.text))
         out = pd.DataFrame(rows)
         order = {s: i for i, s in enumerate(self._display_order())}
         return out.sort_values("strategy", key=lambda s: s.map(order), kind="stable").reset_index(
@@ -127,7 +133,8 @@ class Results:
             if strategy == baseline or strategy not in ran:
                 continue
             mine = runs[runs["strategy"] == strategy].set_index("replicate")
-            for outcome in ("harm", "share_undetected", "beneficial_value", "net_value"):
+            for outcome in [o.name for o in run_outcomes(per_size=False, numeric_ranked=True)
+                            if o.name in runs.columns]:
                 diff = (mine[outcome] - base[outcome]).dropna()
                 mean, low, high = mean_ci(diff.to_numpy())
                 rows.append(
@@ -143,8 +150,21 @@ class Results:
                 )
         return pd.DataFrame(rows)
 
+    def value_of_information(self) -> pd.DataFrame:
+        """Net value each belief-using strategy gains from the lab's learning: paired against
+        the same strategy with its belief held at the prior (sim.information)."""
+        return value_of_information(self.runs, belief_twins(self.scenario))
+
+    def evpi(self) -> dict:
+        """Expected value of perfect information about the true world: choosing among the
+        compared strategies, each as run without learning (a belief-using strategy by its
+        prior-belief twin), knowing the world against not knowing it (sim.information)."""
+        return perfect_information(self.runs, self.strategies, belief_twins(self.scenario))
+
     def comparison_table(self) -> pd.DataFrame:
-        """The table the CLI prints: outcomes as rows, strategies as columns, 'mean [low, high]'."""
+        """The table the CLI prints: outcomes as rows (by name, with their unit in the first
+        column), strategies as columns, cells 'mean [low, high]' (90% interval across
+        replicates; the mean alone with one replicate)."""
         s = self.summary()
         s["row"] = np.where(s["size"] == "", s["outcome"], s["outcome"] + " " + s["size"])
         s["cell"] = [
@@ -155,7 +175,11 @@ class Results:
         ]
         table = s.pivot(index="row", columns="strategy", values="cell")
         row_order = list(dict.fromkeys(s["row"]))
-        return table.loc[row_order, [c for c in self._display_order() if c in table.columns]]
+        table = table.loc[row_order, [c for c in self._display_order() if c in table.columns]]
+        units = dict(zip(s["row"], s["outcome"].map(lambda o: OUTCOMES[o].unit), strict=False))
+        table.insert(0, "unit", [units[r] for r in table.index])
+        table.columns.name = None
+        return table
 
     def _display_order(self) -> list[str]:
         names = list(self.strategies)
@@ -165,7 +189,8 @@ class Results:
 
     # ------------------------------------------------------------------ files
     def save(self, folder: str | Path) -> Path:
-        """Write runs, steps and sizes as Parquet, the resolved scenario and a manifest.
+        """Write runs, steps and sizes as Parquet, the resolved scenario, a manifest and the
+        decision summary (decision.json); the reference scenario too, if there is one.
 
         Every file is written into a hidden staging folder first and moved into place only when
         all are whole, so a full disk or a crash leaves no truncated table (OSError is raised,
@@ -181,8 +206,12 @@ class Results:
                 yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
             (staging / "manifest.json").write_text(
                 json.dumps(self.manifest, indent=2, default=str))
-            for name in RESULT_FILES:
-                os.replace(staging / name, folder / name)
+            (staging / "decision.json").write_text(self.decision().to_json() + "\n")
+            if self.reference is not None:
+                with open(staging / "reference.yaml", "w", encoding="utf-8") as f:
+                    yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
+            for path in sorted(staging.iterdir()):
+                os.replace(path, folder / path.name)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         return folder
@@ -193,20 +222,33 @@ class Results:
         data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
         scenario = resolved_scenario(data, str(folder / "scenario.yaml"))
         manifest = json.loads((folder / "manifest.json").read_text())
+        reference = None
+        if (folder / "reference.yaml").is_file():
+            ref = yaml.safe_load((folder / "reference.yaml").read_text(encoding="utf-8"))
+            reference = resolved_scenario(ref, str(folder / "reference.yaml"))
         return cls(
             scenario,
             pd.read_parquet(folder / "runs.parquet"),
             pd.read_parquet(folder / "steps.parquet"),
             pd.read_parquet(folder / "sizes.parquet"),
             manifest,
+            reference,
         )
 
 
-def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict:
+def _describe(strategy: str, outcome: str, size: str, values: pd.Series,
+              text: bool = False) -> dict:
+    if text:  # words: shares of replicates, most common first
+        counts = values.fillna("none").value_counts()
+        note = ", ".join(f"{k} {v / len(values):.0%}" for k, v in counts.items())
+        return {"strategy": strategy, "outcome": outcome, "size": size, "mean": np.nan,
+                "low": np.nan, "high": np.nan, "note": note}
     v = values.dropna().to_numpy(dtype=float)
     tail = (1 - INTERVAL) / 2
     if len(v) == 0:
         mean = low = high = np.nan
+    elif len(v) == 1:  # one value: no spread to estimate
+        mean, low, high = float(v[0]), np.nan, np.nan
     else:
         mean, low, high = v.mean(), np.quantile(v, tail), np.quantile(v, 1 - tail)
     return {
@@ -220,21 +262,11 @@ def _describe(strategy: str, outcome: str, size: str, values: pd.Series) -> dict
     }
 
 
-def mean_ci(values: np.ndarray, level: float = INTERVAL) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of the mean."""
-    n = len(values)
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if n == 1 or np.all(values == values[0]):
-        return mean, mean, mean
-    half = stats.t.ppf(0.5 + level / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return mean, mean - half, mean + half
-
-
 def _fmt(mean: float, low: float, high: float) -> str:
     if np.isnan(mean):
         return "never"
+    if np.isnan(low) or np.isnan(high):
+        return _num(mean)
     return f"{_num(mean)} [{_num(low)}, {_num(high)}]"
 
 
@@ -277,4 +309,4 @@ def make_manifest(scenario: Scenario, wall_seconds: float) -> dict:
     }
 
 
-__all__ = ["Results", "SIZE_OUTCOMES", "mean_ci"]
+__all__ = ["Results", "mean_ci"]

@@ -1,9 +1,10 @@
 """Run every strategy of a scenario on common random numbers and collect tidy tables.
 
 Replicate i gets the same seed under every strategy, so differences between strategies in one
-replicate are paired: they come from the strategies, not from luck. Marginal harm subtracts the
-'closed' run of the same replicate; regret compares each strategy with the best one in the same
-replicate.
+replicate are paired: they come from the strategies, not from luck, and every strategy faces
+the same true world. Marginal harm subtracts the 'closed' run of the same replicate; regret
+compares each strategy with the best one in the same replicate; a strategy that acts on the
+lab's belief is also run with the belief held at the prior, for the value of information.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pandas as pd
 
 from sim.calibration import load_calibration
 from sim.errors import Interrupted, RunsFailed, signal_number
-from sim.model import SIZE_SERIES, ReleaseModel
+from sim.model import ReleaseModel
+from sim.outcome_registry import OUTCOMES
 from sim.outcomes import MARGINAL_BASELINE, add_paired_outcomes, run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
@@ -52,26 +54,56 @@ class RunResult:
     step_records: dict[str, np.ndarray]  # name -> (steps,)
 
 
-def run_once(scenario: Scenario, spec: StrategySpec, replicate: int, seed: int) -> RunResult:
-    """One run of one strategy with one seed."""
-    model = ReleaseModel(scenario, resolve_strategy(spec), seed).run()
+def prior_twin(name: str) -> str:
+    """Name of the run of a belief-using strategy whose belief stays at the prior."""
+    return f"{name} (prior belief)"
+
+
+@dataclass(frozen=True)
+class Arm:
+    """A strategy as a comparison runs it: listed, the closed baseline for marginal harm, or
+    the twin of a strategy that acts on the lab's belief, run with the belief held at the
+    prior (learns=False), so that the value of the lab's learning can be paired."""
+
+    spec: StrategySpec
+    learns: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.spec.name if self.learns else prior_twin(self.spec.name)
+
+
+def run_once(
+    scenario: Scenario, spec: StrategySpec, replicate: int, seed: int, learns: bool = True
+) -> RunResult:
+    """One run of one strategy with one seed (learns=False: the lab's belief stays at the
+    prior, as in the prior-belief twin of a comparison)."""
+    model = ReleaseModel(scenario, resolve_strategy(spec), seed, learns=learns).run()
+    name = Arm(spec, learns).name
     return RunResult(
-        spec.name, replicate, seed, run_summary(model), model.size_records, model.step_records
+        name, replicate, seed, run_summary(model), model.size_records, model.step_records
     )
 
 
-def strategies_to_run(scenario: Scenario) -> list[StrategySpec]:
-    """The listed strategies, plus 'closed' for marginal harm if it is not listed."""
-    specs = list(scenario.strategies)
+def strategies_to_run(scenario: Scenario) -> list[Arm]:
+    """The listed strategies; 'closed' for marginal harm if it is not listed; and the
+    prior-belief twin of every listed strategy that acts on the lab's belief."""
+    arms = [Arm(spec) for spec in scenario.strategies]
     if MARGINAL_BASELINE not in scenario.strategy_names():
-        specs.append(StrategySpec(kind=MARGINAL_BASELINE))
-    return specs
+        arms.append(Arm(StrategySpec(kind=MARGINAL_BASELINE)))
+    arms += [Arm(s, learns=False) for s in scenario.strategies if resolve_strategy(s).uses_belief()]
+    return arms
 
 
-def run_tasks(scenario: Scenario) -> list[tuple[StrategySpec, int, int]]:
-    """(strategy, replicate, seed) for every run of the comparison, replicate-major."""
+def belief_twins(scenario: Scenario) -> dict[str, str]:
+    """Listed strategy -> the name of its prior-belief twin run, for strategies that learn."""
+    return {arm.spec.name: arm.name for arm in strategies_to_run(scenario) if not arm.learns}
+
+
+def run_tasks(scenario: Scenario) -> list[tuple[Arm, int, int]]:
+    """(arm, replicate, seed) for every run of the comparison, replicate-major."""
     seeds = replicate_seeds(scenario.seed, scenario.replicates)
-    return [(spec, i, s) for i, s in enumerate(seeds) for spec in strategies_to_run(scenario)]
+    return [(arm, i, s) for i, s in enumerate(seeds) for arm in strategies_to_run(scenario)]
 
 
 def run_comparison(scenario: Scenario, progress: Progress | None = None,
@@ -93,11 +125,11 @@ def run_comparison(scenario: Scenario, progress: Progress | None = None,
     out: list[RunResult] = []
     failures: list[dict] = []
     try:
-        for k, (spec, rep, seed) in enumerate(tasks):
+        for k, (arm, rep, seed) in enumerate(tasks):
             try:
-                out.append(run_once(scenario, spec, rep, seed))
+                out.append(run_once(scenario, arm.spec, rep, seed, arm.learns))
             except Exception as exc:  # noqa: BLE001 - recorded with its run, reported at the end
-                failures.append({"strategy": spec.name, "replicate": rep, "seed": seed,
+                failures.append({"strategy": arm.name, "replicate": rep, "seed": seed,
                                  "error": describe_error(exc)})
             if progress:
                 progress(k + 1, len(tasks))
@@ -159,7 +191,8 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     steps["step"] = np.tile(np.arange(n_steps), n)
     steps["week"] = np.tile(week, n)
     steps["date"] = np.tile(dates.values, n)
-    for key in ("harm", "beneficial_value", "malicious_items", "detected_items"):
+    recorded = list(runs[0].size_records)  # the series the model recorded per size
+    for key in (k for k in recorded if OUTCOMES[k].additive):  # their sums over sizes
         steps[key] = np.concatenate([r.size_records[key].sum(axis=1) for r in runs])
     for key in runs[0].step_records:
         steps[key] = np.concatenate([r.step_records[key] for r in runs])
@@ -168,7 +201,7 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult]) -> tuple[pd.DataFram
     sizes["step"] = np.tile(np.repeat(np.arange(n_steps), n_sizes), n)
     sizes["week"] = sizes["step"] * step_weeks
     sizes["size"] = pd.Categorical(np.tile(names, n_steps * n), categories=names, ordered=True)
-    for key in SIZE_SERIES:
+    for key in recorded:
         sizes[key] = np.concatenate([r.size_records[key].ravel() for r in runs])
     from sim.access import LEVEL_NAMES
 

@@ -222,10 +222,31 @@ class MaliciousKind(Section):
     uses_api: bool = F(
         True, "Whether the kind uses hosted (API) access when it is the best it can reach."
     )
+    substitute_volume: float = F(
+        0.0,
+        "Items per week an active actor of this kind produces without any model of the family "
+        "(human-written text or older tools): what it would do anyway (substitution; Kapoor et "
+        "al. 2024, marginal risk). 0: nothing, so all AI-written output counts as harm.",
+        ge=0,
+    )
+    substitute_quality: float = F(
+        1.0,
+        "Quality of that output on the calibration's quality index (1 = human-written).",
+        ge=0,
+        le=1,
+    )
+    substitute_detection: float = F(
+        0.0,
+        "Chance that an item of that output is detected and removed (spam filters catch "
+        "templates, rarely human writing).",
+        ge=0,
+        le=1,
+    )
 
 
 def _default_kinds() -> dict[str, MaliciousKind]:
-    # All figures below are assumptions meant to be swept; docs/model.md explains each kind.
+    # All figures below are assumptions meant to be swept; docs/model.md explains each kind,
+    # including what each would produce without the model (substitute_*).
     return {
         "state_propaganda": MaliciousKind(
             count=5,
@@ -240,6 +261,10 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             can_train=True,
             train_resources=1.5,
             uses_api=False,
+            # a troll farm writes by hand: few items, human quality, rarely flagged as text
+            substitute_volume=50,
+            substitute_quality=1.0,
+            substitute_detection=0.05,
         ),
         "spam_phishing": MaliciousKind(
             count=2000,
@@ -251,6 +276,10 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.0,
             volume=500,
             reach=5,
+            # template and spinner tools: as many items, low quality, mostly filtered
+            substitute_volume=500,
+            substitute_quality=0.1,
+            substitute_detection=0.8,
         ),
         "harassment": MaliciousKind(
             count=500,
@@ -262,6 +291,9 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.3,
             volume=50,
             reach=200,
+            substitute_volume=10,
+            substitute_quality=1.0,
+            substitute_detection=0.1,
         ),
         "fake_reviews": MaliciousKind(
             count=300,
@@ -273,6 +305,10 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.2,
             volume=300,
             reach=30,
+            # paid human reviewers and review spinners
+            substitute_volume=40,
+            substitute_quality=0.6,
+            substitute_detection=0.3,
         ),
     }
 
@@ -328,6 +364,15 @@ class Defenders(Section):
         ge=0,
         le=1,
     )
+    no_sample_accuracy: float = F(
+        0.54,
+        "Accuracy of detection on a size when defenders hold samples of no size of the family "
+        "(generic cues only). Source: untrained human raters spotted GPT-2 text 54% of the "
+        "time (Gehrmann, Strobelt and Rush 2019, GLTR). Detectors reach the calibrated "
+        "same-size accuracy only with samples of that size (docs/calibration.md).",
+        ge=0.5,
+        le=1,
+    )
     api_monitoring: float = F(
         0.5,
         "Share of misuse through a hosted API that the provider's use policy catches, on top of "
@@ -358,6 +403,26 @@ class Monitors(Section):
         le=1,
     )
     lag_reduction: float = F(0.2, "Share of the deployment lag removed per initiative.", ge=0, le=1)
+
+
+class Costs(Section):
+    """What running a size costs users, and how that changes."""
+
+    api_price_share: float = F(
+        0.2,
+        "Price per item through a hosted API, as a share of the compute an actor needs to run "
+        "the weights itself: the provider batches requests and the user holds no weights. "
+        "Assumption.",
+        gt=0,
+        le=1,
+    )
+    inference_halving_weeks: float = F(
+        70.0,
+        "Weeks for the compute per item of a given size to halve (hardware and software). "
+        "Assumption, the same order as other_labs.cost_halving_weeks.",
+        gt=0,
+        le=10000,
+    )
 
 
 class Domain(Section):
@@ -407,6 +472,76 @@ class Evidence(Section):
     smoothing_weeks: float = F(
         4.0, "Weeks of exponential smoothing of observed misuse.", ge=1, le=520
     )
+    items_per_report: float = F(
+        50000.0,
+        "Visible detected malicious items per misuse report that reaches the releasing lab "
+        "(a report is one countable incident the lab learns from). Assumption: equal to "
+        "defenders.detected_threshold_items, so evidence at the level that reads as strong "
+        "public evidence brings the lab about one report a week.",
+        gt=0,
+    )
+    partner_findings_rate: float = F(
+        0.05,
+        "Weekly misuse findings per research partner per size it holds, at misuse capacity 1 "
+        "and misuse multiplier 1 (red-teaming: partners learn about sizes before the public "
+        "does). Assumption.",
+        ge=0,
+        le=100,
+    )
+
+
+class MisuseWorld(Section):
+    """One possible truth about how much the family will be misused."""
+
+    probability: float = F(0.0, "Prior probability of this world.", ge=0, le=1)
+    misuse_multiplier: float = F(
+        1.0,
+        "Scales the misuse effort directed at text generation in this world (items per active "
+        "malicious actor-week, with or without the model): harm over the substitution "
+        "baseline and the evidence scale with it.",
+        gt=0,
+        le=1000,
+    )
+
+
+def _default_worlds() -> dict[str, MisuseWorld]:
+    # Assumption: in 2019 forecasts of GPT-2 misuse ranged from negligible to severe
+    # (Solaiman et al. 2019, section on threat actors); a central world as calibrated, a
+    # benign one at a quarter and a severe one at four times its misuse effort.
+    return {
+        "benign": MisuseWorld(probability=0.3, misuse_multiplier=0.25),
+        "central": MisuseWorld(probability=0.5, misuse_multiplier=1.0),
+        "severe": MisuseWorld(probability=0.2, misuse_multiplier=4.0),
+    }
+
+
+class Uncertainty(Section):
+    """What nobody knows in advance: how much the family will be misused (MODEL.md, "Why labs
+    stage"). Each replicate draws its true world once, the same for every strategy."""
+
+    worlds: dict[str, MisuseWorld] = Field(
+        default_factory=_default_worlds,
+        description="Possible worlds by name with prior probabilities (normalised) and misuse "
+        "multipliers. The releasing lab starts from this prior and updates it from misuse "
+        "reports and partner findings (docs/model.md, Learning). Assumption.",
+        min_length=1,
+    )
+
+    @model_validator(mode="after")
+    def _some_probability(self) -> Uncertainty:
+        if sum(w.probability for w in self.worlds.values()) <= 0:
+            raise ValueError("the worlds' probabilities must not all be zero")
+        return self
+
+    def names(self) -> list[str]:
+        return list(self.worlds)
+
+    def prior(self) -> list[float]:
+        total = sum(w.probability for w in self.worlds.values())
+        return [w.probability / total for w in self.worlds.values()]
+
+    def multipliers(self) -> list[float]:
+        return [w.misuse_multiplier for w in self.worlds.values()]
 
 
 class Scenario(Section):
@@ -440,6 +575,13 @@ class Scenario(Section):
     harm_weight: float = F(
         1.0, "Value units lost per unit of misuse harm, for net value. A value judgement.", ge=0
     )
+    discount_rate_weekly: float = F(
+        0.0,
+        "Weekly rate at which harm and value a week later count for less in the run's sums "
+        "(a week w away weighs (1 + rate)^-w); 0 = no discounting. A value judgement: how much "
+        "the future counts is the user's to decide (0.0013 a week is about 7% a year).",
+        ge=0, le=1,
+    )
     mapping: MappingParams = Field(default_factory=MappingParams)
     other_labs: OtherLabs = Field(default_factory=OtherLabs)
     partners: Partners = Field(default_factory=Partners)
@@ -448,6 +590,8 @@ class Scenario(Section):
     monitors: Monitors = Field(default_factory=Monitors)
     beneficial: Beneficial = Field(default_factory=Beneficial)
     evidence: Evidence = Field(default_factory=Evidence)
+    costs: Costs = Field(default_factory=Costs)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
 
     @property
     def steps(self) -> int:
@@ -589,6 +733,15 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     for dotted, value in (overrides or {}).items():
         set_dotted(data, dotted, value)
     return _user_scenario(data, name, lines)
+
+
+def base_scenario(path: str | Path) -> Scenario | None:
+    """The scenario a file extends with `base:` (validated), or None if it extends none: what
+    reports compare the file's inputs against."""
+    path = Path(path)
+    data, _ = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    base = data.get("base") if isinstance(data, dict) else None
+    return load_scenario(path.parent / base) if isinstance(base, str) else None
 
 
 def scenario_from_dict(data: dict, name: str = "<scenario>") -> Scenario:

@@ -1,10 +1,10 @@
-"""The shared state of one run: access per size, research, detection and this step's tallies.
+"""The shared state of one run: access per size, detection, evidence and this step's tallies.
 
-Agents read and write the world; the model records it after every step. Per-size state has one
-entry per model size, smallest size first. What changes only when access changes (levels,
-routes, release weeks) is kept in numpy arrays; what every agent touches every step (tallies,
-research, detection) in plain lists, which are several times faster than numpy at a handful of
-entries.
+The world holds state; the rules that change it live with the actors (sim/agents/), and the
+model records the state after every step. Per-size state has one entry per model size,
+smallest size first. What changes only when access changes (levels, routes, release weeks) is
+kept in numpy arrays; what every agent touches every step (tallies, research, detection) in
+plain lists, which are several times faster than numpy at a handful of entries.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from sim.scenario import ModelSize, Scenario
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
 assert set(ROUTE_CODE) == set(ROUTES)
 
+REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B at the announcement
+
 
 def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize]:
     """The scenario's model sizes (default: the calibration's), smallest first."""
@@ -34,7 +36,7 @@ def family_sizes(scenario: Scenario, calibration: Calibration) -> list[ModelSize
 class World:
     scenario: Scenario
     calibration: Calibration
-    poc_threshold: float  # threshold of the proof-of-concept clock (sim.draws)
+    true_world: int  # index of the replicate's true world in scenario.uncertainty (sim.draws)
     size_names: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,18 +50,22 @@ class World:
         self.trained_week = np.array(
             [0.0 if s.trained is None else (s.trained - sc.start_date).days / 7 for s in sizes]
         )
+        # the truth nobody in the model knows: how much misuse effort the family attracts
+        self.world_names = sc.uncertainty.names()
+        self.misuse_multiplier = sc.uncertainty.multipliers()[self.true_world]
         # calibration -> quality, misuse capacity reference, detection power (2 * accuracy - 1)
         self.quality = cal.quality(self.parameters)
         self.reference_quality = cal.reference_quality
-        self.power_start, self.power_best = cal.detection_power(
-            self.quality, sc.mapping.evasion_multiplier
-        )
-        self.transfer_efficiency = cal.transfer_efficiency
+        _, power_best = cal.detection_power(self.quality, sc.mapping.evasion_multiplier)
+        self.power_none = 2 * sc.defenders.no_sample_accuracy - 1  # no samples of any size
+        self.power_best_list = np.maximum(power_best, self.power_none).tolist()
+        decades = np.abs(np.log10(self.parameters[:, None] / self.parameters[None, :]))
+        self.transfer = (cal.transfer_per_decade**decades).tolist()  # [target][held]
         self.platform_coverage = sc.defenders.platform_coverage
         self.api_monitoring = sc.defenders.api_monitoring
-        self.cost = self.parameters / 1.5e9  # compute per item relative to GPT-2 1.5B
+        self.base_cost = self.parameters / REFERENCE_PARAMETERS  # compute per item at week 0
         labs = sc.other_labs
-        self.replication_weeks = labs.base_replication_weeks * self.cost**labs.cost_exponent
+        self.replication_weeks = labs.base_replication_weeks * self.base_cost**labs.cost_exponent
 
         self.step = 0
         self.level = read_only(np.zeros(n, dtype=np.int8))  # replaced, never changed in place
@@ -79,23 +85,26 @@ class World:
         self.next_training_week = -math.inf  # begin_step works out what is trained
         self.replicated_by_labs = np.zeros(n, dtype=bool)
         self.known_replications = 0  # sizes some other lab has replicated
-        # this step's tallies (begin_step clears them)
+        self.replication_rates: list[float] = [0.0] * n  # this step's (sim.agents.replication)
+        # this step's tallies (begin_step clears them); harm is over the substitution baseline
         self.research_input = [0.0] * n
         self.items, self.detected = [0.0] * n, [0.0] * n
-        self.harm, self.benefit = [0.0] * n, [0.0] * n
+        self.harm, self.gross_harm, self.benefit = [0.0] * n, [0.0] * n, [0.0] * n
         # first access by defenders (or partners) and by malicious actors; nan: not yet
         self.defender_access, self.malicious_access = [False] * n, [False] * n
         self.first_defender_week, self.first_malicious_week = [math.nan] * n, [math.nan] * n
-        # detection research (0 = start-of-run detector, 1 = best) and deployed power
-        self.research, self.research_effective = [0.0] * n, [0.0] * n
-        self.power_start_list = self.power_start.tolist()
-        self.power_gap_list = (self.power_best - self.power_start).tolist()
-        self.power_deployed = self.power_start.tolist()
+        # detection research on each size's own samples (0..1) and the deployed power
+        self.research = [0.0] * n
+        self.power_reachable = [self.power_none] * n  # with today's samples and research
+        self.power_deployed = [self.power_none] * n
         self.p_detect_list = [self.platform_coverage * p for p in self.power_deployed]
         self.capacity_list = self.misuse_capacity(self.quality).tolist()  # uncurated
+        # evidence: what is seen of misuse, and the reports that reach the lab
         self.observed_misuse = 0.0
+        self.reports = 0  # misuse reports so far (sim.agents.evidence)
+        self.reports_this_step = 0
+        self.report_rate_per_multiplier = 0.0  # expected reports this step per unit multiplier
         self.proof_of_concept = False
-        self.poc_hazard = 0.0
         self.adopted_developers = 0
         self._update_research_access()
         self.begin_step()
@@ -116,6 +125,12 @@ class World:
     def misuse_capacity(self, quality: np.ndarray) -> np.ndarray:
         """Misuse capacity per item of output of this quality: (q / q_ref) ** elasticity."""
         return (quality / self.reference_quality) ** self.scenario.mapping.misuse_elasticity
+
+    def cost_factor(self) -> float:
+        """How far compute per item has fallen since the start: it halves every
+        `costs.inference_halving_weeks`. A size's compute per item this week is
+        base_cost x this, with base_cost = parameters / 1.5e9 (GPT-2 1.5B at the start)."""
+        return 2.0 ** (-self.week / self.scenario.costs.inference_halving_weeks)
 
     # ---- the access ladder
     def make_public(self, sizes: list[int], route: str) -> None:
@@ -150,24 +165,25 @@ class World:
         self.partner_access_ever = [a or b for a, b in held]
         self.partners_hold_any = any(self.partner_access_ever)
 
-    # ---- per-step tallies
+    # ---- per-step bookkeeping
     def begin_step(self) -> None:
-        if self.week >= self.next_training_week:  # a size finished training
+        """Clear this step's tallies; note sizes that finished training."""
+        if self.week >= self.next_training_week:
             self._update_trained()
         n = self.n_sizes
         self.research_input = [0.0] * n
         self.items, self.detected = [0.0] * n, [0.0] * n
-        self.harm, self.benefit = [0.0] * n, [0.0] * n
-        self.active_monitors = 0
-        self.entry_multiplier = (
-            self.scenario.malicious.proof_of_concept_boost if self.proof_of_concept else 1.0
-        )
-        # weekly replication rate for resources 1: cost falls over time, public weights help
+        self.harm, self.gross_harm, self.benefit = [0.0] * n, [0.0] * n, [0.0] * n
+        self.active_monitors = 0  # monitors add to these (sim.agents.monitors)
+        self.visibility = self.scenario.evidence.base_visibility
+        self.lag_reduction = 0.0
+        # how fast the field can rebuild each trained size this week, for resources 1: cost
+        # falls over time, and public weights of any size help (docs/model.md, Replication)
         labs = self.scenario.other_labs
         speed = 2.0 ** (self.week / labs.cost_halving_weeks)
         if self.public_any:
             speed *= 1 + labs.spillover
-        self.replication_base = [rate * speed for rate in self.replication_rate_trained]
+        self.replication_rates = [rate * speed for rate in self.replication_rate_trained]
 
     def _update_trained(self) -> None:
         self.trained = read_only(self.trained_week <= self.week)
@@ -186,7 +202,7 @@ class World:
             self._update_research_access()
 
     def _update_research_access(self) -> None:
-        """Weekly research progress each size gets from what researchers can access."""
+        """Weekly research progress each size gets from the samples researchers can access."""
         d = self.scenario.defenders
         self.research_from_access = (
             self.public * d.research_rate_public
@@ -202,23 +218,7 @@ class World:
         self.replication_target = largest if largest >= 0 and not self.public[largest] else -1
 
     def end_step(self) -> None:
-        sc = self.scenario
-        visible = min(
-            1.0, sc.evidence.base_visibility + sc.monitors.visibility_gain * self.active_monitors
-        )
-        seen = sum(self.detected) * visible / sc.defenders.detected_threshold_items
-        self.observed_misuse += (seen - self.observed_misuse) / sc.evidence.smoothing_weeks
-        if not self.proof_of_concept:
-            reachable = [
-                c
-                for c, public, api in zip(
-                    self.capacity_list, self.public_list, self.api_list, strict=True
-                )
-                if public or api
-            ]
-            best = max(reachable, default=0.0)
-            self.poc_hazard += self.hazard(sc.malicious.proof_of_concept_rate * best)
-            self.proof_of_concept = self.poc_hazard >= self.poc_threshold
+        """Note the week of each size's first defender and first malicious access."""
         week = self.week
         for access, first in (
             (self.defender_access, self.first_defender_week),

@@ -155,8 +155,8 @@ NONSENSE = {
                                   "defenders.detected_threshold_items", "finite"),
     "parameters inf": ("family:\n  - {name: x, parameters: .inf}\n", "family[0].parameters",
                        "finite"),
-    "gate threshold inf": ("strategies:\n  - {kind: staged, gate_threshold: .inf}\n",
-                           "gate_threshold", "finite"),
+    "spacing inf": ("strategies:\n  - {kind: staged, spacing_weeks: .inf}\n",
+                    "spacing_weeks", "finite"),
     "impossible start date": ("start_date: 2019-02-30\n", "line 1", "2019-02-30"),
     "impossible trained date": ("family:\n  - {name: x, parameters: 1.0e+9, trained: "
                                 "2019-13-01}\n", "line 2", "2019-13-01"),

@@ -7,13 +7,15 @@ import pytest
 
 from sim.access import Access
 from sim.api import run_comparison, with_overrides
-from sim.calibration import load_calibration
+from sim.errors import InputError
 from sim.model import ReleaseModel
 from sim.runner import run_once
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
 
 NO_LEAKS_OR_REPLICATION = {"other_labs.enabled": False, "partners.leak_probability": 0.0}
+TWO_WORLDS = {"uncertainty.worlds": {"benign": {"probability": 0.5, "misuse_multiplier": 0.25},
+                                     "severe": {"probability": 0.5, "misuse_multiplier": 8.0}}}
 
 
 def run(scenario: Scenario, kind: str, seed: int = 1, **settings) -> ReleaseModel:
@@ -57,41 +59,41 @@ def test_partnership_only_goes_public_once_a_partner_leaks(small_scenario):
     assert (codes == 2).all(), "the route of every larger size is 'leak'"
 
 
-def test_evidence_gate_holds_the_next_stage_while_misuse_is_above_threshold(small_scenario):
-    isolated = with_overrides(small_scenario, {**NO_LEAKS_OR_REPLICATION, "horizon_weeks": 60})
-    open_gate = run(isolated, "staged", spacing_weeks=10)
-    assert (open_gate.world.public_week == [0, 10, 20, 30]).all()
-    observed = open_gate.step_records["observed_misuse"]
-    assert observed[5:].min() > 0.01, "misuse is observed once the first size is out"
-
-    held = run(isolated, "staged", spacing_weeks=10, gate_threshold=0.01)
-    assert held.world.public_week[0] == 0
-    assert np.isnan(held.world.public_week[1:]).all(), "gate holds while misuse > threshold"
-
-    wide = run(isolated, "staged", spacing_weeks=10, gate_threshold=1e9)
-    assert np.array_equal(wide.world.public_week, open_gate.world.public_week)
-
-
-def test_gate_releases_when_misuse_falls_below_threshold(small_scenario):
-    isolated = with_overrides(small_scenario, {**NO_LEAKS_OR_REPLICATION, "horizon_weeks": 60})
-    open_gate = run(isolated, "staged", spacing_weeks=10)
-    threshold = float(np.median(open_gate.step_records["observed_misuse"][10:]))
-    gated = run(isolated, "staged", spacing_weeks=10, gate_threshold=threshold)
-    observed = gated.step_records["observed_misuse"]
-    for size, week in enumerate(gated.world.public_week[1:], start=1):
-        if not np.isnan(week) and week > 0:
-            # the lab decides at the start of a step on the misuse observed up to the last one
-            assert observed[int(week) - 1] <= threshold, f"size {size} released above threshold"
+def test_evidence_gate_holds_the_next_stage_while_the_lab_believes_the_worst(small_scenario):
+    """The lab learns the severe world from the first size's misuse reports and holds."""
+    two_worlds = with_overrides(small_scenario, {**NO_LEAKS_OR_REPLICATION, **TWO_WORLDS,
+                                                 "horizon_weeks": 60})
+    worlds = set()
+    for seed in range(6):
+        open_gate = run(two_worlds, "staged", seed, spacing_weeks=10)
+        worlds.add(open_gate.world.misuse_multiplier)
+        assert (open_gate.world.public_week == [0, 10, 20, 30]).all()
+        gated = run(two_worlds, "staged", seed, spacing_weeks=10, gate_severe_probability=0.5)
+        belief = gated.step_records["severe_belief"]
+        if open_gate.world.misuse_multiplier > 1:  # the severe world
+            assert belief[9] > 0.99, "ten weeks of reports reveal the severe world"
+            assert gated.world.public_week[0] == 0
+            assert np.isnan(gated.world.public_week[1:]).all(), "the gate holds"
+        else:
+            assert belief[9] < 0.01
+            assert np.array_equal(gated.world.public_week, open_gate.world.public_week)
+    assert worlds == {0.25, 8.0}, "the seeds cover both worlds"
 
 
-def test_larger_sizes_are_harder_to_detect_at_the_start(small_scenario):
-    model = ReleaseModel(small_scenario, resolve_strategy(StrategySpec(kind="closed")), 1)
-    accuracy = model.world.detection_accuracy
-    assert np.all(np.diff(accuracy) < 0)
-    cal = load_calibration("builtin:gpt2")
-    published = cal.table["baseline_detector_accuracy"].to_numpy()
-    assert np.all(np.diff(published) < 0), "the calibration says so too"
-    assert np.allclose(accuracy, published, atol=0.01)
+def test_the_gate_decides_on_last_weeks_belief(small_scenario):
+    two_worlds = with_overrides(small_scenario, {**NO_LEAKS_OR_REPLICATION, **TWO_WORLDS,
+                                                 "horizon_weeks": 60})
+    for seed in range(6):
+        gated = run(two_worlds, "staged", seed, spacing_weeks=3, gate_severe_probability=0.3)
+        belief = gated.step_records["severe_belief"]
+        for week in gated.world.public_week[1:]:
+            if not np.isnan(week):
+                assert belief[int(week) - 1] <= 0.3, "released while the lab feared the worst"
+
+
+def test_the_old_observed_misuse_gate_is_refused_with_its_replacement_named():
+    with pytest.raises(InputError, match="gate_severe_probability"):
+        resolve_strategy(StrategySpec(kind="staged", gate_threshold=1.0))
 
 
 def test_identical_access_gives_identical_outcomes(small_scenario):

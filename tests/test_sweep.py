@@ -181,3 +181,40 @@ def test_scenario_discovery_finds_the_losing_box() -> None:
     other = scenario_discovery(r, "B", "A").set_index("uncertainty")
     assert other.loc["x", "high"] == pytest.approx(0.6, abs=0.02)
     assert other.loc["x", "low"] == pytest.approx(x.min())
+
+
+def test_robustness_names_its_rule_and_where_mean_regret_disagrees() -> None:
+    from sim.sweep.analysis import robustness_explained
+
+    x = np.linspace(0.05, 0.95, 10)
+    # A: best in 9 of 10 scenarios but loses badly in one; B: never best, never far behind
+    a = np.array([10.0] * 9 + [-5.0])
+    b = np.array([8.0] * 10)
+    rob = robustness(FakeResults(x, x, {"A": a, "B": b}))
+    assert rob.iloc[0]["strategy"] == "B" and rob.attrs["rule"].startswith("minimax regret")
+    text = " ".join(robustness_explained(rob))
+    assert "Most robust on net_value: B, by minimax regret" in text
+    assert "By mean regret A does best" in text
+    assert "A is best in the most scenarios (90%" in text
+
+
+def test_regret_refuses_an_information_outcome_unless_told_a_direction() -> None:
+    x = np.array([0.1, 0.5, 0.9])
+    r = FakeResults(x, x, {"A": np.array([1.0, 2.0, 3.0]), "B": np.array([2.0, 2.0, 2.0])})
+    r._runs = r._runs.rename(columns={"net_value": "time_to_public_weeks[1.5B]"})
+    with pytest.raises(ValueError, match="information only"):
+        regret_table(r, "time_to_public_weeks[1.5B]")
+    assert len(regret_table(r, "time_to_public_weeks[1.5B]", maximize=False)) == 6
+
+
+def test_sensitivity_warnings_name_untrustworthy_indices() -> None:
+    from sim.sweep.analysis import sensitivity_warnings
+
+    table = pd.DataFrame({"strategy": ["A", "A"], "parameter": ["p", "q"],
+                          "index": ["S1", "S1"], "value": [1.4, 0.2], "conf": [0.9, 0.1]})
+    (sobol,) = sensitivity_warnings("sobol", table, samples=8)
+    assert "above 1 (p (A: 1.40))" in sobol and "N = 8" in sobol
+    assert sensitivity_warnings("sobol", table.assign(value=[0.6, 0.2], conf=0.1)) == []
+    (grid,) = sensitivity_warnings("factorial", table.assign(value=[0.3, 0.2]))
+    assert "RBD-FAST" in grid and "factorial" in grid
+    assert sensitivity_warnings("lhs", table) == []

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard.components import REPO, scenario_sidebar, show_input_error
 from sim.api import InputError
-from sim.outcomes import RUN_OUTCOMES
+from sim.outcome_registry import label, run_outcomes
 
 scenario_sidebar("sweeps")
 st.title("Sweep explorer")
@@ -65,9 +65,9 @@ failed = int((runs["error"] != "").sum()) if "error" in runs else 0
 st.caption(f"{len(runs)} runs, levers {', '.join(results.levers)}; uncertainties "
            f"{', '.join(results.uncertainties)}; {failed} failed runs; "
            f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
-outcomes = [o for o in RUN_OUTCOMES if o in runs.columns]
+outcomes = [o.name for o in run_outcomes(per_size=False, text=False) if o.name in runs.columns]
 outcome = st.selectbox("Outcome", outcomes, index=outcomes.index("net_value"),
-                       format_func=RUN_OUTCOMES.get, key="sweep_outcome")
+                       format_func=label, key="sweep_outcome")
 
 st.subheader("Which uncertainties matter (sensitivity)")
 if fn := available("sensitivity"):
@@ -90,8 +90,9 @@ if fn := available("robustness"):
     try:
         st.caption("Regret: how much worse a strategy does than the best one in the same "
                    "scenario. The most robust strategy has the smallest worst-case regret.")
-        st.dataframe(fn(results, outcome), hide_index=True, width="stretch",
-                     key="sweep_robustness")
+        rob = fn(results, outcome)
+        st.dataframe(rob, hide_index=True, width="stretch", key="sweep_robustness")
+        st.markdown("  \n".join(analysis.robustness_explained(rob)))
     except (ValueError, InputError) as exc:
         st.warning(f"Robustness not available: {exc}")
 if fn := available("regret_table"):

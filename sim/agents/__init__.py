@@ -2,6 +2,7 @@
 
 from sim.agents.beneficial import BeneficialUsers
 from sim.agents.defenders import DetectionResearch, Platforms
+from sim.agents.evidence import PublicEvidence
 from sim.agents.lab import ReleasingLab
 from sim.agents.malicious import MaliciousActors
 from sim.agents.monitors import Monitor
@@ -15,6 +16,7 @@ __all__ = [
     "Monitor",
     "OtherLab",
     "Platforms",
+    "PublicEvidence",
     "ReleasingLab",
     "ResearchPartners",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 from sim.agents.population import ResourcePopulations
 
@@ -10,10 +11,11 @@ from sim.agents.population import ResourcePopulations
 class BeneficialUsers(mesa.Agent):
     """A population of developers (array-backed), each in one application domain.
 
-    A developer adopts at a weekly rate that rises with the best quality within reach, then
-    builds on the size that gives it the most value for its compute. Value per developer-week
-    grows with quality (mapping.benefit_elasticity) and the domain's value weight; API-only
-    access is worth a share of weights access.
+    A developer adopts at a weekly rate proportional to the best value within reach (not
+    capped: a better size draws developers faster), then builds on the size that gives it the
+    most value for its compute: its weights, or an API at `costs.api_price_share` of the
+    compute. Value per developer-week grows with quality (mapping.benefit_elasticity) and the
+    domain's value weight; API-only access is worth a share of weights access.
     """
 
     def __init__(self, model, population: ResourcePopulations):
@@ -30,15 +32,16 @@ class BeneficialUsers(mesa.Agent):
             return
         if w.access_version != self.seen_version:  # value depends on access levels only
             self.seen_version = w.access_version
-            value = self.utility * (w.public + cfg.api_value_share * w.api)
-            self.best = min(1.0, float(value.max()))
-            self.value = value.tolist()
+            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.best = float(self.value.max())
+            price = np.where(w.api, self.model.spec.costs.api_price_share, 1.0)
+            self.base_costs = (w.base_cost * price)[None, :]
+            self.values = self.value[None, :]
         pop = self.population
         pop.advance([w.hazard(cfg.adoption_rate * self.best)])
         w.adopted_developers = pop.n_active[0]
         if not w.adopted_developers:
             return
-        share = pop.allocate(0, w.cost, self.value)
+        share, _ = pop.choose(self.base_costs * w.cost_factor(), self.values)
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
-        for s, (value, sh) in enumerate(zip(self.value, share, strict=True)):
-            w.benefit[s] += value * sh * per_developer
+        w.benefit = (self.value * share[0] * per_developer).tolist()

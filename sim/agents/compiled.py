@@ -1,11 +1,12 @@
 """The inner loops of the array-backed populations, compiled with numba.
 
 Every step, each population lets newly passed thresholds join and splits its active actors
-over the sizes they reach (sim/agents/population.py explains the method). In plain Python
-these loops would be most of a run's time; compiled, they cost microseconds. The arithmetic
-follows the plain-numpy formulation step by step (a bincount of the joiners added to the
-level sums, a running prefix sum, block sums), so it gives the same floating-point numbers.
-The explicit signatures compile when this module is imported; numba caches the machine code
+over the options they reach (sim/agents/population.py explains the method). In plain Python
+these loops would be most of a run's time; compiled, they cost microseconds. What the loops
+compute is defined per actor in tests/test_population.py (every actor choosing for itself),
+which checks these kernels against it. The rules that use them (which options an actor has,
+what each is worth, what comes of the choice) are plain numpy in the actors' own files. The
+explicit signatures compile when this module is imported; numba caches the machine code
 beside this file (cache=True), so only the first import on a machine pays for compiling.
 """
 
@@ -45,44 +46,46 @@ def join(step_hazards, hazard, thresholds, offsets, joined, n_active, level, wei
                 cum[k, m, i + 1] = total
 
 
-@njit("void(f8[:], f8[:], f8[:], f8[:, :], f8[:])", cache=True)
-def allocate(costs, values, level_resources, cum, share):
-    """Write into share[s] the sum over active actors choosing size s of weight x
-    min(1, compute / cost_s), for one row. costs ascending; values <= 0: not reachable.
+@njit(cache=True)
+def _envelope(costs, values, level_resources, cum, share, count):
+    """Write into share[s] the sum over active actors choosing option s of weight x
+    min(1, compute / cost_s), and into count[s] their weight, for one row. costs ascending
+    (0: full volume whatever the compute); values <= 0: not reachable.
 
-    The chosen sizes, and the lowest compute at which each is chosen, form the upper envelope
-    of the payoffs value_s x min(1, r / cost_s). For sizes a < b (c_a < c_b), b pays strictly
-    more than a above the crossing r* = v_a c_b / v_b when v_b > v_a (from 0 if b pays more per
-    unit of compute even below c_a; never if v_b <= v_a). Sizes are taken cheapest first onto a
-    stack: a newcomer that wins over the top size's whole interval removes it. Each chosen
-    size's actors are one block of compute levels, summed with the prefix sums cum
-    (2, levels + 1) of row level_resources."""
-    n_sizes = costs.shape[0]
+    The chosen options, and the lowest compute at which each is chosen, form the upper
+    envelope of the payoffs value_s x min(1, r / cost_s). For options a < b (c_a <= c_b), b
+    pays strictly more than a above the crossing r* = v_a c_b / v_b when v_b > v_a (from 0 if
+    b pays more per unit of compute even below c_a; never if v_b <= v_a). Options are taken
+    cheapest first onto a stack: a newcomer that wins over the top option's whole interval
+    removes it. Each chosen option's actors are one block of compute levels, summed with the
+    prefix sums cum (2, levels + 1) of row level_resources."""
+    n_options = costs.shape[0]
     share[:] = 0.0
-    sizes = np.empty(n_sizes, np.int64)
-    lows = np.empty(n_sizes + 1)
+    count[:] = 0.0
+    chosen = np.empty(n_options, np.int64)
+    lows = np.empty(n_options + 1)
     n = 0
-    for b in range(n_sizes):
+    for b in range(n_options):
         v_b = values[b]
         if v_b <= 0:
             continue
         c_b = costs[b]
         placed = False
         while n > 0:
-            v_a = values[sizes[n - 1]]
-            if v_b <= v_a:  # b never pays more than the top size, so it is never chosen
+            v_a = values[chosen[n - 1]]
+            if v_b <= v_a:  # b never pays more than the top option, so it is never chosen
                 placed = True
                 break
-            r = 0.0 if v_b * costs[sizes[n - 1]] > v_a * c_b else v_a * c_b / v_b
+            r = 0.0 if v_b * costs[chosen[n - 1]] > v_a * c_b else v_a * c_b / v_b
             if r > lows[n - 1]:
-                sizes[n] = b
+                chosen[n] = b
                 lows[n] = r
                 n += 1
                 placed = True
                 break
-            n -= 1  # b wins over the top size's whole interval
+            n -= 1  # b wins over the top option's whole interval
         if not placed:
-            sizes[n] = b
+            chosen[n] = b
             lows[n] = 0.0
             n += 1
     if n == 0:
@@ -90,7 +93,7 @@ def allocate(costs, values, level_resources, cum, share):
     lows[n] = np.inf
     i_hi = np.searchsorted(level_resources, lows[0])
     for k in range(n):  # contiguous: each block starts where the last ended
-        s, i_lo, hi, cost = sizes[k], i_hi, lows[k + 1], costs[sizes[k]]
+        s, i_lo, hi, cost = chosen[k], i_hi, lows[k + 1], costs[chosen[k]]
         i_hi = np.searchsorted(level_resources, hi)
         if cost <= lows[k]:
             i_c = i_lo
@@ -98,51 +101,25 @@ def allocate(costs, values, level_resources, cum, share):
             i_c = i_hi
         else:
             i_c = np.searchsorted(level_resources, cost)
-        partial = (cum[1, i_c] - cum[1, i_lo]) / cost  # actors below full volume
+        partial = (cum[1, i_c] - cum[1, i_lo]) / cost if i_c > i_lo else 0.0  # below full volume
         share[s] = partial + cum[0, i_hi] - cum[0, i_c]  # plus actors at full volume
+        count[s] = cum[0, i_hi] - cum[0, i_lo]
 
 
-@njit("b1(i8[:], f8[:], b1[:], b1[:], b1[:, :], b1[:], f8[:], f8, f8[:, :], f8[:], f8[:, :], "
-      "f8[:], f8[:, :], f8[:, :, :], f8[:, :], b1[:], f8[:])", cache=True)
-def misuse(n_active, p_detect, public, api, own, uses_api, detectable, api_monitoring, capacity,
-           volume, harm_per_item, costs, level_resources, cum, tallies, reached, harm_by_kind):
-    """One step of every kind of malicious actor (rows of own, capacity, ...): each active
-    actor uses the reachable size with the most undetected impact. Writes this step's items,
-    detected items and harm per size into the rows of tallies (summed in kind order), marks
-    sizes reached, writes each kind's harm; returns whether a size was reached for the first
-    time."""
-    n_sizes = p_detect.shape[0]
-    values, p_kind, share = np.empty(n_sizes), np.empty(n_sizes), np.empty(n_sizes)
-    items, detected, harm = tallies[0], tallies[1], tallies[2]
-    tallies[:] = 0.0
-    first = False
-    for k in range(n_active.shape[0]):
-        harm_by_kind[k] = 0.0
-        if n_active[k] == 0:
-            continue
-        for s in range(n_sizes):
-            via_api = uses_api[k] and api[s] and not own[k, s]
-            if not (public[s] or own[k, s] or via_api):
-                values[s] = 0.0
-                p_kind[s] = 0.0
-                continue
-            first = first or not reached[s]
-            reached[s] = True
-            p = p_detect[s] * detectable[k]
-            if via_api:  # the API provider's use policy catches some of what platforms miss
-                p += (1 - p) * api_monitoring
-            values[s] = capacity[k, s] * (1 - p)
-            p_kind[s] = p
-        allocate(costs, values, level_resources[k], cum[k], share)
-        total = 0.0
-        for s in range(n_sizes):
-            if share[s] != 0.0:
-                n_items = volume[k] * share[s]
-                n_detected = n_items * p_kind[s]
-                h = (n_items - n_detected) * harm_per_item[k, s]
-                items[s] += n_items
-                detected[s] += n_detected
-                harm[s] += h
-                total += h
-        harm_by_kind[k] = total
-    return first
+@njit("void(f8[:, :], f8[:, :], f8[:, :], f8[:, :, :], f8[:, :], f8[:, :])", cache=True)
+def choose(costs, values, level_resources, cum, share, count):
+    """For every row (population): each active actor takes the option with the highest
+    value_s x min(1, r / cost_s). Writes per row and option the volume share and the weight
+    of the actors choosing it (sim/agents/population.py). Costs may come in any order."""
+    rows, n_options = costs.shape
+    c, v = np.empty(n_options), np.empty(n_options)
+    sh, cnt = np.empty(n_options), np.empty(n_options)
+    for k in range(rows):
+        order = np.argsort(costs[k], kind="mergesort")
+        for i in range(n_options):
+            c[i] = costs[k, order[i]]
+            v[i] = values[k, order[i]]
+        _envelope(c, v, level_resources[k], cum[k], sh, cnt)
+        for i in range(n_options):
+            share[k, order[i]] = sh[i]
+            count[k, order[i]] = cnt[i]

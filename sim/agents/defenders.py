@@ -6,10 +6,14 @@ import mesa
 
 
 class DetectionResearch(mesa.Agent):
-    """Research progress per size (0 = start-of-run detector, 1 = best detector).
+    """Research on each size's own samples, and the detection power it makes reachable.
 
-    Progress grows with access to the size (public weights, API, partners, output dataset);
-    detection power carries over from other sizes at the calibrated transfer efficiency.
+    Research on size s (0..1) grows only while researchers hold samples of s: public weights,
+    API outputs, a released output dataset, or partners holding the weights. A detector for s
+    reaches power_none + (best_s - power_none) x research_s from its own samples, and
+    transfer^(decades between s and h) of that from the samples of another size h (RoBERTa
+    trained on 124M and tested on 1.5B keeps 64% of its power: docs/calibration.md). With
+    samples of no size, detection stays at power_none.
     """
 
     def step(self) -> None:
@@ -17,28 +21,32 @@ class DetectionResearch(mesa.Agent):
         weeks = w.step_weeks
         research, access = w.research, w.defender_access
         inputs = zip(w.research_from_access, w.research_input, strict=True)
+        changed = False
         for s, (own, partners) in enumerate(inputs):
             rate = partners + own  # partners added their share
-            if rate > 0:
+            if rate > 0 and research[s] < 1.0:
                 research[s] = min(1.0, research[s] + rate * weeks)
+                access[s] = changed = True
+            elif rate > 0:
                 access[s] = True
-        transfer = w.transfer_efficiency * max(research)
-        w.research_effective = [max(r, transfer) for r in research]
+        if not changed:
+            return
+        none = w.power_none
+        w.power_reachable = [
+            max(none, *(t * (none + (best - none) * r) for t, r in zip(row, research, strict=True)))
+            for row, best in zip(w.transfer, w.power_best_list, strict=True)
+        ]
 
 
 class Platforms(mesa.Agent):
-    """Deploy the research detector with a lag; monitors shorten the lag."""
+    """Deploy the reachable detector with a lag; monitors shorten the lag."""
 
     def step(self) -> None:
         w = self.model.world
         cfg = self.model.spec.defenders
-        mon = self.model.spec.monitors
-        lag = cfg.deployment_lag_weeks * max(0.0, 1 - mon.lag_reduction * w.active_monitors)
+        lag = cfg.deployment_lag_weeks * max(0.0, 1 - w.lag_reduction)
         lag_steps = max(1.0, lag / w.step_weeks)
         deployed = w.power_deployed
-        for s, (start, gap, progress) in enumerate(
-            zip(w.power_start_list, w.power_gap_list, w.research_effective, strict=True)
-        ):
-            target = start + gap * progress
+        for s, target in enumerate(w.power_reachable):
             deployed[s] += (target - deployed[s]) / lag_steps
         w.p_detect_list = [w.platform_coverage * p for p in deployed]

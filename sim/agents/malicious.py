@@ -1,9 +1,11 @@
 """Malicious actors: every kind (state propaganda, spam, ...) as one row of an array-backed agent.
 
-Each active actor uses the size it can reach that gives it the most undetected impact: volume
-(limited by its compute: larger sizes cost more), misuse capacity per item (from quality) and
-the chance of escaping detection. Human curation trades volume for quality and evasion. The
-kinds differ only in their parameters (docs/model.md).
+Each week inactive actors may take up text generation (more after a public proof of concept),
+kinds that can train build sizes of their own, and every active actor uses the option with the
+most undetected impact: a size it can reach (its weights, or an API), or what it would do
+without the model (human writing, older tools). Harm counts what the model adds over that
+substitute (Kapoor et al. 2024, marginal risk); gross harm counts all AI-written harm. The kinds
+differ only in their parameters (docs/model.md, Malicious actors).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.agents import compiled
 from sim.agents.population import ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
@@ -26,6 +27,7 @@ class MaliciousActors(mesa.Agent):
         kinds: dict[str, MaliciousKind],
         population: ResourcePopulations,
         training_thresholds: list[list[float]],
+        proof_of_concept_threshold: float,
     ):
         super().__init__(model)
         w = model.world
@@ -39,37 +41,119 @@ class MaliciousActors(mesa.Agent):
             if cfg.can_train
         ]
         self.entry_rate = [cfg.entry_rate for cfg in cfgs]
-        self.uses_api = np.array([cfg.uses_api for cfg in cfgs], dtype=bool)
-        self.volume = np.array([c.volume * (1 - c.curation * mal.curation_volume_cost)
-                                for c in cfgs])
+        self.uses_api = np.array([cfg.uses_api for cfg in cfgs], dtype=bool)[:, None]
+        self.volume = np.array(
+            [c.volume * (1 - c.curation * mal.curation_volume_cost) for c in cfgs]
+        )[:, None]
         # per kind and size: misuse capacity (curation raises quality), harm per item
         gain = np.array([cfg.curation for cfg in cfgs])[:, None] * mal.curation_quality_gain
-        quality = w.quality + (1 - w.quality) * gain
-        capacity = w.misuse_capacity(quality)
+        self.capacity = w.misuse_capacity(w.quality + (1 - w.quality) * gain)
         reach_skill = np.array([c.reach * c.skill for c in cfgs])[:, None]
-        self.capacity = capacity
-        self.harm_per_item = reach_skill * capacity / 1e6  # million people
-        # curated output escapes detection as much more as it gains quality
-        self.detectable = 1 - gain[:, 0]
+        self.harm_per_item = reach_skill * self.capacity / 1e6  # million people
+        self.detectable = 1 - gain  # curated output escapes detection as it gains quality
+        # the substitute: what an active actor produces without the model, per week
+        sub_capacity = w.misuse_capacity(np.array([c.substitute_quality for c in cfgs]))[:, None]
+        sub_undetected = 1 - np.array([c.substitute_detection for c in cfgs])[:, None]
+        self.substitute_value = (
+            np.array([c.substitute_volume for c in cfgs])[:, None] * sub_capacity * sub_undetected
+        )
+        self.substitute_harm = reach_skill * self.substitute_value / 1e6  # at multiplier 1
         self.own = np.zeros((len(cfgs), w.n_sizes), dtype=bool)  # sizes a kind trained itself
         self.harm_record = np.zeros((len(cfgs), model.spec.steps))  # harm per kind and step
-        self.reached = np.zeros(w.n_sizes, dtype=bool)  # sizes some malicious actor has used
-        self.tallies = np.zeros((3, w.n_sizes))  # this step's items, detected items, harm
+        self.reached = np.zeros(w.n_sizes, dtype=bool)  # sizes some malicious actor can use
+        self.poc_threshold = proof_of_concept_threshold  # Exp(1) clock (sim.draws)
+        self.poc_hazard = 0.0
+        # the options of every kind: 0 is the substitute (cost 0: full volume), then the sizes
+        n_kinds = len(cfgs)
+        self.values = np.zeros((n_kinds, w.n_sizes + 1))
+        self.values[:, :1] = self.substitute_value
+        self.costs = np.zeros((n_kinds, w.n_sizes + 1))
+        self.tallies = np.zeros((4, n_kinds, w.n_sizes))  # items, undetected, gross, harm
+        self.options_version: tuple = ()
+        self.own_version = 0
 
     def step(self) -> None:
+        self.join()
+        self.train()
+        self.misuse()
+        self.demonstrate()
+
+    def join(self) -> None:
+        """Inactive actors take up text generation; a public proof of concept draws more."""
         w = self.model.world
-        pop = self.population
-        pop.advance([w.hazard(rate * w.entry_multiplier) for rate in self.entry_rate])
+        boost = self.model.spec.malicious.proof_of_concept_boost if w.proof_of_concept else 1.0
+        self.population.advance([w.hazard(rate * boost) for rate in self.entry_rate])
+
+    def train(self) -> None:
+        """Kinds that can train work on the size the field is replicating (as other labs do)."""
+        w = self.model.world
         for k, effort, resources in self.training:
-            done = effort.advance(resources, w.replication_base, w.replication_target)
+            done = effort.advance(resources, w.replication_rates, w.replication_target)
             if done is not None:
                 self.own[k, done] = True
-        reached_new = compiled.misuse(
-            pop.n_active, np.asarray(w.p_detect_list), w.public, w.api, self.own,
-            self.uses_api, self.detectable, w.api_monitoring, self.capacity, self.volume,
-            self.harm_per_item, w.cost, pop.level_resources, pop.cum,
-            self.tallies, self.reached, self.harm_record[:, w.step],
+                self.own_version += 1
+
+    def misuse(self) -> None:
+        """Every active actor takes the option with the most undetected impact per week:
+        volume x min(1, compute / cost) x capacity x (1 - detection) for each size it can
+        reach, or its substitute. Harm is undetected items x reach x skill x capacity, in
+        millions, minus the substitute's harm of each actor that switched to the model."""
+        w = self.model.world
+        if self.options_version != (w.access_version, self.own_version, self.active_kinds()):
+            self.update_options()
+        if not self.any_reachable:  # no size in use: every active actor keeps to its substitute
+            self.harm_record[:, w.step] = 0.0
+            return
+        # detection per kind and size; the API provider's use policy catches a share more
+        p = np.asarray(w.p_detect_list) * self.detectable * self.api_pass + self.api_catch
+        values, costs = self.values, self.costs
+        np.multiply(self.reach_value, 1 - p, out=values[:, 1:])
+        np.multiply(self.base_costs, w.cost_factor(), out=costs[:, 1:])
+        share, count = self.population.choose(costs, values)
+        m = w.misuse_multiplier
+        items, undetected, gross, harm = self.tallies  # per kind and size
+        np.multiply(m * self.volume, share[:, 1:], out=items)
+        np.multiply(items, 1 - p, out=undetected)
+        np.multiply(undetected, self.harm_per_item, out=gross)
+        np.subtract(gross, count[:, 1:] * (m * self.substitute_harm), out=harm)
+        w.items, undetected_by_size, w.gross_harm, w.harm = self.tallies.sum(axis=1).tolist()
+        w.detected = [i - u for i, u in zip(w.items, undetected_by_size, strict=True)]
+        self.harm_record[:, w.step] = harm.sum(axis=1)
+
+    def active_kinds(self) -> tuple[bool, ...]:
+        return tuple((self.population.n_active > 0).tolist())
+
+    def update_options(self) -> None:
+        """What each kind can reach, through which door, at what price: this changes only
+        when access, a kind's own sizes or its first active actor change."""
+        w = self.model.world
+        active = self.active_kinds()
+        self.options_version = (w.access_version, self.own_version, active)
+        weights = w.public[None, :] | self.own
+        via_api = self.uses_api & w.api[None, :] & ~weights
+        reachable = (weights | via_api) & np.array(active)[:, None]
+        self.any_reachable = bool(reachable.any())
+        monitoring = w.api_monitoring * via_api
+        self.api_pass, self.api_catch = 1 - monitoring, monitoring  # p' = p (1 - a) + a
+        self.reach_value = np.where(reachable, self.volume * self.capacity, 0.0)
+        price = np.where(via_api, self.model.spec.costs.api_price_share, 1.0)
+        self.base_costs = w.base_cost[None, :] * price
+        if self.any_reachable and not self.reached.all():
+            first = reachable.any(axis=0) & ~self.reached
+            if first.any():
+                self.reached |= first
+                w.malicious_access = self.reached.tolist()
+
+    def demonstrate(self) -> None:
+        """A public misuse proof of concept appears with weekly chance proof_of_concept_rate x
+        the misuse capacity of the best public or API size (uncurated)."""
+        w = self.model.world
+        if w.proof_of_concept or not w.reach_any:
+            return
+        best = max(
+            (c for c, public, api in zip(w.capacity_list, w.public_list, w.api_list, strict=True)
+             if public or api),
+            default=0.0,
         )
-        w.items, w.detected, w.harm = self.tallies.tolist()
-        if reached_new:
-            w.malicious_access = self.reached.tolist()
+        self.poc_hazard += w.hazard(self.model.spec.malicious.proof_of_concept_rate * best)
+        w.proof_of_concept = self.poc_hazard >= self.poc_threshold

@@ -29,7 +29,7 @@ class OtherLab(mesa.Agent):
         w = self.model.world
         if not self.model.spec.other_labs.enabled:
             return
-        done = self.effort.advance(self.resources, w.replication_base, w.replication_target)
+        done = self.effort.advance(self.resources, w.replication_rates, w.replication_target)
         if done is None:
             return
         if not w.replicated_by_labs[done]:

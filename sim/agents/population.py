@@ -5,11 +5,12 @@ and joins when its population's cumulative hazard passes it. That is the same as
 flip with the weekly hazard, but draws no random numbers during the run, so every strategy sees
 the same actors join at the same hazard (common random numbers) and a step costs no draws.
 
-An actor with compute r running a size of cost c produces min(1, r / c) of its full volume, and
-uses the reachable size that maximises value_s * min(1, r / c_s). That choice only moves to
-costlier sizes as r grows (the ratio of two sizes' payoffs never falls with r), so the actors,
-ordered by compute, split into one contiguous block per chosen size. `allocate` finds the block
-edges analytically and sums each block with prefix sums over compute levels: the cost per step
+An actor with compute r using an option (a size through its weights or an API, or what it
+would do without the model) of cost c produces min(1, r / c) of its full volume, and takes the
+reachable option that maximises value_s * min(1, r / c_s). That choice only moves to costlier
+options as r grows (the ratio of two payoffs never falls with r), so the actors, ordered by
+compute, split into one contiguous block per chosen option. `choose` finds the block edges
+analytically and sums each block with prefix sums over compute levels: the cost per step
 does not grow with the number of actors, which is what keeps thousands of spammers or
 developers fast. Several populations (the kinds of malicious actor) are rows of one set of
 arrays. The loops themselves are compiled (sim/agents/compiled.py). tests/test_population.py
@@ -115,12 +116,15 @@ class ResourcePopulations:
             self.join_weight_r, self.level_sums, self.cum,
         )
 
-    def allocate(self, row: int, costs: Sequence[float], values: Sequence[float]) -> list[float]:
-        """For one population: the sum over active actors choosing each size of
-        weight * min(1, r / cost). costs ascending; values <= 0 mark sizes that are unreachable
-        or worthless."""
-        share = np.zeros(len(costs))
-        if self.n_active[row]:
-            compiled.allocate(np.asarray(costs, dtype=float), np.asarray(values, dtype=float),
-                              self.level_resources[row], self.cum[row], share)
-        return share.tolist()
+    def choose(self, costs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every active actor of each population (row) takes the option with the highest
+        value_s x min(1, r / cost_s). costs and values are (rows, options); values <= 0 mark
+        options that are unreachable or worthless; a cost of 0 means full volume at any
+        compute. Returns (share, count), both (rows, options): the sum over the actors
+        choosing each option of weight x min(1, r / cost), and of weight."""
+        share = np.zeros(costs.shape)
+        count = np.zeros(costs.shape)
+        if self.n_active.any():
+            compiled.choose(np.asarray(costs, dtype=float), np.asarray(values, dtype=float),
+                            self.level_resources, self.cum, share, count)
+        return share, count

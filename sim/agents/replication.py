@@ -3,7 +3,7 @@
 An effort works on the largest trained size, unless that size is public already or the
 replicator holds it (a lab that can build 1.5B has no reason to build 774M, and nobody rebuilds
 what is inferior to weights anyone can download). Its clock runs at
-resources x world.replication_base[size] per step and the size is done when the clock passes a
+resources x world.replication_rates[size] per step and the size is done when the clock passes a
 threshold drawn once from Gamma(stages, 1 / stages): mean 1 as for a single exponential
 clock, but replication passes through several stages (data, code, compute, training), so a
 very early success is rare (docs/model.md, "Replication").

@@ -31,6 +31,20 @@ class LabView:
     published_by_others: np.ndarray  # bool per size: public through a leak or replication
     observed_misuse: float  # smoothed evidence of misuse in the wild (docs/model.md)
     known_replications: int  # replications by other labs the lab knows of
+    reports: int  # misuse reports (and partner findings) that have reached the lab so far
+    world_names: list[str]  # the scenario's possible worlds (uncertainty.worlds)
+    world_multipliers: list[float]  # each world's misuse multiplier
+    belief: np.ndarray  # the lab's probability of each world now (the prior, updated)
+
+    @property
+    def severe_probability(self) -> float:
+        """The lab's probability of the worst world (highest misuse multiplier)."""
+        return float(self.belief[int(np.argmax(self.world_multipliers))])
+
+    @property
+    def expected_multiplier(self) -> float:
+        """The misuse multiplier the lab expects, under its belief."""
+        return float(np.dot(self.belief, self.world_multipliers))
 
     @property
     def today(self) -> date:
@@ -78,6 +92,13 @@ class Strategy:
 
     def reset(self) -> None:
         """Called at the start of every run; clear any memory kept between steps."""
+
+    def uses_belief(self) -> bool:
+        """Whether this strategy acts on the lab's belief (`LabView.belief`). A comparison
+        runs such a strategy a second time with the belief held at the prior, so that the
+        value of what the lab learns is reported (docs/model.md, Value of information).
+        Override it in a strategy of your own that reads the belief."""
+        return False
 
     def access(self, view: LabView) -> Sequence[int] | np.ndarray:
         """Access level per size the lab grants at this step (a list or an array).

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.access import Access
 from sim.strategies.base import LabView, Strategy, StrategySettings, register
@@ -57,15 +58,30 @@ class StagedSettings(StrategySettings):
     partners_first: bool = Field(
         True, description="Sizes not yet public are shared with research partners meanwhile."
     )
-    gate_threshold: float | None = Field(
+    gate_severe_probability: float | None = Field(
         None,
         ge=0,
-        description="Evidence gate: hold the next stage while observed misuse is above this "
-        "(units of observed misuse, docs/model.md); none: no gate.",
+        le=1,
+        description="Evidence gate: hold the next stage while the lab's belief that the family "
+        "is in its most severe world (uncertainty.worlds, highest misuse multiplier) is above "
+        "this probability; the belief starts at the prior and learns from misuse reports "
+        "(docs/model.md, Learning). None: no gate.",
     )
+
     release_if_published: bool = Field(
         True, description="Release a size at once when others have already made it public."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "gate_threshold" in data:
+            raise ValueError(
+                "gate_threshold (a level of observed misuse) is replaced by "
+                "gate_severe_probability: the gate now holds the next stage while the lab's "
+                "belief in the most severe world is above a probability (0 to 1)"
+            )
+        return data
 
     @field_validator("schedule")
     @classmethod
@@ -101,9 +117,12 @@ class Staged(Strategy):
         when = schedule[stage]
         return view.week_of(when) if isinstance(when, date) else float(when)
 
+    def uses_belief(self) -> bool:
+        return self.settings.gate_severe_probability is not None
+
     def gate_open(self, view: LabView) -> bool:
-        threshold = self.settings.gate_threshold
-        return threshold is None or view.observed_misuse <= threshold
+        threshold = self.settings.gate_severe_probability
+        return threshold is None or view.severe_probability <= threshold
 
     def access(self, view: LabView) -> list[int]:
         n = len(view.size_names)

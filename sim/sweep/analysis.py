@@ -4,7 +4,11 @@
   sigma) for a morris design, and RBD-FAST first-order indices (SALib.analyze.rbd_fast) for a
   Latin-hypercube or factorial design. The outcome per point is its mean over replicates.
 - regret: per uncertainty point (a "scenario"), the best lever's mean outcome minus each lever's;
-  the most robust lever has the smallest maximum regret (minimax regret, Savage).
+  the most robust lever has the smallest maximum regret (minimax regret, Savage 1951), shown
+  beside its mean regret and the share of scenarios where it is best, which may name others.
+- warnings: where an index cannot be trusted (Sobol first-order indices above 1, which a share
+  of variance cannot be, from too few base samples; RBD-FAST on a factorial grid, which is not
+  the random sample the method assumes).
 - scenario discovery: the box of uncertainties where one lever does worse than another, read
   off the purest large leaf of a shallow scikit-learn decision tree.
 """
@@ -17,20 +21,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.outcome_registry import OUTCOMES, label
 from sim.sweep.design import problem
 from sim.sweep.results import SweepResults
 
-# outcomes where less is better; every other outcome is maximised
-MINIMISE = {"harm", "marginal_harm", "share_undetected", "malicious_items", "regret",
-            "time_to_public_weeks"}
 CONF_LEVEL = 0.95
 MIN_RBD_POINTS = 32  # RBD-FAST with M = points // 8 harmonics; fewer points give no signal
+ROBUST_RULE = ("minimax regret (Savage): the strategy whose largest regret over the scenarios "
+               "is smallest")
 
 
 def maximised(outcome: str) -> bool:
-    """Whether more of the outcome is better (net value, benefit, lead time) or less (harm)."""
+    """Whether more of the outcome is better (net value, benefit) or less (harm), from its
+    direction in sim.outcome_registry; an information outcome (time to public, lead time) has
+    no better, and ranking by it raises ValueError unless a direction is given."""
     base = outcome.split("[", 1)[0]
-    return base not in MINIMISE
+    if base not in OUTCOMES:
+        raise ValueError(f"'{outcome}' is not a declared outcome (sim.outcome_registry)")
+    return OUTCOMES[base].better()
+
+
+def ranked(outcome: str) -> bool:
+    """Whether the outcome has a better direction (regret and discovery need one)."""
+    o = OUTCOMES.get(outcome.split("[", 1)[0])
+    return o is not None and o.direction.value != "information"
 
 
 def point_means(results: SweepResults, outcome: str) -> pd.DataFrame:
@@ -153,7 +167,8 @@ def regret_table(results: SweepResults, outcome: str = "net_value",
 def robustness(results: SweepResults, outcome: str = "net_value",
                maximize: bool | None = None) -> pd.DataFrame:
     """Per lever: maximum, mean and 90th-percentile regret over scenarios, share of scenarios in
-    which it is best (ties shared), and its mean outcome; most robust (minimax regret) first."""
+    which it is best (ties shared), and its mean outcome; most robust (minimax regret) first.
+    attrs: outcome, rule (how 'most robust' is picked)."""
     table = regret_table(results, outcome, maximize).dropna(subset=["regret"])
     n_best = table[table["best"]].groupby("point")["strategy"].transform("count")
     table["best_share"] = 0.0
@@ -172,7 +187,57 @@ def robustness(results: SweepResults, outcome: str = "net_value",
         out.iloc[0, out.columns.get_loc("most_robust")] = True
     out.index.name = "strategy"
     out = out.reset_index()
-    out.attrs["outcome"] = outcome
+    out.attrs.update({"outcome": outcome, "rule": ROBUST_RULE})
+    return out
+
+
+def robustness_explained(table: pd.DataFrame) -> list[str]:
+    """Sentences that say how a robustness table picks its strategy and where the other
+    readings of it (mean regret, share of scenarios best) disagree."""
+    if table.empty:
+        return []
+    outcome = table.attrs.get("outcome", "the outcome")
+    first = table.iloc[0]
+    out = [f"Most robust on {outcome}: {first['strategy']}, by {ROBUST_RULE} (largest regret "
+           f"{first['max_regret']:.4g}). Regret is how much worse a strategy does than the "
+           "best one in the same scenario."]
+    by_mean = table.sort_values("mean_regret").iloc[0]
+    by_share = table.sort_values("share_best", ascending=False).iloc[0]
+    if by_mean["strategy"] != first["strategy"]:
+        out.append(f"By mean regret {by_mean['strategy']} does best ({by_mean['mean_regret']:.4g}"
+                   f" against {first['mean_regret']:.4g}): it gives up more in its worst "
+                   "scenario for less on average.")
+    if by_share["strategy"] != first["strategy"]:
+        out.append(f"{by_share['strategy']} is best in the most scenarios "
+                   f"({by_share['share_best']:.0%}; {first['strategy']}: "
+                   f"{first['share_best']:.0%}).")
+    if len(out) == 1:
+        out.append(f"It also has the lowest mean regret and is best in the most scenarios "
+                   f"({first['share_best']:.0%}).")
+    return out
+
+
+def sensitivity_warnings(method: str, table: pd.DataFrame, samples: int | None = None
+                         ) -> list[str]:
+    """Where the indices of a sensitivity table cannot be trusted, in words."""
+    out = []
+    if method == "sobol":
+        s1 = table[(table["index"] == "S1") & (table["value"] > 1)]
+        if len(s1):
+            which = ", ".join(f"{r.parameter} ({r.strategy}: {r.value:.2f})"
+                              for r in s1.itertuples())
+            out.append(f"Sobol first-order indices above 1 ({which}): a share of variance "
+                       "cannot exceed 1, so these estimates are noise"
+                       + (f" from too few base samples (N = {samples})" if samples else "")
+                       + ". Use more samples (a larger power of 2) before reading them.")
+        wide = table[(table["index"].isin(["S1", "ST"])) & (table["conf"] > 0.5)]
+        if len(wide) and not len(s1):
+            out.append("Some Sobol indices have confidence half-widths above 0.5: too few "
+                       "samples to rank the uncertainties.")
+    elif method == "factorial":
+        out.append("RBD-FAST indices on a factorial design cannot be trusted: the method "
+                   "assumes a random (Latin hypercube) sample, and a grid repeats the same few "
+                   "values. Use an lhs, sobol or morris design for sensitivity.")
     return out
 
 
@@ -251,7 +316,8 @@ def scenario_discovery(results: SweepResults, strategy: str, versus: str,
                          int(inside.sum()), k_in])
         out = pd.DataFrame(rows, columns=columns)
     out.attrs.update({"strategy": strategy, "versus": versus, "outcome": outcome,
-                      "share_losing": n_lose / max(len(x), 1), "points": len(x)})
+                      "maximize": maximize, "share_losing": n_lose / max(len(x), 1),
+                      "points": len(x)})
     return out
 
 
@@ -296,14 +362,15 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
     folder.mkdir(parents=True, exist_ok=True)
     saved = []
     for outcome in outcomes:
-        fig, ax = plt.subplots(figsize=(7, 4))
-        reg = regret_table(results, outcome)
-        levers = list(dict.fromkeys(reg["strategy"]))
-        ax.boxplot([reg.loc[reg["strategy"] == s, "regret"].dropna() for s in levers])
-        ax.set_xticks(range(1, len(levers) + 1), levers, rotation=20)
-        ax.set_ylabel(f"regret in {outcome}")
-        ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
-        saved.append(_save(fig, folder / f"regret_{outcome}.png"))
+        if ranked(outcome):  # an information outcome has no regret; its sensitivity below
+            fig, ax = plt.subplots(figsize=(7, 4))
+            reg = regret_table(results, outcome)
+            levers = list(dict.fromkeys(reg["strategy"]))
+            ax.boxplot([reg.loc[reg["strategy"] == s, "regret"].dropna() for s in levers])
+            ax.set_xticks(range(1, len(levers) + 1), levers, rotation=20)
+            ax.set_ylabel(f"regret in {label(outcome)}")
+            ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
+            saved.append(_save(fig, folder / f"regret_{outcome}.png"))
         if results.uncertainties:
             try:
                 sens = sensitivity(results, outcome)
@@ -331,7 +398,7 @@ def _discovery_chart(results: SweepResults, box: pd.DataFrame, folder: Path, plt
     means = point_means(results, attrs["outcome"])
     x, _ = _features(results)
     diff = means[attrs["strategy"]] - means[attrs["versus"]]
-    loses = (diff < 0) if maximised(attrs["outcome"]) else (diff > 0)
+    loses = (diff < 0) if attrs["maximize"] else (diff > 0)
     fig, ax = plt.subplots(figsize=(6, 5))
     xs = x[names[0]]
     ys = x[names[1]] if len(names) > 1 else np.zeros(len(x))

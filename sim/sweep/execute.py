@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.outcomes import RUN_OUTCOMES, SIZE_OUTCOMES, size_column
+from sim.outcome_registry import columns, run_outcomes
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import store
@@ -48,7 +48,6 @@ from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
 
-TEXT_OUTCOMES = ("public_route",)
 SCHEDULER_TIMEOUT = "20s"  # to reach a Dask scheduler given by address
 
 
@@ -108,14 +107,11 @@ class Plan:
         return out
 
     def float_columns(self) -> list[str]:
-        cols = [k for k in RUN_OUTCOMES]
-        for name in SIZE_OUTCOMES:
-            if name not in TEXT_OUTCOMES:
-                cols += [size_column(name, s) for s in self.sizes]
-        return cols
+        """Numeric outcomes of the runs table (sim.outcome_registry), one per size if per size."""
+        return columns(run_outcomes(text=False), self.sizes)
 
     def text_columns(self) -> list[str]:
-        return [size_column(name, s) for name in TEXT_OUTCOMES for s in self.sizes]
+        return columns(run_outcomes(text=True), self.sizes)
 
 
 def auto_batch_runs(total_runs: int) -> int:

@@ -1,0 +1,428 @@
+"""The decision summary of a comparison: a bottom line a policymaker can defend.
+
+A `Decision` is plain data (JSON-serialisable): the bottom line, the assumptions it rests on,
+and a list of parts. Each part is a section with its own sentence of the bottom line, its own
+table (rows of plain values), the units of its columns and notes on what its numbers mean.
+A part is made by one function of `Inputs` in `PARTS`; adding a part is adding one function
+there.
+
+- expected net value per strategy, with the 90% confidence interval of its mean (t interval
+  over replicates: how well the simulation pins the expectation down, not the spread of
+  single outcomes);
+- probability of being best: the share of replicates in which a strategy has the highest net
+  value of the compared strategies (paired: same random numbers; ties shared);
+- harm risk: 95th percentile of harm across replicates and the mean of the worst 10% of
+  replicates (spreads of single outcomes), and harm by kind of malicious actor;
+- break-even harm weights: net value = benefit - w x harm, so each strategy's expected net value
+  is a line in w (its mean benefit and mean harm over replicates). The upper envelope of the
+  lines, computed exactly, gives every weight at which the strategy with the highest expected
+  net value changes.
+
+Only the compared strategies (scenario.strategies) are ranked; the 'closed' run added for
+marginal harm when it is not listed is not.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from sim.outcome_registry import HARM_UNIT, VALUE_UNIT
+
+if TYPE_CHECKING:
+    from sim.results import Results
+    from sim.scenario import Scenario
+
+LEVEL = 0.90  # confidence level of the interval of a mean
+TAIL_SHARE = 0.10  # the worst share of replicates whose mean harm is reported
+HARM_PERCENTILE = 95
+BOOKKEEPING = {"name", "description", "replicates", "seed"}  # stated apart, not inputs
+
+
+@dataclass
+class Part:
+    """One section of the decision summary."""
+
+    name: str  # key in decision.json
+    title: str
+    sentence: str  # its clause of the bottom line; '' adds nothing
+    rows: list[dict[str, Any]]  # its table, plain values
+    units: dict[str, str] = field(default_factory=dict)  # column -> unit
+    notes: list[str] = field(default_factory=list)  # what the numbers mean
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows)
+
+    def common_unit(self) -> str:
+        """The unit every column with a unit shares ('' if they differ or none has one)."""
+        found = {self.units[k] for row in self.rows for k in row if k in self.units}
+        return found.pop() if len(found) == 1 else ""
+
+
+@dataclass
+class Decision:
+    """What a comparison means for the decision, and what that rests on."""
+
+    scenario: str
+    replicates: int
+    strategies: list[str]
+    best: str  # highest expected net value at the scenario's harm weight
+    bottom_line: str
+    assumptions: list[str]  # value judgements, the experiment, caveats
+    reference: str  # what `basis` compares the inputs with
+    basis: list[dict[str, str]]  # every input that differs from it: field, value, reference
+    parts: list[Part]
+
+    def part(self, name: str) -> Part:
+        for p in self.parts:
+            if p.name == name:
+                return p
+        raise KeyError(f"no part '{name}'; parts: {', '.join(p.name for p in self.parts)}")
+
+    def to_dict(self) -> dict:
+        return _plain(asdict(self))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+
+
+@dataclass
+class Inputs:
+    """What every part reads: per-replicate outcomes of the compared strategies."""
+
+    results: Results
+    strategies: list[str]
+    net: pd.DataFrame  # replicate x strategy
+    harm: pd.DataFrame
+    benefit: pd.DataFrame
+    harm_weight: float
+    replicates: int
+
+    @classmethod
+    def of(cls, results: Results) -> Inputs:
+        runs = results.runs
+        names = [s for s in results.strategies if s in set(runs["strategy"])]
+        runs = runs[runs["strategy"].isin(names)]
+
+        def wide(col: str) -> pd.DataFrame:
+            return runs.pivot(index="replicate", columns="strategy", values=col)[names]
+
+        net = wide("net_value")
+        return cls(results, names, net, wide("harm"), wide("beneficial_value"),
+                   results.scenario.harm_weight, len(net))
+
+    @property
+    def one_replicate(self) -> bool:
+        return self.replicates < 2
+
+
+# ------------------------------------------------------------------------------ the parts
+
+
+def expected_value(x: Inputs) -> Part:
+    from sim.results import mean_ci
+
+    rows = []
+    for s in x.strategies:
+        mean, low, high = mean_ci(x.net[s].to_numpy(dtype=float), LEVEL)
+        rows.append({"strategy": s, "expected_net_value": mean, "low": _or_none(low),
+                     "high": _or_none(high), "beneficial_value": float(x.benefit[s].mean()),
+                     "harm": float(x.harm[s].mean())})
+    rows.sort(key=lambda r: -r["expected_net_value"])
+    top = rows[0]
+    if x.one_replicate:
+        ci = "one replicate, so its uncertainty cannot be estimated"
+        notes = ["One replicate: the confidence interval of a mean cannot be estimated; run "
+                 "more replicates."]
+    else:
+        ci = f"{LEVEL:.0%} CI {_n(top['low'])} to {_n(top['high'])}"
+        notes = [f"low, high: {LEVEL:.0%} confidence interval of the mean net value over "
+                 f"{x.replicates} replicates (t interval): how precisely the simulation pins "
+                 "down the expectation, not the spread of single outcomes."]
+    notes.append(f"Net value = beneficial value - harm weight ({_n(x.harm_weight)}) x harm.")
+    sentence = (f"{top['strategy']} has the highest expected net value "
+                f"({_n(top['expected_net_value'])} {VALUE_UNIT}, {ci})")
+    units = {"expected_net_value": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
+             "beneficial_value": VALUE_UNIT, "harm": HARM_UNIT}
+    return Part("expected_value", "Expected net value", sentence, rows, units, notes)
+
+
+def probability_best(x: Inputs) -> Part:
+    values = x.net.to_numpy(dtype=float)
+    top = np.nanmax(values, axis=1, keepdims=True)
+    wins = np.isclose(values, top, rtol=1e-12, atol=0.0)
+    share = (wins / wins.sum(axis=1, keepdims=True)).mean(axis=0)
+    rows = sorted(({"strategy": s, "probability_best": float(p)}
+                   for s, p in zip(x.strategies, share, strict=True)),
+                  key=lambda r: -r["probability_best"])
+    best = expected_best(x)
+    p = next(r["probability_best"] for r in rows if r["strategy"] == best)
+    sentence = (f"it has the highest net value in {p:.0%} of {x.replicates} replicates"
+                if len(x.strategies) > 1 and not x.one_replicate else "")
+    notes = ["Share of replicates in which the strategy has the highest net value of the "
+             "compared strategies, on the same random numbers (ties shared)."]
+    if x.one_replicate:
+        for r in rows:
+            r["probability_best"] = None
+        notes.append("One replicate: the chance of being best cannot be estimated.")
+    elif x.replicates < 20:
+        notes.append(f"Only {x.replicates} replicates: these shares are rough.")
+    return Part("probability_best", "Probability of being best", sentence, rows,
+                {"probability_best": "share of replicates"}, notes)
+
+
+def harm_risk(x: Inputs) -> Part:
+    kinds = _harm_by_kind(x)
+    rows = []
+    for s in x.strategies:
+        h = np.sort(x.harm[s].to_numpy(dtype=float))
+        worst = h[-max(1, math.ceil(TAIL_SHARE * len(h))):]
+        row = {"strategy": s, "mean_harm": float(h.mean()),
+               f"p{HARM_PERCENTILE}_harm": float(np.percentile(h, HARM_PERCENTILE)),
+               "worst_10pct_mean_harm": float(worst.mean())}
+        row.update({f"harm[{k}]": v for k, v in kinds.get(s, {}).items()})
+        rows.append(row)
+    notes = [f"p{HARM_PERCENTILE}: 95th percentile of harm across replicates; worst 10%: mean "
+             "harm of the worst tenth of replicates. Both describe the spread of single "
+             "outcomes, not a confidence interval.",
+             "harm[kind]: mean harm by kind of malicious actor."]
+    if x.one_replicate:
+        for r in rows:
+            r[f"p{HARM_PERCENTILE}_harm"] = r["worst_10pct_mean_harm"] = None
+        notes.append("One replicate: the spread of harm cannot be estimated.")
+    elif x.replicates < 10:
+        notes.append(f"With {x.replicates} replicates the worst 10% is the single worst "
+                     "replicate and the 95th percentile is interpolated between the worst two.")
+    units = {k: HARM_UNIT for r in rows for k in r if k != "strategy"}
+    return Part("harm_risk", "Harm risk", "", rows, units, notes)
+
+
+def break_even(x: Inputs) -> Part:
+    mean_b = x.benefit.mean().to_dict()
+    mean_h = x.harm.mean().to_dict()
+    ranges = upper_envelope({s: (mean_b[s], mean_h[s]) for s in x.strategies})
+    rows = [{"from_weight": lo, "to_weight": hi if math.isfinite(hi) else None, "best": s}
+            for lo, hi, s in ranges]
+    flips = [(ranges[i][1], ranges[i][2], ranges[i + 1][2]) for i in range(len(ranges) - 1)]
+    if not flips:
+        sentence = (f"no harm weight changes which strategy is best: {ranges[0][2]} has the most "
+                    "benefit and the least harm" if len(x.strategies) > 1 else "")
+    else:
+        sentence = flips_in_words(flips, x.harm_weight)
+    notes = ["Net value is benefit - w x harm, so each strategy's expected net value is a line "
+             "in the harm weight w; the rows give the range of w over which each strategy's "
+             "line is highest (exact, from mean benefit and mean harm; no rerun needed).",
+             f"This scenario's harm weight is {_n(x.harm_weight)}: a value judgement, the "
+             f"value ({VALUE_UNIT}) lost per unit of harm ({HARM_UNIT})."]
+    units = {"from_weight": f"{VALUE_UNIT} per {HARM_UNIT}",
+             "to_weight": f"{VALUE_UNIT} per {HARM_UNIT}"}
+    return Part("break_even", "Break-even harm weights", sentence, rows, units, notes)
+
+
+def flips_in_words(flips: list[tuple[float, str, str]], weight: float) -> str:
+    """Break-even weights (w, best below, best above) in words, outwards from this weight:
+    'closed takes over above a harm weight of 5.4; below 0.3 staged would be best'."""
+    above = [(w, to) for w, _, to in flips if w > weight]
+    below = [(w, before) for w, before, _ in reversed(flips) if w <= weight]
+    out = []
+    if above:
+        out.append(", then ".join(
+            f"{to} takes over above a harm weight of {_n(w)}" if i == 0 else f"{to} above {_n(w)}"
+            for i, (w, to) in enumerate(above)))
+    if below:
+        out.append(", ".join(
+            f"below a harm weight of {_n(w)} {name} would be best" if i == 0
+            else f"below {_n(w)} {name}" for i, (w, name) in enumerate(below)))
+    return "; ".join(out)
+
+
+PARTS: list[Callable[[Inputs], Part | None]] = [
+    expected_value, probability_best, break_even, harm_risk,
+]
+
+
+# ------------------------------------------------------------------------------ building
+
+
+def decide(results: Results) -> Decision:
+    """The decision summary of a comparison (every part of PARTS, then the bottom line)."""
+    x = Inputs.of(results)
+    parts = [p for p in (make(x) for make in PARTS) if p is not None]
+    assumptions = assumptions_of(results)
+    clauses = [p.sentence for p in parts if p.sentence]
+    bottom = "Under these assumptions " + "; ".join(clauses) + ". " + rests_on(results) + "."
+    return Decision(results.scenario.name, x.replicates, x.strategies, expected_best(x),
+                    bottom, assumptions, reference_name(results.reference),
+                    differences(results.scenario, results.reference), parts)
+
+
+def expected_best(x: Inputs) -> str:
+    return str(x.net.mean().idxmax())
+
+
+def upper_envelope(lines: dict[str, tuple[float, float]]) -> list[tuple[float, float, str]]:
+    """Ranges (from w, to w, name) of w >= 0 over which `benefit - w x harm` is highest.
+
+    lines: name -> (benefit, harm). Exact: from w = 0 (most benefit; least harm on a tie) the
+    next line to overtake is the one with less harm that crosses first; ties in the crossing
+    go to the least harm. Lines that are the same never overtake each other."""
+    names = list(lines)
+    current = max(names, key=lambda s: (lines[s][0], -lines[s][1]))
+    w = 0.0
+    out = []
+    while True:
+        b0, h0 = lines[current]
+        best: tuple[float, float, str] | None = None
+        for s in names:
+            b, h = lines[s]
+            if h < h0:
+                cross = (b0 - b) / (h0 - h)
+                if cross >= w and (best is None or (cross, h) < (best[0], best[1])):
+                    best = (cross, h, s)
+        if best is None:
+            out.append((w, math.inf, current))
+            return out
+        out.append((w, best[0], current))
+        w, current = best[0], best[2]
+
+
+def _harm_by_kind(x: Inputs) -> dict[str, dict[str, float]]:
+    """Mean over replicates of each kind's harm summed over the horizon (discounted as harm)."""
+    from sim.outcomes import discount_factors
+
+    steps = x.results.steps
+    cols = [c for c in steps.columns if c.startswith("harm[")]
+    if not cols:
+        return {}
+    sc = x.results.scenario
+    sub = steps[steps["strategy"].isin(x.strategies)][["strategy", "replicate", "step", *cols]]
+    factors = discount_factors(sc.steps, sc.step_weeks, sc.discount_rate_weekly)
+    weighted = sub[cols].mul(factors[sub["step"].to_numpy()], axis=0)
+    weighted[["strategy", "replicate"]] = sub[["strategy", "replicate"]]
+    totals = weighted.groupby(["strategy", "replicate"])[cols].sum()
+    means = totals.groupby(level="strategy").mean()
+    return {s: {c[5:-1]: float(v) for c, v in means.loc[s].items()} for s in means.index}
+
+
+# ------------------------------------------------------------------------------ assumptions
+
+
+def assumptions_of(results: Results) -> list[str]:
+    """What the summary rests on, in words: value judgements, the experiment, the inputs."""
+    sc = results.scenario
+    out = [f"Harm weight {_n(sc.harm_weight)}: value ({VALUE_UNIT}) lost per unit of misuse "
+           f"harm ({HARM_UNIT}). A value judgement; the break-even weights show where it "
+           "matters.", discounting_text(sc.discount_rate_weekly),
+           f"{sc.replicates} replicate{'s' if sc.replicates != 1 else ''} per strategy on common "
+           f"random numbers (seed {sc.seed}), horizon {sc.horizon_weeks} weeks from "
+           f"{sc.start_date}, calibration {sc.calibration}."]
+    return out + results.notes()
+
+
+def rests_on(results: Results) -> str:
+    sc = results.scenario
+    diffs = differences(sc, results.reference)
+    n = len(diffs)
+    changed = (f"{n} input{'s' if n != 1 else ''} that differ{'s' if n == 1 else ''} from "
+               f"{reference_name(results.reference)} (listed under Basis)" if n
+               else f"every input as in {reference_name(results.reference)}")
+    rate = sc.discount_rate_weekly
+    disc = "no discounting" if not rate else f"discounting at {rate:g} a week"
+    return (f"This rests on a harm weight of {_n(sc.harm_weight)} and {disc} (value "
+            f"judgements), {sc.replicates} replicate{'s' if sc.replicates != 1 else ''}, and "
+            f"{changed}")
+
+
+def discounting_text(rate: float) -> str:
+    if not rate:
+        return ("No discounting: harm and value count the same in every week of the horizon "
+                "(discount_rate_weekly = 0). How much the future counts is a value judgement "
+                "the user owns.")
+    yearly = (1 + rate) ** 52 - 1
+    return (f"Harm and value discounted at {rate:g} a week (about {yearly:.1%} a year): a week "
+            "w away counts (1 + rate)^-w. A value judgement the user owns.")
+
+
+def reference_name(reference: Scenario | None) -> str:
+    return ("the documented defaults" if reference is None
+            else f"the scenario it extends ('{reference.name}')")
+
+
+def differences(scenario: Scenario, reference: Scenario | None = None) -> list[dict[str, str]]:
+    """Every lever and uncertainty whose value differs from the reference scenario (default:
+    the documented defaults), as {field, value, reference}; name, description, replicates and
+    seed are stated apart."""
+    from sim.scenario import Scenario
+
+    ref = reference if reference is not None else Scenario()
+    mine = _flat(scenario.model_dump(mode="json"))
+    theirs = _flat(ref.model_dump(mode="json"))
+    out = []
+    for key in list(dict.fromkeys([*mine, *theirs])):
+        if key.split(".", 1)[0] in BOOKKEEPING:
+            continue
+        a, b = mine.get(key), theirs.get(key)
+        if a != b:
+            out.append({"field": key, "value": _show(a), "reference": _show(b)})
+    return out
+
+
+def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict) and data:
+        out: dict[str, Any] = {}
+        for k, v in data.items():
+            out.update(_flat(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: data}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show_item(v) for v in value) + "]"
+    return str(value)
+
+
+def _show_item(v: Any) -> str:
+    if isinstance(v, dict):
+        name = v.get("label") or v.get("name") or v.get("kind")
+        rest = {k: x for k, x in v.items() if k not in {"label", "name", "kind"} and x is not None}
+        inner = ", ".join(f"{k} {x}" for k, x in rest.items())
+        return f"{name} ({inner})" if inner else str(name)
+    return str(v)
+
+
+# ------------------------------------------------------------------------------ formatting
+
+
+def _n(x: float | None) -> str:
+    """A number as people read it: three significant figures, thousands separated."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def _or_none(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _plain(obj: Any) -> Any:
+    """Plain JSON values: numpy numbers as Python numbers, NaN and infinity as None."""
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

@@ -1,0 +1,210 @@
+"""When does each strategy win? The regions of a sweep's uncertainties where each lever has the
+highest expected outcome (its mean over the replicates of a point).
+
+Each point of the design gets its winner. A shallow multiclass decision tree (scikit-learn,
+Breiman et al. 1984) over the uncertainties' values partitions the design into a few boxes,
+each labelled with the lever that wins most of its points: a readable map of the assumptions,
+with, for each lever, the boxes it wins, their coverage (share of the lever's winning points
+inside them) and density (share of the boxes' points that the lever wins). A lever that wins
+no point is reported as dominated, with the lever that beats it where it comes closest and its
+smallest regret, so that the reader sees how close it comes and to what.
+
+Net value is benefit - harm_weight x harm, a line in the harm weight, so at each point a lever
+can be best for some harm weight only if it lies on the upper envelope of the levers' lines
+(mean benefit and harm at the point). `best_at_some_weight` reports the share of points where it
+does: a lever at 0% is dominated at every harm weight, whatever the value judgement, by a
+lever that gives more benefit for the same harm or less harm for the same benefit, or by the
+pair of levers on either side of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sim.sweep.results import SweepResults
+
+
+@dataclass
+class Regions:
+    """Winners per point, the boxes of the tree, and one row per lever."""
+
+    outcome: str
+    points: int
+    winners: pd.Series  # point -> winning lever
+    boxes: pd.DataFrame  # box, rule, points, winner, density
+    levers: pd.DataFrame  # strategy, share_best, best_at_some_weight, region, coverage, ...
+    features: list[str] = field(default_factory=list)
+
+
+def point_winners(means: pd.DataFrame, maximise: bool = True) -> pd.Series:
+    """The lever with the best mean outcome at each point (ties: the first listed)."""
+    table = means.dropna(how="all")
+    return table.idxmax(axis=1) if maximise else table.idxmin(axis=1)
+
+
+def winning_regions(
+    results: SweepResults, outcome: str = "net_value", depth: int = 3, min_leaf: int | None = None
+) -> Regions:
+    """Regions where each lever wins on outcome (maximised: net value, benefit)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from sim.sweep.analysis import maximised, point_means
+
+    means = point_means(results, outcome)
+    maximise = maximised(outcome)
+    winners = point_winners(means, maximise)
+    features = [u for u in results.uncertainties]
+    design = results.points().set_index("point").loc[winners.index, features]
+    numeric = design.apply(pd.to_numeric, errors="coerce").astype(float).fillna(0.0)
+    leaf = max(3, min_leaf or len(winners) // 20)
+    tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=0)
+    tree.fit(numeric.to_numpy(), winners.to_numpy())
+    leaves = tree.apply(numeric.to_numpy())
+    rules = _leaf_rules(tree, features)
+    box_rows = []
+    for i, leaf_id in enumerate(sorted(set(leaves))):
+        inside = winners[leaves == leaf_id]
+        top = inside.value_counts()
+        box_rows.append({"box": i + 1, "rule": rules[leaf_id], "points": len(inside),
+                         "winner": str(top.index[0]), "density": float(top.iloc[0] / len(inside)),
+                         "_leaf": leaf_id})
+    boxes = pd.DataFrame(box_rows)
+    regret = (means.max(axis=1).to_numpy()[:, None] - means) if maximise else (
+        means - means.min(axis=1).to_numpy()[:, None])
+    envelope = _on_envelope(results, list(means.columns)) if outcome == "net_value" else None
+    rows = []
+    for lever in means.columns:
+        won = winners == lever
+        mine = boxes[boxes["winner"] == lever]
+        in_boxes = np.isin(leaves, mine["_leaf"].to_numpy())
+        row = {
+            "strategy": lever,
+            "share_best": float(won.mean()),
+            "best_at_some_weight": float(envelope[lever].mean()) if envelope is not None
+            else np.nan,
+            "typical": _typical(results, winners.index[won]) if won.any() else "",
+            "region": " or ".join(f"[{r}]" for r in mine["rule"]) if len(mine) else "",
+            "coverage": float((won & in_boxes).sum() / won.sum()) if won.any() else np.nan,
+            "density": float((won & in_boxes).sum() / in_boxes.sum()) if in_boxes.any()
+            else np.nan,
+            "beaten_by": "",
+            "least_regret": float(regret[lever].min()),
+            "median_regret": float(regret[lever].median()),
+        }
+        if not won.any():  # who wins where this lever comes closest
+            row["beaten_by"] = str(winners.loc[regret[lever].idxmin()])
+        rows.append(row)
+    levers = pd.DataFrame(rows).sort_values("share_best", ascending=False, kind="stable")
+    return Regions(outcome, len(winners), winners, boxes.drop(columns="_leaf"),
+                   levers.reset_index(drop=True), features)
+
+
+def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
+    """Per point and lever: whether some harm weight >= 0 makes it best (upper envelope of
+    the lines benefit - w x harm, from the point's mean benefit and harm)."""
+    from sim.sweep.analysis import point_means
+
+    benefit = point_means(results, "beneficial_value")[levers]
+    harm = point_means(results, "harm")[levers]
+    out = pd.DataFrame(False, index=benefit.index, columns=levers)
+    for point in benefit.index:
+        b, h = benefit.loc[point].to_numpy(), harm.loc[point].to_numpy()
+        if np.isnan(b).any() or np.isnan(h).any():
+            continue
+        weights = [0.0, 1e12]  # the envelope bends only where two lines cross
+        for i in range(len(b)):
+            for j in range(i + 1, len(b)):
+                if h[i] != h[j] and (w := (b[i] - b[j]) / (h[i] - h[j])) > 0:
+                    weights += [w * (1 - 1e-9), w * (1 + 1e-9)]
+        for w in weights:
+            net = b - w * h
+            top = net.max()
+            winners = np.flatnonzero(net >= top - 1e-12 * max(1.0, abs(top)))
+            if len(winners) == 1:
+                out.iloc[out.index.get_loc(point), winners[0]] = True
+    return out
+
+
+def _typical(results: SweepResults, points: pd.Index) -> str:
+    """The two assumptions whose values at these points differ most from the design as a
+    whole, as their interquartile range there ('typically a x to y, b ...'); fewer than five
+    points are too few to describe."""
+    if len(points) < 5:
+        return f"{len(points)} points, too few to describe a region"
+    design = results.points().set_index("point")
+    shifts = {}
+    for name in results.uncertainties:
+        unit = design.get(f"u:{name}")
+        if unit is None or not np.issubdtype(unit.dtype, np.number):
+            continue
+        shifts[name] = abs(float(unit.loc[points].median()) - 0.5)
+    parts = []
+    for name in sorted(shifts, key=shifts.get, reverse=True)[:2]:
+        values = pd.to_numeric(design.loc[points, name], errors="coerce")
+        parts.append(f"{name} {_num(values.quantile(0.25))} to {_num(values.quantile(0.75))}")
+    return "typically " + ", ".join(parts) if parts else ""
+
+
+def _leaf_rules(tree, names: list[str]) -> dict[int, str]:
+    """The path to each leaf as 'a <= x and b > y'."""
+    t = tree.tree_
+    out: dict[int, str] = {}
+
+    def walk(node: int, conds: list[str]) -> None:
+        if t.children_left[node] == t.children_right[node]:
+            out[node] = " and ".join(_merge(conds)) or "everywhere"
+            return
+        name, thr = names[t.feature[node]], t.threshold[node]
+        walk(t.children_left[node], [*conds, f"{name} <= {_num(thr)}"])
+        walk(t.children_right[node], [*conds, f"{name} > {_num(thr)}"])
+
+    walk(0, [])
+    return out
+
+
+def _merge(conds: list[str]) -> list[str]:
+    """Keep the tightest bound per name and side: 'x <= 3 and x <= 2' reads 'x <= 2'."""
+    tight: dict[tuple[str, str], float] = {}
+    for c in conds:
+        name, op, value = c.rsplit(" ", 2)
+        v = float(value.replace(",", ""))
+        key = (name, op)
+        tight[key] = min(tight.get(key, v), v) if op == "<=" else max(tight.get(key, v), v)
+    return [f"{name} {op} {_num(v)}" for (name, op), v in tight.items()]
+
+
+def _num(x: float) -> str:
+    return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+def markdown(regions: Regions, explanations: dict[str, str] | None = None) -> str:
+    """The regions as Markdown: the map (boxes) and one line per lever."""
+    explanations = explanations or {}
+    lines = [
+        f"Winner at each of {regions.points} points: the strategy with the highest mean "
+        f"{regions.outcome} over the point's replicates. Boxes come from a depth-3 decision "
+        "tree over the assumptions; density is the share of a box's points its winner wins.",
+        "",
+        "| box | where | points | winner | density |",
+        "|---|---|---|---|---|",
+    ]
+    for b in regions.boxes.itertuples():
+        lines.append(f"| {b.box} | {b.rule} | {b.points} | {b.winner} | {b.density:.0%} |")
+    lines += ["", "| strategy | best at | best for some harm weight at | its boxes (coverage, "
+              "density) or where it wins | if never best |", "|---|---|---|---|---|"]
+    for r in regions.levers.itertuples():
+        boxes = (f"{r.region} ({r.coverage:.0%}, {r.density:.0%})" if r.region else
+                 f"wins no box; {r.typical}" if r.share_best > 0 else "")
+        never = ""
+        if r.share_best == 0:
+            never = (f"dominated: smallest regret {_num(r.least_regret)}, median "
+                     f"{_num(r.median_regret)}, behind {r.beaten_by} where it comes closest")
+            if r.strategy in explanations:
+                never += f". {explanations[r.strategy]}"
+        envelope = "" if np.isnan(r.best_at_some_weight) else f"{r.best_at_some_weight:.0%}"
+        lines.append(f"| {r.strategy} | {r.share_best:.0%} of points | {envelope} of points | "
+                     f"{boxes} | {never} |")
+    return "\n".join(lines)
