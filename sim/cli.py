@@ -220,45 +220,6 @@ def print_comparison(results) -> None:
                 _paired_cell(g.loc[o]) for o in outcomes
             ])
         console.print(p)
-    missing = [s for s in results.strategies if s not in set(results.runs["strategy"])]
-    if missing:
-        console.print(f"[yellow]note:[/yellow] no value of information: {', '.join(missing)} "
-                      "finished no run")
-        return
-    print_information(results)
-
-
-def print_information(results) -> None:
-    """What the lab's learning is worth to each evidence-gated strategy, and what knowing the
-    true world would be worth (net value units: thousand developer-weeks)."""
-    voi = results.value_of_information()
-    evpi = results.evpi()
-    unit = "net value, thousand developer-weeks"
-    for row in voi.itertuples():
-        console.print(
-            f"Value of information of [bold]{row.strategy}[/bold]: {_signed(row.mean)} "
-            f"(90% CI {_signed(row.low)} to {_signed(row.high)}; {unit}) over the same strategy "
-            "with the lab's belief held at the prior."
-        )
-    if evpi["best_on_prior"] is not None:
-        worlds = "; ".join(
-            f"{name} ({w['share']:.0%} of replicates): {w['best']}"
-            for name, w in evpi["by_world"].items()
-        )
-        console.print(
-            f"Expected value of perfect information: {evpi['evpi']:.3g} ({unit}): choosing "
-            f"knowing the true world instead of {evpi['best_on_prior']} for every world. "
-            f"Best per world: {worlds}."
-        )
-        if not voi.empty:
-            console.print(
-                f"Learning from evidence adds {evpi['value_of_learning']:.3g} to the best "
-                f"choice made on the prior alone (best with learning: {evpi['best']})."
-            )
-
-
-def _signed(x: float) -> str:
-    return "n/a" if x != x else f"{x:+.3g}"
 
 
 def _paired_cell(row) -> str:

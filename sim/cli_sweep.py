@@ -151,14 +151,14 @@ def analyze(
             for warning in an.sensitivity_warnings(design.method, sens, design.samples):
                 console.print(f"[yellow]warning: {escape(warning)}[/yellow]", highlight=False)
     if results.levers and an.ranked(first):
-        from sim.sweep.regions import winning_regions
+        from sim.sweep.regions import sentences, winning_regions
 
         regions = winning_regions(results, first)
         _print_table(regions.boxes, f"When does each strategy win on {label(first)}? Boxes of "
                      "the assumptions (depth-3 decision tree) and the strategy best in most of "
                      "each box's points")
-        _print_table(regions.levers, f"Each strategy: share of scenarios where it is best on "
-                     f"{label(first)}, its boxes, and for one never best how close it comes")
+        for line in sentences(regions):
+            console.print(f"  {escape(line)}", highlight=False)
         _csv(regions.boxes, out / f"regions_{first}.csv")
         _csv(regions.levers, out / f"regions_by_strategy_{first}.csv")
     box = None

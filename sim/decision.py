@@ -16,7 +16,9 @@ there.
 - break-even harm weights: net value = benefit - w x harm, so each strategy's expected net value
   is a line in w (its mean benefit and mean harm over replicates). The upper envelope of the
   lines, computed exactly, gives every weight at which the strategy with the highest expected
-  net value changes.
+  net value changes;
+- value of information: what the lab's learning is worth to each evidence-gated strategy, and
+  what knowing the true world would be worth (sim.information).
 
 Only the compared strategies (scenario.strategies) are ranked; the 'closed' run added for
 marginal harm when it is not listed is not.
@@ -242,8 +244,56 @@ def flips_in_words(flips: list[tuple[float, str, str]], weight: float) -> str:
     return "; ".join(out)
 
 
+def value_of_information(x: Inputs) -> Part | None:
+    """What the lab's learning is worth to each evidence-gated strategy (its net value minus
+    the same strategy with the belief held at the prior, paired), what it adds to the best
+    choice, and the expected value of perfect information about the world (sim.information)."""
+    voi = x.results.value_of_information()
+    info = x.results.evpi()
+    if info["best_on_prior"] is None:
+        return None
+    rows = [{"strategy": r.strategy, "value_of_information": r.mean, "low": _or_none(r.low),
+             "high": _or_none(r.high), "share_of_replicates_better": r.share_of_replicates_better}
+            for r in voi.itertuples()]
+    clauses = []
+    for r in rows:
+        ci = ("" if r["low"] is None else f", {LEVEL:.0%} CI {_n(r['low'])} to {_n(r['high'])}")
+        clauses.append(f"{r['strategy']}'s evidence gate is worth {_signed(r['value_of_information'])}"
+                       f"{ci} over the same schedule on the prior alone")
+    worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
+    if len(info["by_world"]) > 1:
+        clauses.append(f"knowing the true world would be worth {_n(info['evpi'])} "
+                       f"(best per world: {worlds})")
+    rows.append({"strategy": "perfect information about the world",
+                 "value_of_information": info["evpi"], "low": None, "high": None,
+                 "share_of_replicates_better": None})
+    if voi.shape[0]:
+        rows.append({"strategy": "learning, for the decision",
+                     "value_of_information": info["value_of_learning"], "low": None,
+                     "high": None, "share_of_replicates_better": None})
+    notes = [
+        "Value of information of a gated strategy: its net value minus that of the same "
+        "strategy run on the same random numbers with the lab's belief held at the prior; "
+        f"low, high: {LEVEL:.0%} confidence interval of the paired mean.",
+        "Perfect information: the expected net value of choosing the strategy knowing the "
+        "true world (worlds as drawn across replicates) minus that of choosing on the prior, "
+        "among the compared strategies without learning.",
+        "Learning, for the decision: the best expected net value with learning strategies "
+        "minus the best without; at most the value of perfect information when what a "
+        "gated strategy ends up doing in each world is among the compared strategies.",
+    ]
+    units = {"value_of_information": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
+             "share_of_replicates_better": "share of replicates"}
+    return Part("value_of_information", "Value of information", "; ".join(clauses), rows,
+                units, notes)
+
+
+def _signed(x: float) -> str:
+    return f"+{_n(x)}" if x >= 0 else _n(x)
+
+
 PARTS: list[Callable[[Inputs], Part | None]] = [
-    expected_value, probability_best, break_even, harm_risk,
+    expected_value, probability_best, break_even, value_of_information, harm_risk,
 ]
 
 

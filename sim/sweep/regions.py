@@ -180,6 +180,24 @@ def _num(x: float) -> str:
     return f"{x:,.3g}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
+def sentences(regions: Regions) -> list[str]:
+    """One plain line per lever: where it wins, or that it never does and how close it comes."""
+    out = []
+    for r in regions.levers.itertuples():
+        boxes = regions.boxes.index[regions.boxes["winner"] == r.strategy] + 1
+        some = ("" if np.isnan(r.best_at_some_weight) else
+                f"; best for some harm weight at {r.best_at_some_weight:.0%} of them")
+        if r.share_best > 0:
+            where = (f"boxes {', '.join(map(str, boxes))}" if len(boxes) else r.typical)
+            out.append(f"{r.strategy}: best at {r.share_best:.0%} of {regions.points} "
+                       f"scenarios{some} ({where})")
+        else:
+            out.append(f"{r.strategy}: never best{some}; it comes closest (regret "
+                       f"{_num(r.least_regret)}, median {_num(r.median_regret)}) where "
+                       f"{r.beaten_by} wins")
+    return out
+
+
 def markdown(regions: Regions, explanations: dict[str, str] | None = None) -> str:
     """The regions as Markdown: the map (boxes) and one line per lever."""
     explanations = explanations or {}
