@@ -190,7 +190,8 @@ class Results:
     # ------------------------------------------------------------------ files
     def save(self, folder: str | Path) -> Path:
         """Write runs, steps and sizes as Parquet, the resolved scenario, a manifest and the
-        decision summary (decision.json); the reference scenario too, if there is one.
+        decision summary (decision.json, when every listed strategy has runs); the reference
+        scenario too, if there is one.
 
         Every file is written into a hidden staging folder first and moved into place only when
         all are whole, so a full disk or a crash leaves no truncated table (OSError is raised,
@@ -206,7 +207,8 @@ class Results:
                 yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
             (staging / "manifest.json").write_text(
                 json.dumps(self.manifest, indent=2, default=str))
-            (staging / "decision.json").write_text(self.decision().to_json() + "\n")
+            if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
+                (staging / "decision.json").write_text(self.decision().to_json() + "\n")
             if self.reference is not None:
                 with open(staging / "reference.yaml", "w", encoding="utf-8") as f:
                     yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
