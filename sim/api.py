@@ -15,17 +15,24 @@ evaluate(scenario, levers={"strategies.0.spacing_weeks": 8},
 """
 
 from sim.calibration import Calibration, load_calibration
-from sim.errors import InputError
+from sim.errors import InputError, Interrupted, RunsFailed
 from sim.evaluate import evaluate
 from sim.results import Results
 from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
-from sim.scenario import Scenario, load_scenario, scenario_from_dict, with_overrides
+from sim.scenario import (
+    Scenario,
+    load_scenario,
+    resolved_scenario,
+    scenario_from_dict,
+    with_overrides,
+)
 from sim.strategies import STRATEGIES, LabView, Strategy, register
 
 __all__ = [
     "STRATEGIES",
     "Calibration",
     "InputError",
+    "Interrupted",
     "LabView",
     "Results",
     "Scenario",
@@ -35,8 +42,10 @@ __all__ = [
     "load_scenario",
     "register",
     "replicate_seeds",
+    "RunsFailed",
     "run_comparison",
     "run_once",
+    "resolved_scenario",
     "run_tasks",
     "scenario_from_dict",
     "with_overrides",

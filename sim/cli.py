@@ -7,7 +7,9 @@ exits with code 2, without a traceback.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from sim.errors import InputError
+from sim.errors import InputError, Terminated, signal_number
 
 app = typer.Typer(
     help="release-sim: compare release strategies for generative models.",
@@ -34,11 +36,12 @@ _interruption_said = False  # a command said what its Ctrl-C kept: main() adds n
 
 
 def interrupted(message: str) -> typer.Exit:
-    """Say what an interrupted command kept; raise what this returns (exit code 130)."""
+    """Say what an interrupted command kept; raise what this returns (exit code 130 for
+    Ctrl-C, 143 for SIGTERM)."""
     global _interruption_said
     err_console.print(f"interrupted: {message}", highlight=False)
     _interruption_said = True
-    return typer.Exit(130)
+    return typer.Exit(128 + _signal_number)
 
 
 @contextmanager
@@ -72,37 +75,67 @@ def run(
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help="Seed (overrides the file)."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for Parquet tables, scenario and manifest."),
+    overwrite: bool = typer.Option(False, "--overwrite",
+                                   help="Replace results already in the --out folder."),
+    force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
+                               "limits (docs/errors.md)."),
 ) -> None:
     """Run every strategy of a scenario on common random numbers; print the decision summary
     (bottom line, break-even harm weights, ...), then the tables."""
     from sim.api import load_scenario, run_comparison
+    from sim.errors import Interrupted, RunsFailed
+    from sim.outputs import check_folder
     from sim.scenario import base_scenario
+    from sim.workload import check_comparison
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     scenario = load_scenario(file, overrides)
+    check_comparison(scenario, str(file), force)
     if out is not None:  # fail before the runs, not after: nothing computed is lost
-        ensure_writable_folder(out, "--out")
-    with progress_bar(scenario.name) as progress:
-        results = run_comparison(scenario, progress=progress)
+        check_folder(out, "--out", replace=overwrite)
+    try:
+        with progress_bar(scenario.name) as progress:
+            results = run_comparison(scenario, progress=progress, force=True)  # checked above
+    except RunsFailed as exc:
+        kept = "no strategy finished a run, so nothing was kept"
+        if exc.results is not None:
+            exc.results.reference = base_scenario(file)
+            print_comparison(exc.results)
+            kept = _save_kept(exc.results, out, "The runs that finished are")
+        err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
+                          highlight=False)
+        raise typer.Exit(2) from None
+    except Interrupted as exc:
+        if exc.results is None:
+            raise interrupted(f"no replicate had finished (of {exc.total}); nothing was "
+                              "kept") from None
+        exc.results.reference = base_scenario(file)
+        print_comparison(exc.results)
+        kept = "not written: no --out"
+        if out is not None:
+            kept = _save_kept(exc.results, out, "they are")
+        raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
+                          "run the command again for all of them") from None
     results.reference = base_scenario(file)
     print_decision(results.decision())
     print_comparison(results)
     if out is not None:
-        results.save(out)
-        console.print(f"Tables, resolved scenario, manifest and decision.json written to "
-                      f"[bold]{out}[/bold]")
+        console.print(_save_kept(results, out, "Tables, resolved scenario, manifest and "
+                                 "decision.json are"))
 
 
-def ensure_writable_folder(folder: Path, option: str) -> None:
-    """Create the output folder now, or say why it cannot be written."""
+def _save_kept(results, out: Path | None, what: str) -> str:
+    """Save results to out (if given); say where, or why they could not be written."""
+    from sim.outputs import write_failed
+
+    if out is None:
+        return f"{what} shown above (not written: no --out)"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".release-sim-write-test"
-        probe.write_text("")
-        probe.unlink()
+        results.save(out)
     except OSError as exc:
-        message = f"cannot write results here: {exc.strerror}"
-        raise InputError(str(folder), option, message) from None
+        raise write_failed(out, "--out", exc, "The comparison printed above is all that was "
+                           "kept; free space or choose another folder and run again.") from None
+    return f"{what} written to {out}"
 
 
 def print_decision(decision) -> None:
@@ -169,6 +202,10 @@ def print_comparison(results) -> None:
     console.print(rich_table)
     for note in results.notes():
         console.print(f"[yellow]note:[/yellow] {note}")
+    if sc.baseline not in set(results.runs["strategy"]):
+        console.print(f"[yellow]note:[/yellow] no paired differences: the baseline "
+                      f"'{sc.baseline}' has no finished runs")
+        return
     paired = results.paired()
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
@@ -204,11 +241,19 @@ def report(
     if not (folder / "runs.parquet").is_file():
         raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
                          "--out folder of 'release-sim run'")
+    from sim.outputs import check_folder, write_failed, write_text
+
     out = out or folder
-    ensure_writable_folder(out, "--out")
+    check_folder(out, "--out", replace=True)  # the results folder itself is a fine place
     results = Results.load(folder)
-    (out / "report.md").write_text(report_markdown(results), encoding="utf-8")
-    (out / "report.html").write_text(report_html(results), encoding="utf-8")
+    for name, text in (("report.md", report_markdown(results)),
+                       ("report.html", report_html(results))):
+        try:
+            write_text(out / name, text)
+        except OSError as exc:
+            raise write_failed(out / name, "--out", exc, f"The results in {folder} are "
+                               "untouched; run the command again once the place can be "
+                               "written.") from None
     console.print(f"Reports written: [bold]{out / 'report.md'}[/bold], "
                   f"[bold]{out / 'report.html'}[/bold]")
 
@@ -234,14 +279,21 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario YAML files."
 @app.command()
 def schema(out: Path | None = typer.Option(None, "--out", "-o", help="File to write.")) -> None:
     """Write the JSON Schema of scenario files (for editor autocompletion)."""
+    from sim.outputs import check_file, write_failed, write_text
     from sim.scenario import Scenario
 
+    if out is not None:
+        check_file(out, "--out")
     text = json.dumps(Scenario.model_json_schema(), indent=2)
     if out is None:
         typer.echo(text)
-    else:
-        out.write_text(text + "\n", encoding="utf-8")
-        console.print(f"JSON Schema written to {out}")
+        return
+    try:
+        write_text(out, text + "\n")
+    except OSError as exc:
+        raise write_failed(out, "--out", exc, "Nothing else was computed; run again once the "
+                           "place can be written.") from None
+    console.print(f"JSON Schema written to {out}")
 
 
 @app.command()
@@ -265,32 +317,59 @@ from sim.cli_sweep import register_sweep_commands  # noqa: E402
 register_sweep_commands(app)
 
 
-def main() -> None:
-    """Entry point: run the app; bad input is one message and exit code 2."""
+def _on_sigterm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    """SIGTERM is handled like Ctrl-C: the command says what it kept; the exit code is 143."""
+    global _signal_number
+    _signal_number = signal.SIGTERM
+    raise Terminated()
+
+
+_signal_number = signal.SIGINT  # which signal interrupted the command (sets the exit code)
+
+
+def cli(args: list[str] | None = None) -> int:
+    """Run the command line with these arguments; return the exit code.
+
+    0 done; 2 bad input, a bad option or destination, or runs that failed (one message, no
+    traceback); 130 Ctrl-C; 143 SIGTERM (docs/errors.md). Anything else is a bug in
+    release-sim and shows its traceback.
+    """
+    global _interruption_said, _signal_number
+    _interruption_said, _signal_number = False, signal.SIGINT
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        code = app(standalone_mode=False)
-        if code == 130 and not _interruption_said:  # click turns Ctrl-C into this exit code
-            err_console.print("interrupted")
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        code = app(args, prog_name="release-sim", standalone_mode=False)
+        if code == 130:  # the app turns Ctrl-C (and our SIGTERM) into this exit code
+            code = 128 + _signal_number
+            if not _interruption_said:
+                err_console.print("interrupted")
+        return code if isinstance(code, int) else 0
     except InputError as exc:
         err_console.print(f"[red]error:[/red] {exc}", highlight=False)
-        sys.exit(2)
+        return 2
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors
-        import click
+        return 130
+    except KeyboardInterrupt as exc:
+        if not _interruption_said:
+            err_console.print("interrupted")
+        return 128 + signal_number(exc)
+    except typer.TyperException as exc:
+        # usage errors (unknown option or command, bad or missing value): typer's own click
+        exc.show()  # type: ignore[attr-defined]
+        return getattr(exc, "exit_code", 2)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(2)
-        raise
+
+def main() -> None:
+    """Entry point of the `release-sim` command."""
+    sys.exit(cli())
 
 
 if __name__ == "__main__":  # python -m sim.cli: run the imported module's main, whose state

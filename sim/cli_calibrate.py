@@ -38,15 +38,21 @@ def measure(
     from sim.cli import console, err_console, progress_bar
     from sim.measure.pipeline import measure as run_measure
     from sim.measure.writer import calibration_dict, write_calibration
+    from sim.outputs import check_file, write_failed
 
+    check_file(out, "--out")  # before the measurement, not after it
     with progress_bar("reading files", unit="files") as progress:
         result = run_measure(data_dir, max_docs, seed, progress=progress)
     measured = [g for g in result.groups if g.detector is not None]
     problems = list(result.problems)
     if measured or result.judgments:
         cal = calibration_dict(result, command=" ".join(["release-sim", *sys.argv[1:]]))
-        write_calibration(cal, out)
         _print_measured(result)
+        try:
+            write_calibration(cal, out)
+        except OSError as exc:
+            raise write_failed(out, "--out", exc, "The measurements are printed above; free "
+                               "space or choose another file and run again.") from None
         console.print(f"Calibration written to [bold]{out}[/bold] "
                       f"({len(measured)} detector settings, {len(result.judgments)} judgment "
                       "shares)")
@@ -87,7 +93,12 @@ def report(
     """Print published and measured figures side by side and save the quality chart."""
     from sim.cli import console
     from sim.measure.report import load_pair, quality_table, save_chart, side_by_side
+    from sim.outputs import check_file, write_failed
 
+    chart = chart or file.with_suffix(".png")
+    check_file(chart, "--chart")
+    if chart.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise InputError(str(chart), "--chart", "give a .png, .svg or .pdf file")
     cal, published = load_pair(file)
     sbs = side_by_side(cal)
     t = Table(title=f"{cal.family}: measured beside published", header_style="bold")
@@ -109,7 +120,10 @@ def report(
     console.print(qt)
     for note in cal.notes:
         console.print(f"note: {note}")
-    path = save_chart(cal, published, chart or file.with_suffix(".png"))
+    try:
+        path = save_chart(cal, published, chart)
+    except OSError as exc:
+        raise write_failed(chart, "--chart", exc, "The tables are printed above.") from None
     console.print(f"Chart written to [bold]{path}[/bold]")
 
 
@@ -122,8 +136,11 @@ def history(
 ) -> None:
     """Compare the 2019 history scenario with what was observed in 2019 (docs/validation.md)."""
     from sim.cli import console
+    from sim.outputs import check_file, write_failed, write_text
     from sim.validation import history_report
 
+    if out is not None:
+        check_file(out, "--out")
     command = f"release-sim calibrate history --replicates {replicates}" + (
         f" --out {out}" if out else "")
     text, table = history_report(scenario, replicates, command)
@@ -138,6 +155,9 @@ def history(
         t.add_row(*[str(v) for v in r])
     console.print(t)
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        try:
+            write_text(out, text)
+        except OSError as exc:
+            raise write_failed(out, "--out", exc, "The comparison is printed above; free "
+                               "space or choose another file and run again.") from None
         console.print(f"Written to [bold]{out}[/bold]")

@@ -9,6 +9,8 @@ import typer
 from rich import box
 from rich.table import Table
 
+from sim.errors import InputError
+
 
 def _print_table(df: pd.DataFrame, title: str) -> None:
     """A table as narrow as its contents: headers wrap at their words, names stay whole."""
@@ -37,12 +39,18 @@ def sweep(
     dask_local: int | None = typer.Option(None, "--dask-local", min=1,
                                           help="Start a Dask LocalCluster of N workers."),
     resume: bool = typer.Option(False, "--resume", help="Run only what is missing in --out."),
+    force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
+                               "limits (docs/errors.md)."),
 ) -> None:
     """Run a sweep of levers over uncertainties; results stream to Parquet in --out."""
-    from sim.cli import console, interrupted, progress_bar
+    from sim.cli import console, err_console, interrupted, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
+    from sim.sweep.execute import check_backend_options
+    from sim.workload import check_sweep
 
+    check_backend_options(workers, scheduler, dask_local)
     spec = load_sweep_file(file)
+    check_sweep(spec, str(file), force)
     done = [0]
 
     try:
@@ -53,7 +61,8 @@ def sweep(
                 report(runs, total)
 
             results = run_sweep(spec, out, workers=workers, scheduler=scheduler,
-                                dask_local=dask_local, resume=resume, progress=progress)
+                                dask_local=dask_local, resume=resume, progress=progress,
+                                force=force)
     except KeyboardInterrupt:
         raise interrupted(f"{done[0]} finished runs are kept in {out}; the same command with "
                           "--resume runs the rest") from None
@@ -66,8 +75,13 @@ def sweep(
         f"({m['backend']}, {m['workers']} workers). Results in [bold]{out}[/bold]"
     )
     if failed:
-        console.print(f"[yellow]{failed} runs raised; see SweepResults.failed() or the "
-                      "'error' column[/yellow]")
+        first = results.failed().iloc[0]
+        err_console.print(f"[red]error:[/red] {file}: {failed} of {m['total_runs']} runs "
+                          f"raised (first: strategy '{first['strategy']}', point "
+                          f"{first['point']}, replicate {first['replicate']}: {first['error']}); "
+                          f"the other runs are kept in {out}: see SweepResults.failed() or the "
+                          "'error' column", highlight=False)
+        raise typer.Exit(2)
 
 
 def analyze(
@@ -96,27 +110,28 @@ def analyze(
     from rich.markup import escape
 
     from sim.cli import console
-    from sim.errors import InputError
     from sim.outcome_registry import label
+    from sim.outputs import check_folder
     from sim.sweep import analysis as an
     from sim.sweep import open_sweep
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", an.UnfinishedSweepWarning)  # said below, in colour
         results = open_sweep(folder)
-    if not results.complete:
-        console.print("[yellow]the sweep is not finished: analysing the runs done so far "
-                      "(finish it with --resume)[/yellow]")
-    levers = results.levers
-    for name, flag in ((strategy, "--strategy"), (versus, "--versus")):
-        if name is not None and name not in levers:
-            raise InputError(flag, "", f"unknown strategy '{name}'; the sweep's levers: "
-                             f"{', '.join(levers)}")
+    runs = results.runs()  # checks every part file first
+    if runs.empty:
+        raise InputError(str(folder), "", "no finished runs yet; run (or resume) the sweep first")
+    _check_choices(results, runs, folder, outcome, strategy, versus)
     for lever, n, error in an.failed_levers(results):
         console.print(f"[yellow]{lever}: all {n} runs failed, so it is left out of the "
                       f"analysis; first error: {error}[/yellow]", highlight=False)
     out = out or Path(folder) / "analysis"
-    out.mkdir(parents=True, exist_ok=True)
+    check_folder(out, "--out", replace=True)  # before the analysis, not after it
+    m = results.manifest
+    if not results.complete:
+        console.print(f"[yellow]partial analysis: the sweep is not finished ({len(runs):,} of "
+                      f"{m['total_runs']:,} runs, {results.points_run()} of {m['points']} "
+                      "points); finish it with the same sweep command and --resume[/yellow]")
     first = outcome[0]
     design = results.spec.design
     for o in outcome:
@@ -129,19 +144,22 @@ def analyze(
                           "better): no regret or robustness, sensitivity only.", highlight=False)
         else:
             rob = an.robustness(results, o)
+            if rob.empty:
+                raise InputError(str(folder), "--outcome", f"no lever has a finished run with "
+                                 f"a value of {o} (every run failed: see SweepResults.failed())")
             _print_table(rob, f"Robustness on {label(o)}: regret against the best lever per "
                          "scenario (max, mean, 90th percentile) and share of scenarios where "
                          "it is best")
             for line in an.robustness_explained(rob):
                 console.print(f"  {escape(line)}", highlight=False)
-            rob.to_csv(out / f"robustness_{o}.csv", index=False)
-            an.regret_table(results, o).to_csv(out / f"regret_{o}.csv", index=False)
+            _csv(rob, out / f"robustness_{o}.csv")
+            _csv(an.regret_table(results, o), out / f"regret_{o}.csv")
         try:
             sens = an.sensitivity(results, o)
         except ValueError as exc:
             console.print(f"[yellow]sensitivity of {o}: {escape(str(exc))}[/yellow]")
         else:
-            sens.to_csv(out / f"sensitivity_{o}.csv", index=False)
+            _csv(sens, out / f"sensitivity_{o}.csv")
             _print_table(sens[sens["index"] != "mu"].dropna(subset=["value"]),
                          f"Sensitivity of {label(o)} ({design.method} design; conf = "
                          "half-width of the 95% interval)")
@@ -156,8 +174,8 @@ def analyze(
                      "each box's points")
         for line in sentences(regions):
             console.print(f"  {escape(line)}", highlight=False)
-        regions.boxes.to_csv(out / f"regions_{first}.csv", index=False)
-        regions.levers.to_csv(out / f"regions_by_strategy_{first}.csv", index=False)
+        _csv(regions.boxes, out / f"regions_{first}.csv")
+        _csv(regions.levers, out / f"regions_by_strategy_{first}.csv")
     box = None
     if not an.ranked(first):
         console.print(f"No scenario discovery on {escape(first)}: information only "
@@ -177,7 +195,7 @@ def analyze(
             console.print(f"{strategy} never loses to {versus} on {first}.")
         else:
             _print_table(box, title)
-            box.to_csv(out / "scenario_discovery.csv", index=False)
+            _csv(box, out / "scenario_discovery.csv")
     if versus is not None and results.factors:
         _prim(results, first, out, strategy, versus, None, prim_box)
     if results.factors and (prim_threshold is not None or first == "net_value"):
@@ -213,6 +231,39 @@ def _prim(results, outcome: str, out: Path, strategy: str | None, versus: str | 
     _print_table(limits[limits["restricted"]] if limits["restricted"].any() else limits,
                  f"PRIM box {a['box']}: coverage {a['coverage']:.0%}, density "
                  f"{a['density']:.0%} ({a['cases']})")
+
+
+def _csv(df: pd.DataFrame, path: Path) -> None:
+    """Write a table whole or not at all; a failure says what is kept."""
+    from sim.outputs import atomic_path, write_failed
+
+    try:
+        with atomic_path(path) as tmp:
+            df.to_csv(tmp, index=False)
+    except OSError as exc:
+        raise write_failed(path, "--out", exc, "The sweep itself is untouched; tables printed "
+                           "above are the analysis so far.") from None
+
+
+def _check_choices(results, runs: pd.DataFrame, folder: Path, outcomes: list[str],
+                   strategy: str | None, versus: str | None) -> None:
+    """Refuse an unknown outcome or lever before any analysis, with what is allowed."""
+    import difflib
+
+    ids = {"point", "replicate", "seed", *results.uncertainties}
+    allowed = [c for c in runs.columns if runs[c].dtype.kind == "f" and c not in ids]
+    for o in outcomes:
+        if o not in allowed:
+            guess = difflib.get_close_matches(o, allowed, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(str(folder), "--outcome", f"unknown outcome '{o}'; {hint}allowed: "
+                             f"{', '.join(allowed)}")
+    for option, name in (("--strategy", strategy), ("--versus", versus)):
+        if name is not None and name not in results.levers:
+            guess = difflib.get_close_matches(name, results.levers, n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise InputError(str(folder), option, f"unknown lever '{name}'; {hint}allowed: "
+                             f"{', '.join(results.levers)}")
 
 
 def _strongest_rival(results, strategy: str, outcome: str) -> str | None:

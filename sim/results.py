@@ -11,8 +11,11 @@ The decision summary (`Results.decision()`, sim.decision) comes first in every v
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -27,7 +30,7 @@ from sim.family import family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
 from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
 from sim.runner import RunResult, assemble, belief_twins, size_names
-from sim.scenario import Scenario, scenario_from_dict
+from sim.scenario import Scenario, resolved_scenario
 
 if TYPE_CHECKING:
     from sim.decision import Decision
@@ -49,9 +52,14 @@ class Results:
     reference: Scenario | None = None
 
     @classmethod
-    def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0):
+    def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,
+                  failures: list[dict] | None = None):
+        """Tables of these runs; `failures` (runs that raised) are listed in the manifest."""
         run_table, steps, sizes = assemble(scenario, runs)
-        return cls(scenario, run_table, steps, sizes, make_manifest(scenario, wall_seconds))
+        manifest = make_manifest(scenario, wall_seconds)
+        if failures:
+            manifest["failed_runs"] = failures
+        return cls(scenario, run_table, steps, sizes, manifest)
 
     @property
     def strategies(self) -> list[str]:
@@ -118,8 +126,9 @@ class Results:
             raise KeyError(f"baseline '{baseline}' was not run; choose one of {self.strategies}")
         base = runs[runs["strategy"] == baseline].set_index("replicate")
         rows = []
+        ran = set(runs["strategy"])
         for strategy in self.strategies:
-            if strategy == baseline:
+            if strategy == baseline or strategy not in ran:
                 continue
             mine = runs[runs["strategy"] == strategy].set_index("replicate")
             for outcome in [o.name for o in run_outcomes(per_size=False, numeric_ranked=True)
@@ -179,31 +188,44 @@ class Results:
     # ------------------------------------------------------------------ files
     def save(self, folder: str | Path) -> Path:
         """Write runs, steps and sizes as Parquet, the resolved scenario, a manifest and the
-        decision summary (decision.json); the reference scenario too, if there is one."""
+        decision summary (decision.json, when every listed strategy has runs); the reference
+        scenario too, if there is one.
+
+        Every file is written into a hidden staging folder first and moved into place only when
+        all are whole, so a full disk or a crash leaves no truncated table (OSError is raised,
+        and the staging folder removed)."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.runs.to_parquet(folder / "runs.parquet", index=False)
-        self.steps.to_parquet(folder / "steps.parquet", index=False)
-        self.sizes.to_parquet(folder / "sizes.parquet", index=False)
-        with open(folder / "scenario.yaml", "w", encoding="utf-8") as f:
-            yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
-        (folder / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str))
-        (folder / "decision.json").write_text(self.decision().to_json() + "\n")
-        if self.reference is not None:
-            with open(folder / "reference.yaml", "w", encoding="utf-8") as f:
-                yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
+        try:
+            self.runs.to_parquet(staging / "runs.parquet", index=False)
+            self.steps.to_parquet(staging / "steps.parquet", index=False)
+            self.sizes.to_parquet(staging / "sizes.parquet", index=False)
+            with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
+                yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
+            (staging / "manifest.json").write_text(
+                json.dumps(self.manifest, indent=2, default=str))
+            if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
+                (staging / "decision.json").write_text(self.decision().to_json() + "\n")
+            if self.reference is not None:
+                with open(staging / "reference.yaml", "w", encoding="utf-8") as f:
+                    yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
+            for path in sorted(staging.iterdir()):
+                os.replace(path, folder / path.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         return folder
 
     @classmethod
     def load(cls, folder: str | Path) -> Results:
         folder = Path(folder)
         data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-        scenario = scenario_from_dict(data, str(folder / "scenario.yaml"))
+        scenario = resolved_scenario(data, str(folder / "scenario.yaml"))
         manifest = json.loads((folder / "manifest.json").read_text())
         reference = None
         if (folder / "reference.yaml").is_file():
             ref = yaml.safe_load((folder / "reference.yaml").read_text(encoding="utf-8"))
-            reference = scenario_from_dict(ref, str(folder / "reference.yaml"))
+            reference = resolved_scenario(ref, str(folder / "reference.yaml"))
         return cls(
             scenario,
             pd.read_parquet(folder / "runs.parquet"),

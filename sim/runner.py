@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.errors import Interrupted, RunsFailed, signal_number
 from sim.family import Family, family_of
 from sim.model import ReleaseModel
 from sim.outcome_registry import OUTCOMES
 from sim.outcomes import MARGINAL_BASELINE, add_paired_outcomes, run_summary
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
+from sim.strategies.base import StrategyError
 
 if TYPE_CHECKING:
     from sim.results import Results
@@ -104,19 +106,59 @@ def run_tasks(scenario: Scenario) -> list[tuple[Arm, int, int]]:
     return [(arm, i, s) for i, s in enumerate(seeds) for arm in strategies_to_run(scenario)]
 
 
-def run_comparison(scenario: Scenario, progress: Progress | None = None) -> Results:
-    """Run every strategy of the scenario for every replicate, in this process."""
+def run_comparison(scenario: Scenario, progress: Progress | None = None,
+                   force: bool = False) -> Results:
+    """Run every strategy of the scenario for every replicate, in this process.
+
+    Work beyond the limits of sim.workload is refused (InputError) unless force. A run that
+    raises (typically a strategy of the user's own) is recorded and the others go on; at the
+    end RunsFailed lists the failures and holds the Results of the runs that finished. Ctrl-C
+    or SIGTERM raises Interrupted holding the Results of the replicates that finished.
+    """
     from sim.results import Results
+    from sim.workload import check_comparison
 
     family = family_of(scenario)  # resolved once for every run (a bad calibration fails here)
+    check_comparison(scenario, f"scenario '{scenario.name}'", force)
     tasks = run_tasks(scenario)
     started = time.perf_counter()
     out: list[RunResult] = []
-    for k, (arm, rep, seed) in enumerate(tasks):
-        out.append(run_once(scenario, arm.spec, rep, seed, arm.learns, family))
-        if progress:
-            progress(k + 1, len(tasks))
-    return Results.from_runs(scenario, out, wall_seconds=time.perf_counter() - started)
+    failures: list[dict] = []
+    try:
+        for k, (arm, rep, seed) in enumerate(tasks):
+            try:
+                out.append(run_once(scenario, arm.spec, rep, seed, arm.learns, family))
+            except Exception as exc:  # noqa: BLE001 - recorded with its run, reported at the end
+                failures.append({"strategy": arm.name, "replicate": rep, "seed": seed,
+                                 "error": describe_error(exc)})
+            if progress:
+                progress(k + 1, len(tasks))
+    except KeyboardInterrupt as exc:
+        per_replicate = len(strategies_to_run(scenario))
+        finished = (len(out) + len(failures)) // per_replicate  # tasks are replicate-major
+        kept = [r for r in out if r.replicate < finished]
+        partial = scenario.model_copy(update={"replicates": finished})
+        results = None
+        if kept:
+            results = Results.from_runs(partial, kept, time.perf_counter() - started,
+                                        [f for f in failures if f["replicate"] < finished])
+            results.manifest["interrupted"] = {"replicates_planned": scenario.replicates,
+                                               "replicates_finished": finished}
+        raise Interrupted(results, finished, scenario.replicates,
+                          signal_number(exc)) from None
+    results = (Results.from_runs(scenario, out, time.perf_counter() - started, failures)
+               if out else None)
+    if failures:
+        raise RunsFailed(failures, len(tasks), results)
+    return results
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line: the kind of error and its message (what a failed run records)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, StrategyError):
+        return text[:2000]
+    return f"{type(exc).__name__}: {text}"[:2000]
 
 
 def size_names(scenario: Scenario) -> list[str]:

@@ -7,18 +7,41 @@ A scenario YAML file is validated against `Scenario`. Each default either cites 
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import InputError
-from sim.yamlio import LineMap, parse_yaml, validate
+from sim.yamlio import LineMap, model_in, parse_yaml, validate
+
+MAX_MAGNITUDE = 1e15  # any number in a scenario; larger products overflow to inf in a run
+MAX_BASE_DEPTH = 16  # files in one `base:` chain
+MAX_FILE_BYTES = 1_000_000  # the shipped scenarios are a few KB
+
+
+def finite_number(value: Any) -> Any:
+    """A float must be finite and at most MAX_MAGNITUDE in size (1e308 passes `ge=0` but
+    overflows to inf in the first product of a run)."""
+    if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
+        raise ValueError(f"must be a finite number of at most {MAX_MAGNITUDE:g} in size "
+                         f"(got {value!r})")
+    return value
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            for v in value:
+                finite_number(v)
+            return value
+        return finite_number(value)
 
 
 def F(default: Any, description: str, **kw: Any) -> Any:
@@ -663,7 +686,13 @@ def read_scenario_data(
     if resolved in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, resolved))
         raise InputError(name, "base", f"circular base: {cycle}")
+    if len(_chain) >= MAX_BASE_DEPTH:
+        raise InputError(str(_chain[0]), "base", f"the base: chain is longer than "
+                         f"{MAX_BASE_DEPTH} files (stopped at {name}); merge some of them")
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(name, "", f"file too large ({path.stat().st_size:,} bytes; at "
+                             f"most {MAX_FILE_BYTES:,}): scenario files are written by hand")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(name, "", f"cannot read file: {exc}") from None
@@ -698,12 +727,65 @@ def scenario_data_from_text(
     return _deep_merge(base_data, data), lines
 
 
+def with_named_defaults(
+    data: Any, name: str = "<scenario>", lines: LineMap | None = None,
+    model: type[BaseModel] | None = None, path: tuple = (),
+) -> Any:
+    """Scenario data with each mapping of named things (malicious.kinds, beneficial.domains,
+    any `dict[str, Section]` field with defaults) merged key by key onto its defaults.
+
+    Setting `malicious.kinds.state_propaganda.count: 20` changes that count and keeps the
+    other kinds and the other fields of state_propaganda; a new name adds an entry (generic
+    defaults for fields it does not give); `name: null` removes an entry. The input layer
+    calls this on data a user wrote (files, overrides, sweep `set:`), never on a resolved
+    scenario (`model_dump`), which already holds every entry it keeps.
+    """
+    model = model or Scenario
+    lines = lines or {}
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for field, info in model.model_fields.items():
+        if field not in out or not isinstance(out[field], dict):
+            continue
+        inner = model_in(info.annotation)
+        if inner is None:
+            continue
+        where = (*path, field)
+        if getattr(info.annotation, "__origin__", None) is not dict:
+            out[field] = with_named_defaults(out[field], name, lines, inner, where)
+            continue
+        defaults = info.get_default(call_default_factory=True) or {}
+        merged = {k: v.model_dump(mode="json") if isinstance(v, BaseModel) else v
+                  for k, v in defaults.items()}
+        for key, value in out[field].items():
+            if value is None:
+                if key not in merged:
+                    dotted = ".".join(str(p) for p in (*where, key))
+                    raise InputError(name, dotted, f"'{key}: null' removes an entry, but there "
+                                     f"is none of that name; entries: {', '.join(merged)}",
+                                     lines.get((*where, key)))
+                del merged[key]
+            elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = _deep_merge(merged[key], value)
+            else:
+                merged[key] = value
+        out[field] = {k: with_named_defaults(v, name, lines, inner, (*where, k))
+                      for k, v in merged.items()}
+    return out
+
+
+def _user_scenario(data: dict, name: str, lines: LineMap) -> Scenario:
+    """Validate what a user wrote: named mappings merged onto their defaults, then checked."""
+    scenario = validate(Scenario, with_named_defaults(data, name, lines), name, lines)
+    check_scenario(scenario, name, lines)
+    return scenario
+
+
 def scenario_from_text(text: str, name: str, folder: Path) -> Scenario:
     """Validate scenario YAML text (an upload, an editor), as load_scenario does a file."""
     data, lines = scenario_data_from_text(text, name, folder)
-    scenario = validate(Scenario, data, name, lines)
-    check_scenario(scenario, name, lines)
-    return scenario
+    return _user_scenario(data, name, lines)
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
@@ -711,9 +793,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
     data, lines, name = read_scenario_data(path)
     for dotted, value in (overrides or {}).items():
         set_dotted(data, dotted, value)
-    scenario = validate(Scenario, data, name, lines)
-    check_scenario(scenario, name, lines)
-    return scenario
+    return _user_scenario(data, name, lines)
 
 
 def base_scenario(path: str | Path) -> Scenario | None:
@@ -726,6 +806,13 @@ def base_scenario(path: str | Path) -> Scenario | None:
 
 
 def scenario_from_dict(data: dict, name: str = "<scenario>") -> Scenario:
+    """Validate a scenario written as a mapping (a script, a notebook), as a file would be."""
+    return _user_scenario(data, name, {})
+
+
+def resolved_scenario(data: dict, name: str = "<scenario>") -> Scenario:
+    """Validate a resolved scenario (a `model_dump`, e.g. a saved scenario.yaml): it holds every
+    entry of its named mappings, so nothing is merged onto defaults again."""
     scenario = validate(Scenario, data, name, {})
     check_scenario(scenario, name, {})
     return scenario
@@ -747,7 +834,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     data = scenario.model_dump(mode="json")
     for dotted, value in overrides.items():
         set_dotted(data, dotted, value)
-    return scenario_from_dict(data, f"<{scenario.name} with overrides>")
+    return resolved_scenario(data, f"<{scenario.name} with overrides>")
 
 
 def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
@@ -764,6 +851,16 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
             "strategies",
             f"two strategies share the label {sorted(dupes)}; give each a distinct 'label'",
             lines.get(("strategies",)),
+        )
+    from sim.outcomes import MARGINAL_BASELINE
+
+    if scenario.baseline not in (*labels, MARGINAL_BASELINE):
+        raise InputError(
+            name,
+            "baseline",
+            f"'{scenario.baseline}' is not a strategy of this scenario; allowed: "
+            f"{', '.join(dict.fromkeys([*labels, MARGINAL_BASELINE]))}",
+            lines.get(("baseline",)),
         )
     from sim.calibration import load_calibration
 

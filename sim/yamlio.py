@@ -12,25 +12,125 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.errors import InputError, InputErrors
+from sim.errors import MAX_LISTED, InputError, InputErrors
 
 LineMap = dict[tuple, int]
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
-    """Parse YAML safely; return the data and a map from field path to 1-based line number."""
+MAX_BYTES = 1_000_000  # scenario and sweep files are written by hand: the shipped ones are a few KB
+MAX_NODES = 200_000  # values after expanding aliases (an alias bomb expands without limit)
+MAX_DEPTH = 100  # nesting of mappings and lists
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: faster
+    """The safe loader, refusing impossible dates with their line (not a bare ValueError)."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a valid date ({exc})", node.start_mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
+    """Parse YAML safely; return the data and a map from field path to 1-based line number.
+
+    Refused, with the line where it applies: invalid YAML, impossible dates, a key given twice
+    in one mapping (YAML would keep the last silently), an alias that contains itself, and
+    documents that expand beyond MAX_NODES values (alias bombs) or MAX_BYTES of text.
+    """
+    if len(text) > MAX_BYTES:
+        raise InputError(name, "", f"file too large ({len(text):,} characters; at most "
+                         f"{MAX_BYTES:,}): scenario and sweep files are written by hand")
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(node, name)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(name, "", f"not valid YAML: {problem}", line) from None
+    except RecursionError:
+        raise InputError(name, "", f"nested too deeply (at most {MAX_DEPTH} levels)") from None
+    finally:
+        loader.dispose()
     lines: LineMap = {}
     if node is not None:
         _walk(node, (), lines)
     return data, lines
+
+
+def _check_nodes(root: yaml.Node, name: str) -> None:
+    """Refuse self-containing aliases, duplicate keys, deep nesting and huge expansions.
+
+    Aliases share nodes, so the expanded size of each distinct node is computed once
+    (memoised): the check takes time in proportion to the text, not to its expansion.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    # iterative depth-first walk: (node, depth, children entered?)
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, entered = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if entered:
+            on_path.discard(key)
+            size[key] = 1 + sum(size[id(c)] for c in children)
+            if size[key] > MAX_NODES:
+                raise InputError(name, "", f"expands to more than {MAX_NODES:,} values (an "
+                                 "alias repeated without limit?); write the values out",
+                                 node.start_mark.line + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise InputError(name, "", "an alias refers to a node that contains it (a "
+                             "structure that contains itself)", node.start_mark.line + 1)
+        if depth > MAX_DEPTH:
+            raise InputError(name, "", f"nested too deeply (at most {MAX_DEPTH} levels)",
+                             node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicates(node, name)
+        on_path.add(key)
+        stack.append((node, depth, True))
+        for child in children:
+            if id(child) in on_path:
+                raise InputError(name, "", "an alias refers to a node that contains it (a "
+                                 "structure that contains itself)", child.start_mark.line + 1)
+            if id(child) not in size:
+                stack.append((child, depth + 1, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_duplicates(node: yaml.MappingNode, name: str) -> None:
+    seen: dict[tuple, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        ident = (key.tag, key.value)
+        line = key.start_mark.line + 1
+        if ident in seen:
+            raise InputError(name, str(key.value), f"given twice in one mapping (first on line "
+                             f"{seen[ident]}); YAML would keep only the last: give each key "
+                             "once", line)
+        seen[ident] = line
 
 
 def _walk(node: yaml.Node, path: tuple, lines: LineMap) -> None:
@@ -110,6 +210,8 @@ def _message(model: type[BaseModel], err: dict) -> str:
         return "required field is missing"
     msg = err["msg"]
     ctx = err.get("ctx") or {}
+    if kind == "value_error":  # our validators' messages say what they got
+        return msg.removeprefix("Value error, ")
     if "input" in err and kind not in ("model_type", "dict_type"):
         msg = f"{msg} (got {err['input']!r})"
     if kind.startswith(("greater", "less")) and ctx:
@@ -134,11 +236,13 @@ def validate[M: BaseModel](
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
         errors = []
-        for err in exc.errors():
+        for k, err in enumerate(exc.errors()):
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
             )
             path = ".".join(p for p in (prefix, format_path(loc)) if p)
             at = line_of(lines, loc) if lines else line
-            errors.append(InputError(name, path, _message(model, err), at))
+            # only the first MAX_LISTED are shown: the rest are counted, not worded
+            message = _message(model, err) if k < MAX_LISTED else err["type"]
+            errors.append(InputError(name, path, message, at))
         raise InputErrors(errors) from None

@@ -124,8 +124,10 @@ def test_editor_validates_live_and_form_edits_yaml():
     at = start("app_pages/editor.py")
     assert at.success and "Valid scenario" in at.success[0].value
     area = at.text_area(key="editor_text")
-    area.set_value(area.value + "\nhorizon_weeks: 0\n").run()
+    area.set_value(area.value + "\nhorizon_weeks: 0\n").run()  # a second horizon_weeks
     assert not at.exception
+    assert "horizon_weeks: given twice" in at.error[0].value
+    at.text_area(key="editor_text").set_value("name: short\nhorizon_weeks: 0\n").run()
     message = at.error[0].value
     assert "horizon_weeks" in message and "greater than or equal to 1" in message
     at.text_area(key="editor_text").set_value("name: edited\nreplicates: 5\n").run()

@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.access import Access
 from sim.strategies import LabView, Strategy
+from sim.strategies.base import checked_levels
 from sim.world import read_only
 
 
@@ -81,7 +82,7 @@ class ReleasingLab(mesa.Agent):
         view = self.view()
         wanted = self.strategy.access(view)
         # most weeks nothing moves up: check that on plain values before any array work
-        levels = wanted.tolist() if isinstance(wanted, np.ndarray) else wanted
+        levels = checked_levels(self.strategy, wanted, len(w.level_list))
         if any(
             trained and int(x) > level
             for x, level, trained in zip(levels, w.level_list, w.trained_list, strict=True)

@@ -71,9 +71,13 @@ def save_chart(cal: Calibration, published: Calibration, out: Path) -> Path:
     ax.set_title(f"{cal.family}: quality index and logistic fit over log10(parameters)")
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    from sim.outputs import atomic_path
+
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, dpi=120, format=out.suffix.lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return out
 
 

@@ -140,8 +140,9 @@ def calibration_dict(result: MeasureResult, command: str | None = None) -> dict:
 
 
 def write_calibration(cal: dict, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
+    from sim.outputs import write_text
+
     header = ("# Measured calibration written by `release-sim calibrate measure`; see the "
               "provenance block at the end.\n")
-    out.write_text(header + yaml.safe_dump(cal, sort_keys=False, allow_unicode=True,
-                                           width=100), encoding="utf-8")
+    write_text(out, header + yaml.safe_dump(cal, sort_keys=False, allow_unicode=True,
+                                            width=100))

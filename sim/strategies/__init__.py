@@ -66,4 +66,8 @@ def resolve_strategy(
     """Instantiate a StrategySpec with its validated settings."""
     cls = strategy_class(spec.kind, file, f"{field}.kind", line)
     settings = validate(cls.Settings, spec.settings(), file, {}, prefix=field, line=line)
-    return cls(settings)
+    try:
+        return cls(settings)
+    except Exception as exc:  # noqa: BLE001 - a user's class may fail in any way
+        raise InputError(file, field, f"strategy '{spec.kind}' could not be created: "
+                         f"{type(exc).__name__}: {exc}", line) from None

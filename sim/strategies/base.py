@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 @dataclass
@@ -62,7 +62,16 @@ class LabView:
 class StrategySettings(BaseModel):
     """Settings every strategy has."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        from sim.scenario import finite_number
+
+        for v in value if isinstance(value, list) else [value]:
+            finite_number(v)
+        return value
     output_dataset_week: int | None = Field(
         None,
         ge=0,
@@ -100,6 +109,27 @@ class Strategy:
     def releases_outputs(self, view: LabView) -> bool:
         week = self.settings.output_dataset_week
         return week is not None and view.reached(week)
+
+
+class StrategyError(Exception):
+    """A strategy broke its contract (e.g. `access` returned something other than levels)."""
+
+
+def checked_levels(strategy: Strategy, wanted: Any, n_sizes: int) -> list[int]:
+    """What `access` returned, as a list of access levels, or a StrategyError saying why not."""
+    cls = type(strategy)
+    what = f"strategy {cls.__module__}:{cls.__qualname__}"
+    if isinstance(wanted, str | bytes) or not hasattr(wanted, "__len__"):
+        raise StrategyError(f"{what}: access() returned {type(wanted).__name__} {wanted!r:.60}; "
+                            f"it must return a list or array of {n_sizes} access levels")
+    levels = wanted.tolist() if isinstance(wanted, np.ndarray) else list(wanted)
+    if len(levels) != n_sizes:
+        raise StrategyError(f"{what}: access() returned {len(levels)} levels for {n_sizes} "
+                            "sizes; it must return one level per size")
+    if not all(isinstance(x, int | np.integer) and 0 <= x <= 3 for x in levels):
+        raise StrategyError(f"{what}: access() returned {levels!r:.80}; each level must be an "
+                            "integer 0-3 (sim.access.Access: UNRELEASED, PARTNERS, API, PUBLIC)")
+    return levels
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}

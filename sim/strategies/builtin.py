@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.access import Access
 from sim.strategies.base import LabView, Strategy, StrategySettings, register
@@ -68,6 +68,10 @@ class StagedSettings(StrategySettings):
         "(docs/model.md, Learning). None: no gate.",
     )
 
+    release_if_published: bool = Field(
+        True, description="Release a size at once when others have already made it public."
+    )
+
     @model_validator(mode="before")
     @classmethod
     def _renamed(cls, data: Any) -> Any:
@@ -78,9 +82,21 @@ class StagedSettings(StrategySettings):
                 "belief in the most severe world is above a probability (0 to 1)"
             )
         return data
-    release_if_published: bool = Field(
-        True, description="Release a size at once when others have already made it public."
-    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _ordered(cls, schedule: list[float | date] | None) -> list[float | date] | None:
+        """Weeks are not negative; weeks, and dates, come in order (smallest size first)."""
+        for when in schedule or []:
+            if not isinstance(when, date) and when < 0:
+                raise ValueError(f"weeks must be 0 or more (got {when})")
+        for kind in (date, float | int):
+            same = [w for w in schedule or [] if isinstance(w, kind)]
+            for a, b in zip(same, same[1:], strict=False):
+                if b < a:
+                    raise ValueError(f"must be in release order, smallest size first ({b} comes "
+                                     f"after {a})")
+        return schedule
 
 
 @register("staged")

@@ -39,13 +39,14 @@ def __getattr__(name: str) -> Any:
 
 def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | None = None,
               scheduler: str | None = None, dask_local: int | None = None, resume: bool = False,
-              progress: Progress | None = None) -> SweepResults:
+              progress: Progress | None = None, force: bool = False) -> SweepResults:
     """Run a sweep (a SweepSpec or a sweep file) into out_dir and return its results handle.
 
     workers: local processes (default: all cores; 1 runs in this process). scheduler: address
     of a running Dask scheduler; dask_local: start a Dask LocalCluster of that many workers.
     resume: finish a sweep already started in out_dir (only missing batches run).
     progress: called as progress(runs_done, runs_total) after each batch.
+    force: run even beyond the work and memory limits of sim.workload.
     """
     from sim.sweep.execute import execute
     from sim.sweep.results import open_sweep
@@ -53,7 +54,7 @@ def run_sweep(spec: SweepSpec | str | Path, out_dir: str | Path, workers: int | 
 
     if not isinstance(spec, SweepSpec):
         spec = load_sweep_file(spec)
-    execute(spec, out_dir, workers, scheduler, dask_local, resume, progress)
+    execute(spec, out_dir, workers, scheduler, dask_local, resume, progress, force)
     return open_sweep(out_dir)
 
 

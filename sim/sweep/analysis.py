@@ -141,6 +141,11 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
     unit = points[[f"u:{n}" for n in names]].to_numpy(dtype=float)
     means = point_means(results, outcome)
     levers = [strategy] if strategy else list(means.columns)
+    run_points = results.points_run()
+    if run_points < len(points):
+        raise ValueError(f"{len(points) - run_points} of {len(points)} design points have not "
+                         "run yet (the sweep is unfinished) and sensitivity needs all of them; "
+                         "finish the sweep with --resume")
     frames = []
     for lever in levers:
         if lever not in means.columns:

@@ -44,10 +44,13 @@ from sim.outcome_registry import columns, run_outcomes
 from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import provenance, store
-from sim.sweep.ctrl_c import leave_ctrl_c_to_the_driver
+from sim.sweep.ctrl_c import DRIVER_PID, leave_ctrl_c_to_the_driver
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
+
+SCHEDULER_TIMEOUT = "20s"  # to reach a Dask scheduler given by address
+
 
 # ------------------------------------------------------------------------------------ plan
 
@@ -126,9 +129,13 @@ def auto_batch_runs(total_runs: int) -> int:
     return int(min(200, max(8, math.ceil(total_runs / 64))))
 
 
-def make_plan(spec: SweepSpec, batch_cells: int | None = None) -> Plan:
+def make_plan(spec: SweepSpec, batch_cells: int | None = None, force: bool = False) -> Plan:
+    """The plan of a sweep; beyond the limits of sim.workload refused unless force (checked
+    before the design is drawn: a factorial design can have 10^10 points)."""
     from sim.sweep.spec import register_outcomes
+    from sim.workload import check_sweep
 
+    check_sweep(spec, f"sweep '{spec.name}'", force)
     register_outcomes(spec)  # a spec read back from a folder: its custom outcomes' columns
     base = spec.base_scenario()
     points = make_points(spec.factors(), spec.design, spec.seed, spec.current_values())
@@ -224,7 +231,8 @@ class Pool(Backend):
         if self.method == "forkserver":
             ctx.set_forkserver_preload(["sim.sweep.execute"])
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                        initializer=leave_ctrl_c_to_the_driver)
+                                        initializer=leave_ctrl_c_to_the_driver,
+                                        initargs=(os.getpid(),))
         self._warming: threading.Thread | None = None
         if self.method == "fork":
             # milliseconds, so here, while no other thread runs
@@ -280,18 +288,21 @@ class Dask(Backend):
             # Ctrl-C is the driver's (sim.sweep.ctrl_c). The cluster's own log would only
             # add its workers' complaints as the cluster shuts down under them, burying the
             # driver's message: a run's error is recorded with the run, a lost worker raises.
+            # its workers and nannies end themselves when this driver dies (sim.sweep.ctrl_c)
+            os.environ[DRIVER_PID] = str(os.getpid())
             self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
                                         processes=True, dashboard_address=None,
                                         preload=["sim.sweep.ctrl_c"],
+                                        preload_nanny=["sim.sweep.ctrl_c"],
                                         silence_logs=logging.CRITICAL)
             scheduler = self.cluster.scheduler_address
         try:
-            self.client = Client(scheduler, timeout="20s")
+            self.client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
         except OSError as exc:
             if self.cluster:
                 self.cluster.close()
             raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at "
-                             f"{scheduler}: {exc}") from None
+                             f"{scheduler}: {exc}; nothing was run") from None
         threads = self.client.nthreads()
         self.workers = max(1, sum(threads.values()))
 
@@ -320,16 +331,24 @@ class Dask(Backend):
             self.cluster.close()
 
 
-def make_backend(workers: int | None, scheduler: str | None, dask_local: int | None) -> Backend:
+def check_backend_options(workers: int | None, scheduler: str | None,
+                          dask_local: int | None) -> None:
+    """Refuse contradictory or impossible backend options before anything is done."""
     if scheduler is not None and dask_local is not None:
-        raise InputError("<options>", "scheduler", "give either a scheduler address or "
+        raise InputError("<options>", "--scheduler", "give either a scheduler address or "
                          "--dask-local N, not both")
+    if workers is not None and workers < 1:
+        raise InputError("<options>", "--workers", f"must be at least 1 (got {workers})")
+    if dask_local is not None and dask_local < 1:
+        raise InputError("<options>", "--dask-local", f"must be at least 1 (got {dask_local})")
+
+
+def make_backend(workers: int | None, scheduler: str | None, dask_local: int | None) -> Backend:
+    check_backend_options(workers, scheduler, dask_local)
     if scheduler is not None or dask_local is not None:
         return Dask(scheduler, dask_local)
     if workers is None:
         workers = os.cpu_count() or 1
-    if workers < 1:
-        raise InputError("<options>", "workers", f"must be at least 1 (got {workers})")
     return InProcess() if workers == 1 else Pool(workers)
 
 
@@ -361,12 +380,21 @@ def _fingerprints(spec: SweepSpec) -> dict[str, str]:
                                    spec.digest())
 
 
-def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
-    """Plan the sweep and set up the folder (or check it matches, when resuming)."""
+def prepare(spec: SweepSpec, out_dir: Path, resume: bool, force: bool = False
+            ) -> tuple[Plan, dict, bool]:
+    """Plan the sweep and check the folder (it must match when resuming); write nothing.
+
+    Returns the plan, the manifest and whether the folder is new (write_new_folder sets it up
+    once the backend is up: a refused command leaves no folder behind)."""
     out_dir = Path(out_dir)
     manifest_path = out_dir / "manifest.json"
     if manifest_path.exists():
-        manifest = store.read_json(manifest_path)
+        try:
+            manifest = store.read_json(manifest_path)
+            batch_cells = int(manifest["batch_cells"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(str(manifest_path), "", f"damaged sweep manifest ({exc}); choose "
+                             "another --out folder") from None
         if not resume:
             raise InputError(str(out_dir), "", "this folder already holds a sweep; add --resume "
                              "to finish it, or choose another --out folder")
@@ -382,15 +410,18 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
                              "and resumed batches would come from different models; resume with "
                              "the version it started with (see versions in manifest.json), or "
                              "run the sweep again into a new --out folder")
-        plan = make_plan(spec, manifest["batch_cells"])
-        return plan, manifest
+        plan = make_plan(spec, batch_cells, force=True)  # it was accepted when it started
+        return plan, manifest, False
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(str(out_dir), "--out", "cannot write results here: it is a file, not "
+                         "a folder; choose a folder")
     if out_dir.exists() and any(out_dir.iterdir()):
         raise InputError(str(out_dir), "", "folder is not empty and holds no sweep; choose an "
                          "empty or new --out folder")
-    plan = make_plan(spec)
-    (out_dir / "runs").mkdir(parents=True, exist_ok=True)
-    store.write_json(out_dir / "spec.json", spec.model_dump(mode="json"))
-    store.write_points(out_dir, plan.points.names, plan.points.unit, plan.points.values)
+    from sim.outputs import check_folder
+
+    check_folder(out_dir, "--out")
+    plan = make_plan(spec, force=force)
     manifest = {
         "format": store.FORMAT,
         "name": spec.name,
@@ -415,20 +446,32 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool) -> tuple[Plan, dict]:
         "git": provenance.git_commit(),
         "fingerprints": _fingerprints(spec),
     }
-    store.write_json(manifest_path, manifest)
-    return plan, manifest
+    return plan, manifest, True
+
+
+def write_new_folder(spec: SweepSpec, out_dir: Path, plan: Plan, manifest: dict) -> None:
+    """Set up a new sweep folder: spec, design points, then the manifest (last: a folder with a
+    manifest is a sweep)."""
+    (out_dir / "runs").mkdir(parents=True, exist_ok=True)
+    store.write_json(out_dir / "spec.json", spec.model_dump(mode="json"))
+    store.write_points(out_dir, plan.points.names, plan.points.unit, plan.points.values)
+    store.write_json(out_dir / "manifest.json", manifest)
 
 
 def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
             scheduler: str | None = None, dask_local: int | None = None, resume: bool = False,
-            progress: Progress | None = None) -> Path:
-    """Run what is missing of the sweep into out_dir; return the folder."""
+            progress: Progress | None = None, force: bool = False) -> Path:
+    """Run what is missing of the sweep into out_dir; return the folder.
+
+    Beyond the limits of sim.workload the sweep is refused unless force. Nothing is written
+    before the backend is up. A batch that cannot be written (a full disk) stops the sweep
+    with an InputError saying what is kept; the same command with resume=True goes on."""
     out_dir = Path(out_dir)
-    plan, manifest = prepare(spec, out_dir, resume)
-    store.remove_unfinished(out_dir)  # this process is the folder's only writer from now on
+    check_backend_options(workers, scheduler, dask_local)
+    plan, manifest, new = prepare(spec, out_dir, resume, force)
     schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
-                               plan.text_columns(), plan.list_columns())
-    done = store.done_batches(out_dir)
+                               plan.text_columns(), plan.list_columns(), spec.digest())
+    done = set() if new else store.done_batches(out_dir)
     # a part file counts only if it reads back whole, with the batch's rows and the schema
     bad = [b for b in sorted(done) if not store.part_is_whole(
         out_dir, b, [(p, r) for p, r, _, _ in plan.cells(b)], plan.runs_per_cell, schema)]
@@ -442,8 +485,6 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
     cells_done = sum(len(plan.cells(b)) for b in done) if done else 0
     runs_done = cells_done * plan.runs_per_cell
     total = plan.total_runs
-    if progress:
-        progress(runs_done, total)
     payload = {
         "key": spec.digest(),
         "base": spec.base_scenario().model_dump(mode="json"),
@@ -452,15 +493,32 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
         "outcomes": {name: out.function for name, out in spec.outcomes.items()},
         "series": list(spec.series),
     }
-    started = time.perf_counter()
     backend = make_backend(workers, scheduler, dask_local) if todo else InProcess()
+    try:
+        if new:
+            write_new_folder(spec, out_dir, plan, manifest)
+        else:
+            store.remove_unfinished(out_dir)  # this process is the folder's only writer now
+    except OSError as exc:
+        backend.close()
+        raise InputError(str(out_dir), "--out", f"cannot write the sweep folder "
+                         f"({exc.strerror or exc}); nothing was run") from None
+    if progress:
+        progress(runs_done, total)
+    started = time.perf_counter()
     failed = by_driver = 0
 
     def finish(batch: int, results: list[dict]) -> None:
         nonlocal failed, runs_done
         rows = pd.DataFrame(results)
         failed += int(store.failed_mask(rows).sum())
-        _write(out_dir, plan, batch, rows, schema)
+        try:
+            _write(out_dir, plan, batch, rows, schema)
+        except OSError as exc:
+            raise InputError(str(out_dir), "--out", f"cannot write the results of batch "
+                             f"{batch} ({exc.strerror or exc}); the {runs_done:,} finished runs "
+                             "written before are kept: free space and run the same command "
+                             "with --resume to run the rest") from None
         runs_done += len(rows)
         if progress:
             progress(runs_done, total)

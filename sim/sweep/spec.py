@@ -11,24 +11,39 @@ import difflib
 import hashlib
 import itertools
 import json
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from scipy import stats
 
 from sim.custom_outcomes import SERIES
 from sim.errors import InputError
 from sim.levers import LeverPathError, check_strategy_path, coerce, is_strategy_path
-from sim.scenario import Scenario, StrategySpec, read_scenario_data, set_dotted
+from sim.scenario import (
+    Scenario,
+    StrategySpec,
+    finite_number,
+    read_scenario_data,
+    set_dotted,
+    with_named_defaults,
+)
 from sim.yamlio import LineMap, line_of, parse_yaml, validate
 
 Number = float | int
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        for v in value if isinstance(value, list) else [value]:
+            finite_number(v)
+        return value
 
 
 class Uncertainty(Strict):
@@ -141,6 +156,30 @@ class Lever(StrategySpec):
         "'label' may use them as placeholders, e.g. 'staged {spacing_weeks}w'.",
     )
 
+    @model_validator(mode="after")
+    def _placeholders(self) -> Lever:
+        """Every varied setting has values; every label placeholder names a varied setting."""
+        for key, values in (self.vary or {}).items():
+            if not values:
+                raise ValueError(f"vary.{key} is an empty list: give at least one value (an "
+                                 "empty list would drop the lever)")
+            for v in values:
+                finite_number(v)
+        if self.label is None:
+            return self
+        try:
+            names = [f for _, f, _, _ in string.Formatter().parse(self.label) if f is not None]
+        except ValueError as exc:
+            raise ValueError(f"label '{self.label}' is not a valid template ({exc}); write "
+                             "literal braces as {{ and }}") from None
+        varied = list(self.vary or {})
+        for f in names:
+            if f not in varied:
+                allowed = ", ".join("{" + v + "}" for v in varied) or "none (no vary here)"
+                raise ValueError(f"label placeholder {{{f}}} names no varied setting; allowed: "
+                                 f"{allowed}")
+        return self
+
 
 class SweepSpec(Strict):
     """A sweep: the experiments to run and how (docs/sweeps.md)."""
@@ -210,7 +249,7 @@ class SweepSpec(Strict):
             for dotted, value in self.set.items():
                 set_dotted(data, dotted, value)
             data["strategies"] = [s.model_dump(exclude_none=True) for s in self.strategies]
-            self._base = Scenario.model_validate(data)
+            self._base = Scenario.model_validate(with_named_defaults(data))
         return self._base
 
     @cached_property

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 FORMAT = "release-sim-sweep/1"
+DIGEST_KEY = b"release-sim-sweep-digest"
 PART = re.compile(r"part-(\d{6})\.parquet$")
 
 
@@ -32,15 +33,21 @@ def _tmp(path: Path) -> Path:
 def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically."""
     tmp = _tmp(path)
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", "utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_table(path: Path, table: pa.Table) -> None:
     """Write a Parquet file atomically."""
     tmp = _tmp(path)
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_json(path: Path) -> dict:
@@ -90,8 +97,10 @@ def read_points(folder: Path) -> pd.DataFrame:
 
 
 def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
-                text_cols: list[str], list_cols: list[str] | None = None) -> pa.Schema:
-    """The one schema of every part file, so partitions concatenate whatever failed."""
+                text_cols: list[str], list_cols: list[str] | None = None,
+                digest: str = "") -> pa.Schema:
+    """The one schema of every part file, so partitions concatenate whatever failed. The
+    sweep's digest is kept in the schema's metadata: a part file says which sweep wrote it."""
     fields = [pa.field("point", pa.int64())]
     point_schema = pa.Schema.from_pandas(points[names], preserve_index=False) if names else []
     fields += [point_schema.field(n) for n in names]
@@ -101,7 +110,7 @@ def runs_schema(points: pd.DataFrame, names: list[str], float_cols: list[str],
     fields += [pa.field(c, pa.string()) for c in text_cols]
     fields += [pa.field(c, pa.list_(pa.float64())) for c in list_cols or []]
     fields.append(pa.field("error", pa.string()))
-    return pa.schema(fields)
+    return pa.schema(fields, metadata={DIGEST_KEY: digest} if digest else None)
 
 
 def part_is_whole(folder: Path, batch: int, cells: list[tuple[int, int]], runs_per_cell: int,
