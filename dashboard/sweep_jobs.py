@@ -22,6 +22,19 @@ SWEEP_FILES = REPO / "scenarios" / "sweeps"
 OUT = Path(os.environ.get("RELEASE_SIM_SWEEPS_OUT", REPO / "out" / "sweeps"))
 
 
+def shipped_sweeps() -> list[Path]:
+    """The sweep files in scenarios/sweeps; a release-design search file there (it names the
+    `strategy` whose settings it searches) is run by `release-sim search`, not by the page."""
+    import yaml
+
+    files = []
+    for f in sorted(SWEEP_FILES.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "strategy" not in data:
+            files.append(f)
+    return files
+
+
 class Cancelled(Exception):
     """Raised from the progress callback to stop a sweep between batches."""
 

@@ -70,11 +70,10 @@ class Workload:
 
 def comparison_workload(scenario) -> Workload:
     """What `run` needs: every strategy (and 'closed') for every replicate, in one process."""
-    from sim.calibration import load_calibration
+    from sim.family import family_of
     from sim.runner import strategies_to_run
-    from sim.world import family_sizes
 
-    sizes = len(family_sizes(scenario, load_calibration(scenario.calibration)))
+    sizes = len(family_of(scenario).sizes)
     runs = scenario.replicates * len(strategies_to_run(scenario))
     run_steps = runs * scenario.steps
     floats = run_steps * (FLOATS_PER_RUN_STEP + sizes * FLOATS_PER_RUN_STEP_SIZE)
@@ -130,14 +129,13 @@ def check_sweep_size(spec, name: str, force: bool = False) -> int:
 def check_sweep(spec, name: str, force: bool = False) -> int:
     """Refuse a sweep beyond the limits (unless forced); return the number of design points.
     Levers plus the 'closed' run each cell adds when it is not a lever."""
-    from sim.calibration import load_calibration
+    from sim.family import family_of
     from sim.runner import MARGINAL_BASELINE
-    from sim.world import family_sizes
 
     points = check_sweep_size(spec, name, force)
     base = spec.base_scenario()
     n_strategies = len(spec.labels()) + (MARGINAL_BASELINE not in spec.labels())
-    sizes = len(family_sizes(base, load_calibration(base.calibration)))
+    sizes = len(family_of(base).sizes)
     check_sweep_work(spec, name, n_strategies, points, sizes, force)
     return points
 

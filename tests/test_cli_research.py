@@ -28,7 +28,7 @@ def test_analyze_names_a_lever_whose_runs_all_failed_and_refuses_unknown_versus(
             "uncertainties": {"harm_weight": {"low": 0.5, "high": 5}},
             "design": {"method": "lhs", "samples": 4}}
     run_sweep(sweep_from_dict(data), tmp_path / "s", workers=1)
-    with pytest.raises(InputError, match="unknown strategy 'nope'; the sweep's levers: full"):
+    with pytest.raises(InputError, match="unknown lever 'nope'; .*allowed: full, staged, broken"):
         cli_sweep.analyze(tmp_path / "s", outcome=["net_value"], strategy=None, versus="nope",
                           out=None, prim_box=None, prim_threshold=None)
     cli_sweep.analyze(tmp_path / "s", outcome=["net_value"], strategy="staged", versus="full",

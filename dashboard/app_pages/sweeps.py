@@ -19,7 +19,7 @@ from dashboard.labels import (
     parameter_label,
     strategy_label,
 )
-from dashboard.sweep_jobs import SWEEP_FILES, SweepJobs, folder_for
+from dashboard.sweep_jobs import SweepJobs, folder_for, shipped_sweeps
 from sim.api import InputError
 from sim.sweep import analysis, load_sweep_file, open_sweep, store
 
@@ -81,7 +81,7 @@ def watch(folder: Path) -> None:
 
 
 def choose_shipped() -> Path | None:
-    files = sorted(SWEEP_FILES.glob("*.yaml"))
+    files = shipped_sweeps()
     specs = {f: load_sweep_file(f) for f in files}
     chosen = st.selectbox("Sweep", files, key="sweep_file", format_func=lambda f: (
         f"{specs[f].name}: {specs[f].design.method} design, "
