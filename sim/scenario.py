@@ -7,41 +7,22 @@ A scenario YAML file is validated against `Scenario`. Each default either cites 
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.errors import InputError
+from sim.finite import MAX_MAGNITUDE, FiniteModel, finite_number  # noqa: F401 (re-exported)
 from sim.yamlio import LineMap, model_in, parse_yaml, validate
 
-MAX_MAGNITUDE = 1e15  # any number in a scenario; larger products overflow to inf in a run
 MAX_BASE_DEPTH = 16  # files in one `base:` chain
 MAX_FILE_BYTES = 1_000_000  # the shipped scenarios are a few KB
 
 
-def finite_number(value: Any) -> Any:
-    """A float must be finite and at most MAX_MAGNITUDE in size (1e308 passes `ge=0` but
-    overflows to inf in the first product of a run)."""
-    if isinstance(value, float) and not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
-        raise ValueError(f"must be a finite number of at most {MAX_MAGNITUDE:g} in size "
-                         f"(got {value!r})")
-    return value
-
-
-class Section(BaseModel):
+class Section(FiniteModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _finite(cls, value: Any) -> Any:
-        if isinstance(value, list):
-            for v in value:
-                finite_number(v)
-            return value
-        return finite_number(value)
 
 
 def F(default: Any, description: str, **kw: Any) -> Any:

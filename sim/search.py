@@ -39,7 +39,7 @@ from sim.runner import replicate_seeds
 from sim.scenario import StrategySpec
 from sim.sweep import provenance
 from sim.sweep.spec import Design, Strict, SweepSpec, Uncertainty, sweep_from_dict
-from sim.yamlio import LineMap, line_of, parse_yaml, validate
+from sim.yamlio import LineMap, line_of, validate
 
 FORMAT = "release-sim-search/1"
 
@@ -143,20 +143,9 @@ class SearchSpec(Strict):
 
 def load_search_file(path: str | Path) -> SearchSpec:
     """Read, validate and resolve a search YAML file."""
-    path = Path(path)
-    name = str(path)
-    if not path.is_file():
-        raise InputError(name, "", "search file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"cannot read file: {exc}") from None
-    data, lines = parse_yaml(text, name)
-    if not isinstance(data, dict):
-        raise InputError(name, "", "a search file must be a mapping of fields (key: value)", 1)
-    if isinstance(data.get("scenario"), str):
-        ref = Path(data["scenario"])
-        data["scenario"] = str(ref if ref.is_absolute() else (path.parent / ref))
+    from sim.sweep.spec import read_experiment_file
+
+    data, lines, name = read_experiment_file(path, "search")
     return search_from_dict(data, name, lines)
 
 

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
+
+from sim.finite import FiniteModel
 
 
 @dataclass
@@ -59,19 +61,8 @@ class LabView:
         return due_week < self.week + self.step_weeks
 
 
-class StrategySettings(BaseModel):
+class StrategySettings(FiniteModel):
     """Settings every strategy has."""
-
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _finite(cls, value: Any) -> Any:
-        from sim.scenario import finite_number
-
-        for v in value if isinstance(value, list) else [value]:
-            finite_number(v)
-        return value
     output_dataset_week: int | None = Field(
         None,
         ge=0,

@@ -16,11 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 from scipy import stats
 
 from sim.custom_outcomes import SERIES
 from sim.errors import InputError
+from sim.finite import FiniteModel
 from sim.levers import LeverPathError, check_strategy_path, coerce, is_strategy_path
 from sim.scenario import (
     Scenario,
@@ -35,15 +36,8 @@ from sim.yamlio import LineMap, line_of, parse_yaml, validate
 Number = float | int
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _finite(cls, value: Any) -> Any:
-        for v in value if isinstance(value, list) else [value]:
-            finite_number(v)
-        return value
+class Strict(FiniteModel):
+    """A part of a sweep file: unknown fields refused, numbers finite (sim.finite)."""
 
 
 class Uncertainty(Strict):
@@ -321,22 +315,29 @@ def expand_levers(levers: list[Lever]) -> list[StrategySpec]:
 # ---------------------------------------------------------------------------------- loading
 
 
-def load_sweep_file(path: str | Path) -> SweepSpec:
-    """Read, validate and resolve a sweep YAML file."""
+def read_experiment_file(path: str | Path, what: str) -> tuple[dict, LineMap, str]:
+    """Read a sweep or search YAML file (what: 'sweep', 'search'): its mapping, where each
+    field is, and its name; a relative `scenario:` path resolves beside the file."""
     path = Path(path)
     name = str(path)
     if not path.is_file():
-        raise InputError(name, "", "sweep file not found")
+        raise InputError(name, "", f"{what} file not found")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(name, "", f"cannot read file: {exc}") from None
     data, lines = parse_yaml(text, name)
     if not isinstance(data, dict):
-        raise InputError(name, "", "a sweep file must be a mapping of fields (key: value)", 1)
+        raise InputError(name, "", f"a {what} file must be a mapping of fields (key: value)", 1)
     if isinstance(data.get("scenario"), str):
         ref = Path(data["scenario"])
         data["scenario"] = str(ref if ref.is_absolute() else (path.parent / ref))
+    return data, lines, name
+
+
+def load_sweep_file(path: str | Path) -> SweepSpec:
+    """Read, validate and resolve a sweep YAML file."""
+    data, lines, name = read_experiment_file(path, "sweep")
     return sweep_from_dict(data, name, lines)
 
 
