@@ -75,6 +75,7 @@ class MaliciousActors(mesa.Agent):
         self.forgone = w.misuse_multiplier * self.substitute_harm
         self.options_version: tuple = ()
         self.own_version = 0
+        self.all_active: tuple[bool, ...] = ()
 
     def step(self) -> None:
         self.join()
@@ -124,7 +125,13 @@ class MaliciousActors(mesa.Agent):
         self.harm_record[:, w.step] = harm.sum(axis=1)
 
     def active_kinds(self) -> tuple[bool, ...]:
-        return tuple((self.population.n_active > 0).tolist())
+        """Which kinds have an active actor (once all have, that never changes again)."""
+        if self.all_active:
+            return self.all_active
+        active = tuple((self.population.n_active > 0).tolist())
+        if all(active):
+            self.all_active = active
+        return active
 
     def update_options(self) -> None:
         """What each kind can reach, through which door, at what price: this changes only

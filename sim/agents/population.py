@@ -82,6 +82,7 @@ class ResourcePopulations:
         self.joined = np.zeros(rows, dtype=np.int64)
         self.hazard = np.zeros(rows)  # cumulative hazard so far
         self.cum = np.zeros((rows, 2, levels + 1))
+        self._choice: tuple[np.ndarray, np.ndarray] | None = None  # choose's output buffers
         np.cumsum(self.level_sums, axis=2, out=self.cum[:, :, 1:])
 
     def __len__(self) -> int:
@@ -94,6 +95,7 @@ class ResourcePopulations:
         new = copy.copy(self)
         for name in ("level_sums", "cum", "n_active", "joined", "hazard"):
             setattr(new, name, getattr(self, name).copy())
+        new._choice = None  # buffers of its own: runs in threads must not share them
         return new
 
     def resources(self, row: int = 0) -> np.ndarray:
@@ -121,9 +123,14 @@ class ResourcePopulations:
         value_s x min(1, r / cost_s). costs and values are float (rows, options); values <= 0 mark
         options that are unreachable or worthless; a cost of 0 means full volume at any
         compute. Returns (share, count), both (rows, options): the sum over the actors
-        choosing each option of weight x min(1, r / cost), and of weight."""
-        share = np.zeros(costs.shape)
-        count = np.zeros(costs.shape)
+        choosing each option of weight x min(1, r / cost), and of weight. Both are buffers of
+        this population, valid until its next call."""
+        if self._choice is None or self._choice[0].shape != costs.shape:
+            self._choice = (np.zeros(costs.shape), np.zeros(costs.shape))
+        share, count = self._choice
         if self.n_active.any():
             compiled.choose(costs, values, self.level_resources, self.cum, share, count)
+        else:
+            share[:] = 0.0
+            count[:] = 0.0
         return share, count
