@@ -90,12 +90,20 @@ def perfect_information(
     learners = [s for s in listed if s in twins]
     every = runs[runs["strategy"].isin(learners)].groupby("strategy")[outcome].mean()
     every = pd.concat([means, every])
+    scale = max(1.0, abs(ev_prior), abs(ev_perfect))
+    evpi = ev_perfect - ev_prior
+    evpi = _or_zero(evpi, scale)  # exactly 0 when every world has the same best choice
     return {
-        "evpi": ev_perfect - ev_prior,
+        "evpi": evpi,
         "ev_perfect": ev_perfect,
         "ev_prior": ev_prior,
         "best_on_prior": str(means.idxmax()),
         "best": str(every.idxmax()),
-        "value_of_learning": float(every.max()) - ev_prior,
+        "value_of_learning": _or_zero(float(every.max()) - ev_prior, scale),
         "by_world": by_world,
     }
+
+
+def _or_zero(x: float, scale: float) -> float:
+    """x, or exactly 0 where it is rounding noise of sums on the scale of the values."""
+    return 0.0 if abs(x) < 1e-9 * scale else x
