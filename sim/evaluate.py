@@ -122,20 +122,12 @@ def _prepared(scenario: Scenario) -> tuple[str, dict]:
         return held[1]["key"], held[1]["data"]
     text = json.dumps(data, sort_keys=True, default=str)
     key = "evaluate:" + hashlib.sha256(text.encode()).hexdigest()[:16]
-    leaves = _leaves(data)
+    from sim.sweep.spec import leaf_paths  # here: sim.api imports this module at start-up
+
+    leaves = leaf_paths(data)
     _PREPARED.clear()
     _PREPARED[id(scenario)] = (scenario, {"key": key, "data": data, "leaves": leaves})
     return key, data
-
-
-def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(data, dict):
-        for k, v in data.items():
-            out.update(_leaves(v, f"{prefix}{k}."))
-    elif prefix:
-        out[prefix[:-1]] = data
-    return out
 
 
 def check_overrides(scenario: Scenario, data: dict, overrides: dict[str, Any]) -> dict[str, Any]:

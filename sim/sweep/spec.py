@@ -266,7 +266,7 @@ class SweepSpec(Strict):
         """Each sampled field's value in the base scenario, or for a strategy setting a value of
         its type (the type decides rounding)."""
         base = self.base_scenario()
-        leaves = _leaf_paths(base.model_dump(mode="json"))
+        leaves = leaf_paths(base.model_dump(mode="json"))
         out = {}
         for k in self.factors():
             if is_strategy_path(k):
@@ -356,11 +356,12 @@ def sweep_from_dict(data: dict[str, Any], name: str = "<sweep>", lines: LineMap 
     return spec
 
 
-def _leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
+def leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Every scalar (or list) of a nested mapping by its dotted path."""
     out: dict[str, Any] = {}
     if isinstance(data, dict):
         for k, v in data.items():
-            out.update(_leaf_paths(v, f"{prefix}{k}."))
+            out.update(leaf_paths(v, f"{prefix}{k}."))
     elif prefix:
         out[prefix[:-1]] = data
     return out
@@ -446,7 +447,7 @@ def check_factor(section: str, dotted: str, unc: Uncertainty, plain: Scenario,
         except (LeverPathError, InputError) as exc:
             raise InputError(name, field, getattr(exc, "message", str(exc)), line) from None
     else:
-        leaves = _leaf_paths(plain.model_dump(mode="json"))
+        leaves = leaf_paths(plain.model_dump(mode="json"))
         leaves.pop("name", None)
         if dotted not in leaves or dotted in ("strategies", "family", "seed", "replicates"):
             guess = difflib.get_close_matches(dotted, list(leaves), n=1, cutoff=0.6)
