@@ -5,7 +5,9 @@ over the options they reach (sim/agents/population.py explains the method). In p
 these loops would be most of a run's time; compiled, they cost microseconds. What the loops
 compute is defined per actor in tests/test_population.py (every actor choosing for itself),
 which checks these kernels against it. The rules that use them (which options an actor has,
-what each is worth, what comes of the choice) are plain numpy in the actors' own files. The
+what each is worth, what comes of the choice) are written in the actors' own files; the
+malicious actors' weekly arithmetic (`options`, `tally`) runs here as one loop over kinds and
+sizes, equal to the numpy functions beside their rule (tests/test_malicious.py). The
 explicit signatures compile when this module is imported; numba caches the machine code
 beside this file (cache=True), so only the first import on a machine pays for compiling.
 """
@@ -123,3 +125,50 @@ def choose(costs, values, level_resources, cum, share, count):
         for i in range(n_options):
             share[k, order[i]] = sh[i]
             count[k, order[i]] = cnt[i]
+
+
+@njit("void(f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8, f8[:, :], f8[:, :], f8[:, :])",
+      cache=True)
+def options(p_detect, detect_scale, api_catch, reach_value, base_costs, cost_factor, escape,
+            values, costs):
+    """The malicious actors' options this week, per kind and size s: the share of items that
+    escape detection, escape = 1 - (p_detect_s x detect_scale + api_catch); what an item is
+    worth, values[:, 1 + s] = reach_value x escape; what it costs, costs[:, 1 + s] =
+    base_costs x cost_factor. Column 0 (the substitute) is left as it is.
+    sim.agents.malicious.options_numpy is the same in numpy (tests/test_malicious.py)."""
+    kinds, sizes = escape.shape
+    for k in range(kinds):
+        for s in range(sizes):
+            e = 1.0 - (p_detect[s] * detect_scale[k, s] + api_catch[k, s])
+            escape[k, s] = e
+            values[k, 1 + s] = reach_value[k, s] * e
+            costs[k, 1 + s] = base_costs[k, s] * cost_factor
+
+
+@njit("void(f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8[:], f8[:, :], f8[:, :], i8)",
+      cache=True)
+def tally(effort, share, count, escape, harm_per_item, forgone, by_size, harm_record, step):
+    """What the malicious actors' choice comes to this week. Per kind k and size s: items =
+    effort_k x share[k, 1 + s]; undetected = items x escape; gross harm = undetected x
+    harm_per_item; harm = gross - count[k, 1 + s] x forgone_k (the substitute given up).
+    Writes by_size (4, sizes): items, detected, gross harm, harm summed over kinds in kind
+    order, and harm_record[:, step]: harm per kind summed over sizes in size order.
+    sim.agents.malicious.tally_numpy is the same in numpy (tests/test_malicious.py)."""
+    kinds, sizes = escape.shape
+    by_size[:] = 0.0
+    undetected = np.zeros(sizes)
+    for k in range(kinds):
+        kind_harm = 0.0
+        for s in range(sizes):
+            items = effort[k] * share[k, 1 + s]
+            escaped = items * escape[k, s]
+            gross = escaped * harm_per_item[k, s]
+            harm = gross - count[k, 1 + s] * forgone[k]
+            by_size[0, s] += items
+            undetected[s] += escaped
+            by_size[2, s] += gross
+            by_size[3, s] += harm
+            kind_harm += harm
+        harm_record[k, step] = kind_harm
+    for s in range(sizes):
+        by_size[1, s] = by_size[0, s] - undetected[s]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from sim.agents import compiled
 from sim.agents.population import ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.scenario import MaliciousKind
@@ -68,11 +69,12 @@ class MaliciousActors(mesa.Agent):
         self.values = np.zeros((n_kinds, w.n_sizes + 1))
         self.values[:, :1] = self.substitute_value
         self.costs = np.zeros((n_kinds, w.n_sizes + 1))
-        self.tallies = np.zeros((4, n_kinds, w.n_sizes))  # items, undetected, gross, harm
+        self.escape = np.zeros((n_kinds, w.n_sizes))  # share of items that escape detection
+        self.by_size = np.zeros((4, w.n_sizes))  # items, detected, gross harm, harm
         # in the true world: items per active actor-week at full volume, and the substitute
         # harm an actor gives up by switching to the model
-        self.effort = w.misuse_multiplier * self.volume
-        self.forgone = w.misuse_multiplier * self.substitute_harm
+        self.effort = w.misuse_multiplier * self.volume[:, 0]
+        self.forgone = w.misuse_multiplier * self.substitute_harm[:, 0]
         self.options_version: tuple = ()
         self.own_version = 0
         self.all_active: tuple[bool, ...] = ()
@@ -109,20 +111,19 @@ class MaliciousActors(mesa.Agent):
         if not self.any_reachable:  # no size in use: every active actor keeps to its substitute
             self.harm_record[:, w.step] = 0.0
             return
-        # detection per kind and size; the API provider's use policy catches a share more
-        p = np.asarray(w.p_detect_list) * self.detect_scale + self.api_catch
-        escape = 1 - p
-        np.multiply(self.reach_value, escape, out=self.values[:, 1:])
-        np.multiply(self.base_costs, w.cost_factor(), out=self.costs[:, 1:])
+        # detection per kind and size (the API provider's use policy catches a share more),
+        # then what each option is worth and costs, the choice, and what it comes to: compiled
+        # inner loops, equal to options_numpy and tally_numpy below (tests/test_malicious.py)
+        compiled.options(
+            np.asarray(w.p_detect_list), self.detect_scale, self.api_catch, self.reach_value,
+            self.base_costs, w.cost_factor(), self.escape, self.values, self.costs,
+        )
         share, count = self.population.choose(self.costs, self.values)
-        items, undetected, gross, harm = self.tallies  # per kind and size
-        np.multiply(self.effort, share[:, 1:], out=items)
-        np.multiply(items, escape, out=undetected)
-        np.multiply(undetected, self.harm_per_item, out=gross)
-        np.subtract(gross, count[:, 1:] * self.forgone, out=harm)
-        w.items, undetected_by_size, w.gross_harm, w.harm = self.tallies.sum(axis=1).tolist()
-        w.detected = [i - u for i, u in zip(w.items, undetected_by_size, strict=True)]
-        self.harm_record[:, w.step] = harm.sum(axis=1)
+        compiled.tally(
+            self.effort, share, count, self.escape, self.harm_per_item, self.forgone,
+            self.by_size, self.harm_record, w.step,
+        )
+        w.items, w.detected, w.gross_harm, w.harm = self.by_size.tolist()
 
     def active_kinds(self) -> tuple[bool, ...]:
         """Which kinds have an active actor (once all have, that never changes again)."""
@@ -168,3 +169,23 @@ class MaliciousActors(mesa.Agent):
         )
         self.poc_hazard += w.hazard(self.model.spec.malicious.proof_of_concept_rate * best)
         w.proof_of_concept = self.poc_hazard >= self.poc_threshold
+
+
+def options_numpy(p_detect, detect_scale, api_catch, reach_value, base_costs, cost_factor):
+    """The malicious actors' options in one week, in numpy: what compiled.options computes.
+    Returns (escape, values, costs) per kind and size (without the substitute's column)."""
+    escape = 1 - (np.asarray(p_detect) * detect_scale + api_catch)
+    return escape, reach_value * escape, base_costs * cost_factor
+
+
+def tally_numpy(effort, share, count, escape, harm_per_item, forgone):
+    """What the choice comes to in one week, in numpy: what compiled.tally computes. share
+    and count include the substitute's column 0. Returns (by_size, by_kind): items, detected,
+    gross harm and harm per size (4, sizes), and harm per kind."""
+    items = effort[:, None] * share[:, 1:]
+    undetected = items * escape
+    gross = undetected * harm_per_item
+    harm = gross - count[:, 1:] * forgone[:, None]
+    by_size = np.stack([items, undetected, gross, harm]).sum(axis=1)
+    by_size[1] = by_size[0] - by_size[1]  # detected
+    return by_size, harm.sum(axis=1)
