@@ -87,11 +87,9 @@ class ReleaseModel(mesa.Model):
             self.evidence,
         ]
 
-        # the weekly series to record (sim.outcome_registry): name -> reader of its value
-        self._size_series = {k: self.reader(v) for k, v in series_sources(True).items()}
-        self._step_series = {k: self.reader(v) for k, v in series_sources(False).items()}
-        self._size_rows: dict[str, list] = {k: [] for k in self._size_series}
-        self._step_rows: dict[str, list] = {k: [] for k in self._step_series}
+        # the weekly series to record (sim.outcome_registry): one reader for each table
+        self._size_read, self._size_rows = self.readers(series_sources(True))
+        self._step_read, self._step_rows = self.readers(series_sources(False))
         self._size_arrays: tuple[int, dict[str, np.ndarray]] | None = None
 
     def step(self) -> None:
@@ -109,20 +107,24 @@ class ReleaseModel(mesa.Model):
 
     def record(self) -> None:
         """Keep this step's value of each recorded series (per size: a copy, since the world
-        may change its per-size lists in place)."""
-        for name, read in self._size_series.items():
-            self._size_rows[name].append(list(read()))
-        for name, read in self._step_series.items():
-            self._step_rows[name].append(read())
+        may change its per-size lists in place; a method is called)."""
+        for rows, value in zip(self._size_rows.values(), self._size_read(self), strict=True):
+            rows.append(list(value() if callable(value) else value))
+        for rows, value in zip(self._step_rows.values(), self._step_read(self), strict=True):
+            rows.append(value() if callable(value) else value)
 
-    def reader(self, source: str) -> Callable[[], Any]:
-        """What reads a recorded series' value each week: a World attribute ('harm'), or a
-        dotted path from the model ('lab.severe_probability'; a method is called)."""
-        owner_path, _, attribute = (source if "." in source else f"world.{source}").rpartition(".")
-        owner = attrgetter(owner_path)(self)
-        if callable(getattr(owner, attribute)):
-            return getattr(owner, attribute)
-        return lambda: getattr(owner, attribute)
+    @staticmethod
+    def readers(sources: dict[str, str]) -> tuple[Callable[[Any], tuple], dict[str, list]]:
+        """What reads the recorded series' values each week, all at once from the model (a
+        World attribute: 'harm'; or a dotted path from the model: 'lab.severe_probability'),
+        and an empty list of rows per series."""
+        paths = [source if "." in source else f"world.{source}" for source in sources.values()]
+        if len(paths) > 1:
+            read = attrgetter(*paths)  # a tuple of values
+        else:
+            one = [attrgetter(path) for path in paths]
+            read = lambda model: tuple(get(model) for get in one)  # noqa: E731
+        return read, {name: [] for name in sources}
 
     @property
     def size_records(self) -> dict[str, np.ndarray]:

@@ -97,3 +97,13 @@ def test_compute_is_rounded_by_a_few_per_cent_at_most():
     resources = np.exp(rng.normal(0, 1.2, 5000))
     pop = ResourcePopulations([Members(resources, rng.exponential(size=5000))])
     assert np.max(np.abs(pop.resources() / resources - 1)) < 0.04
+
+
+def test_nobody_active_chooses_nothing():
+    rng = np.random.default_rng(7)
+    members = [Members(np.exp(rng.normal(0, 1, 50)), rng.exponential(size=50)),
+               Members(np.exp(rng.normal(0, 1, 5)), rng.exponential(size=5))]
+    pop = ResourcePopulations(members)
+    costs = np.array([[0.0, 0.2, 1.5], [0.3, 0.0, 2.0]])
+    share, count = pop.choose(costs, np.ones((2, 3)))
+    assert not share.any() and not count.any()

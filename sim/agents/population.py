@@ -128,9 +128,5 @@ class ResourcePopulations:
         if self._choice is None or self._choice[0].shape != costs.shape:
             self._choice = (np.zeros(costs.shape), np.zeros(costs.shape))
         share, count = self._choice
-        if self.n_active.any():
-            compiled.choose(costs, values, self.level_resources, self.cum, share, count)
-        else:
-            share[:] = 0.0
-            count[:] = 0.0
+        compiled.choose(costs, values, self.level_resources, self.cum, share, count)
         return share, count
