@@ -109,9 +109,9 @@ class StrategyError(Exception):
 def checked_levels(strategy: Strategy, wanted: Any, n_sizes: int) -> list[int]:
     """What `access` returned, as a list of access levels, or a StrategyError saying why not."""
     if type(wanted) is list and len(wanted) == n_sizes and all(
-        type(x) is int and 0 <= x <= 3 for x in wanted
+        isinstance(x, int) and 0 <= x <= 3 for x in wanted
     ):
-        return wanted  # what the built-in strategies return, every step
+        return wanted  # a list of ints or Access levels, as the built-in strategies return
     cls = type(strategy)
     what = f"strategy {cls.__module__}:{cls.__qualname__}"
     if isinstance(wanted, str | bytes) or not hasattr(wanted, "__len__"):
