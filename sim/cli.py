@@ -32,6 +32,11 @@ console = Console(width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, soft_wrap=True)  # messages name files: never wrap them
 
 
+SWEEP_HELP = ("Folder of a finished sweep ('release-sim sweep --out') that ran at least two "
+              "of the compared strategies: the summary names the assumptions that decide the "
+              "best strategy most and where this scenario lies among them (docs/decision.md).")
+
+
 _interruption_said = False  # a command said what its Ctrl-C kept: main() adds nothing
 
 
@@ -79,9 +84,10 @@ def run(
                                    help="Replace results already in the --out folder."),
     force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
                                "limits (docs/errors.md)."),
+    sweep: Path | None = typer.Option(None, "--sweep", help=SWEEP_HELP),
 ) -> None:
     """Run every strategy of a scenario on common random numbers; print the decision summary
-    (bottom line, break-even harm weights, ...), then the tables."""
+    (bottom line, break-even harm weights, what would change it, ...), then the tables."""
     from sim.api import load_scenario, run_comparison
     from sim.errors import Interrupted, RunsFailed
     from sim.outputs import check_folder
@@ -93,6 +99,7 @@ def run(
     check_comparison(scenario, str(file), force)
     if out is not None:  # fail before the runs, not after: nothing computed is lost
         check_folder(out, "--out", replace=overwrite)
+    chosen_sweep = sweep_for(sweep, scenario)
     try:
         with progress_bar(scenario.name) as progress:
             results = run_comparison(scenario, progress=progress, force=True)  # checked above
@@ -100,6 +107,7 @@ def run(
         kept = "no strategy finished a run, so nothing was kept"
         if exc.results is not None:
             exc.results.reference = base_scenario(file)
+            exc.results.sweep = chosen_sweep
             print_comparison(exc.results)
             kept = _save_kept(exc.results, out, "The runs that finished are")
         err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
@@ -110,6 +118,7 @@ def run(
             raise interrupted(f"no replicate had finished (of {exc.total}); nothing was "
                               "kept") from None
         exc.results.reference = base_scenario(file)
+        exc.results.sweep = chosen_sweep
         print_comparison(exc.results)
         kept = "not written: no --out"
         if out is not None:
@@ -117,11 +126,24 @@ def run(
         raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
                           "run the command again for all of them") from None
     results.reference = base_scenario(file)
+    results.sweep = chosen_sweep
     print_decision(results.decision())
     print_comparison(results)
     if out is not None:
         console.print(_save_kept(results, out, "Tables, resolved scenario, manifest and "
                                  "decision.json are"))
+
+
+def sweep_for(folder: Path | None, scenario):
+    """The finished sweep given with --sweep, checked against the scenario's strategies before
+    any work (None when not given); a bad folder is an InputError naming it."""
+    if folder is None:
+        return None
+    from sim.sweep.drivers import compared_levers, finished_sweep
+
+    chosen = finished_sweep(folder, "--sweep")
+    compared_levers(chosen, scenario, "--sweep")
+    return chosen
 
 
 def _save_kept(results, out: Path | None, what: str) -> str:
@@ -146,6 +168,11 @@ def print_decision(decision) -> None:
     console.print(Panel(escape(decision.bottom_line), title="Bottom line", title_align="left",
                         border_style="bold"))
     for part in decision.parts:
+        if not part.rows:
+            console.print(f"[bold]{escape(part.title)}[/bold]")
+            for note in part.notes:
+                console.print(f"  {escape(note)}", highlight=False)
+            continue
         common = part.common_unit()
         title = part.title + (f" ({common})" if common else "")
         t = Table(title=escape(title), title_justify="left", header_style="bold")
@@ -233,6 +260,7 @@ def report(
     folder: Path = typer.Argument(..., help="Folder written by 'release-sim run --out'."),
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for report.md and report.html (default: FOLDER)."),
+    sweep: Path | None = typer.Option(None, "--sweep", help=SWEEP_HELP),
 ) -> None:
     """Write the comparison report (Markdown, and HTML that opens offline) of saved results."""
     from sim.report import report_html, report_markdown
@@ -246,6 +274,7 @@ def report(
     out = out or folder
     check_folder(out, "--out", replace=True)  # the results folder itself is a fine place
     results = Results.load(folder)
+    results.sweep = sweep_for(sweep, results.scenario)
     for name, text in (("report.md", report_markdown(results)),
                        ("report.html", report_html(results))):
         try:

@@ -264,8 +264,9 @@ def decision_markdown(decision: Decision, level: int = 2) -> str:
     out += ["Assumptions:", "", *[f"- {a}" for a in decision.assumptions], ""]
     for part in decision.parts:
         common = part.common_unit()
-        out += [f"{h} {part.title}" + (f" ({common})" if common else ""), "",
-                _md_table(part_table(part)), "", *[f"- {n}" for n in part.notes], ""]
+        table = [_md_table(part_table(part)), ""] if part.rows else []
+        out += [f"{h} {part.title}" + (f" ({common})" if common else ""), "", *table,
+                *[f"- {n}" for n in part.notes], ""]
     return "\n".join(out)
 
 
@@ -330,7 +331,8 @@ def report_html(results: Results, baseline: str | None = None,
     for part in decision.parts:
         common = part.common_unit()
         body.append(f"<h2>{esc(part.title + (f' ({common})' if common else ''))}</h2>")
-        body.append(part_table(part).to_html(index=False))
+        if part.rows:
+            body.append(part_table(part).to_html(index=False))
         body.append("<ul class='notes'>" + "".join(f"<li>{esc(n)}</li>" for n in part.notes)
                     + "</ul>")
     body += [f"<h2>Outcomes per strategy</h2><p>{esc(_spread_text(results))}</p>",

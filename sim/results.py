@@ -34,6 +34,7 @@ from sim.scenario import Scenario, resolved_scenario
 
 if TYPE_CHECKING:
     from sim.decision import Decision
+    from sim.sweep.results import SweepResults
 
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
 
@@ -50,6 +51,10 @@ class Results:
     # what the scenario is compared against when reports list the inputs that differ: the
     # shipped scenario it came from; None: the documented defaults (or the file's base:)
     reference: Scenario | None = None
+    # a finished sweep (its folder, or sim.sweep.SweepResults) from which the decision summary
+    # reads what would change the answer (sim.sweep.drivers); None: the summary says how to
+    # get one
+    sweep: str | Path | SweepResults | None = None
 
     @classmethod
     def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,

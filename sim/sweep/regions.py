@@ -20,6 +20,7 @@ pair of levers on either side of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,8 +50,6 @@ def winning_regions(
     results: SweepResults, outcome: str = "net_value", depth: int = 3, min_leaf: int | None = None
 ) -> Regions:
     """Regions where each lever wins on outcome (maximised: net value, benefit)."""
-    from sklearn.tree import DecisionTreeClassifier
-
     from sim.sweep.analysis import maximised, point_means
 
     means = point_means(results, outcome)
@@ -59,19 +58,7 @@ def winning_regions(
     features = [u for u in results.uncertainties]
     design = results.points().set_index("point").loc[winners.index, features]
     numeric = design.apply(pd.to_numeric, errors="coerce").astype(float).fillna(0.0)
-    leaf = max(3, min_leaf or len(winners) // 20)
-    tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=0)
-    tree.fit(numeric.to_numpy(), winners.to_numpy())
-    leaves = tree.apply(numeric.to_numpy())
-    rules = _leaf_rules(tree, features)
-    box_rows = []
-    for i, leaf_id in enumerate(sorted(set(leaves))):
-        inside = winners[leaves == leaf_id]
-        top = inside.value_counts()
-        box_rows.append({"box": i + 1, "rule": rules[leaf_id], "points": len(inside),
-                         "winner": str(top.index[0]), "density": float(top.iloc[0] / len(inside)),
-                         "_leaf": leaf_id})
-    boxes = pd.DataFrame(box_rows)
+    _, leaves, boxes = fit_boxes(numeric, winners, depth, min_leaf)
     regret = (means.max(axis=1).to_numpy()[:, None] - means) if maximise else (
         means - means.min(axis=1).to_numpy()[:, None])
     envelope = _on_envelope(results, list(means.columns)) if outcome == "net_value" else None
@@ -100,6 +87,29 @@ def winning_regions(
     levers = pd.DataFrame(rows).sort_values("share_best", ascending=False, kind="stable")
     return Regions(outcome, len(winners), winners, boxes.drop(columns="_leaf"),
                    levers.reset_index(drop=True), features)
+
+
+def fit_boxes(design: pd.DataFrame, winners: pd.Series, depth: int = 3,
+              min_leaf: int | None = None) -> tuple[Any, np.ndarray, pd.DataFrame]:
+    """A shallow tree over the design (numeric columns, one row per point) that predicts each
+    point's winner: (tree, leaf of each point, boxes). Boxes: box, rule, points, winner (the
+    lever that wins most of the box's points), density (the share it wins), _leaf (tree node).
+    A leaf holds at least min_leaf points (default: a twentieth of the points, at least 3)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    leaf = max(3, min_leaf or len(winners) // 20)
+    tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=0)
+    tree.fit(design.to_numpy(dtype=float), winners.to_numpy())
+    leaves = tree.apply(design.to_numpy(dtype=float))
+    rules = _leaf_rules(tree, list(design.columns))
+    box_rows = []
+    for i, leaf_id in enumerate(sorted(set(leaves))):
+        inside = winners[leaves == leaf_id]
+        top = inside.value_counts()
+        box_rows.append({"box": i + 1, "rule": rules[leaf_id], "points": len(inside),
+                         "winner": str(top.index[0]), "density": float(top.iloc[0] / len(inside)),
+                         "_leaf": leaf_id})
+    return tree, leaves, pd.DataFrame(box_rows)
 
 
 def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
