@@ -156,7 +156,8 @@ def compared_levers(sweep: SweepResults, scenario: Scenario, option: str = "swee
             left_out[mine.name] = "not run by the sweep"
             continue
         if other.kind != mine.kind:
-            left_out[mine.name] = f"the sweep's '{mine.name}' is a {other.kind} strategy"
+            left_out[mine.name] = (f"{_a(mine.kind)} strategy here, {_a(other.kind)} "
+                                   "strategy in the sweep")
             continue
         a, b = _settings(mine), _settings(other)
         differ = [k for k in a if k not in ranged.get(mine.name, set()) and a[k] != b.get(k)]
@@ -174,6 +175,10 @@ def compared_levers(sweep: SweepResults, scenario: Scenario, option: str = "swee
                          f"it can speak for {len(same)} of the compared strategies "
                          f"({', '.join(scenario.strategy_names())}): {why}; {ALLOWED}")
     return same, left_out, not_compared
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 # ------------------------------------------------------------------------ plain readings
