@@ -340,7 +340,7 @@ def _without_sweep() -> Part:
         "Basis (or its documented default), so this comparison cannot say which of them "
         "would change the answer.",
         "A sweep varies them together and measures which decide the best strategy most: run "
-        f"'{SWEEP_COMMAND}' (about a minute on 2 cores), then give the folder to 'release-sim "
+        f"'{SWEEP_COMMAND}' (about a minute on 2 idle cores), then give the folder to 'release-sim "
         "run FILE --sweep out/when_each_wins' or 'release-sim report DIR --sweep "
         "out/when_each_wins' (from Python: results.sweep = 'out/when_each_wins' before "
         "results.decision()).",
