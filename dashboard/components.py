@@ -32,6 +32,16 @@ def show_input_error(exc: Exception) -> None:
     st.error("Invalid input: " + str(exc).replace("\n", "  \n"), icon=":material/warning:")
 
 
+def sweep_folders() -> list[str]:
+    """Sweep folders found in the project (folders with a manifest.json and spec.json)."""
+    found = []
+    for pattern in ("*/manifest.json", "*/*/manifest.json", "*/*/*/manifest.json"):
+        for m in REPO.glob(pattern):
+            if ".venv" not in m.parts and (m.parent / "spec.json").is_file():
+                found.append(str(m.parent.relative_to(REPO)))
+    return sorted(found)
+
+
 # ----------------------------------------------------------------------- schema lookups
 def field_info(path: str, model: type[BaseModel] = Scenario) -> FieldInfo:
     """The pydantic Field of a dotted path, e.g. 'mapping.misuse_elasticity'.

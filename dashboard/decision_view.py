@@ -12,7 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.labels import VALUE_UNIT, interval, number, strategy_label, weight
+from dashboard.labels import (
+    VALUE_UNIT,
+    interval,
+    number,
+    parameter_label,
+    strategy_label,
+    weight,
+)
 from sim import report
 from sim.api import Results
 
@@ -88,6 +95,30 @@ def information_text(results: Results, d) -> str:
     return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
 
 
+def show_sweep_reading(d) -> None:
+    """The decision summary's 'what would change it' read from a finished sweep: its sentence,
+    and the assumptions by importance in words (sim.sweep.drivers computes them)."""
+    part = d.part("what_would_change_it")
+    if not part.rows:
+        return
+    st.markdown(f"**What the sweep says**: {part.closing}")
+    with st.expander("Which assumptions decide the best strategy, from the sweep"):
+        table = pd.DataFrame({
+            "Assumption": [parameter_label(r["assumption"]) for r in part.rows],
+            "Importance": ["n/a" if r["importance"] is None else f"{r['importance']:.3f}"
+                           for r in part.rows],
+            "Here": [_value(r["here"]) for r in part.rows],
+            "Range in the sweep": [f"{_value(r['sweep_low'])} to {_value(r['sweep_high'])}"
+                                   for r in part.rows],
+        })
+        st.table(table, hide_index=True)
+        st.markdown("\n".join(f"- {n}" for n in part.notes))
+
+
+def _value(v) -> str:
+    return number(v) if isinstance(v, int | float) and not isinstance(v, bool) else str(v)
+
+
 def show_answer(results: Results) -> None:
     d = _decision(results)
     sc = results.scenario
@@ -113,6 +144,7 @@ def show_answer(results: Results) -> None:
         st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
                     f"({sure}).")
         st.markdown(what_changes_it(ranges, sc.harm_weight))
+        show_sweep_reading(d)
         learning = information_text(results, d)
         if learning:
             st.markdown(learning)
@@ -146,4 +178,6 @@ def show_answer(results: Results) -> None:
             st.markdown("\n".join(f"- {a}" for a in d.assumptions))
             st.markdown(f"> {d.bottom_line}")
             st.markdown("Other uncertain assumptions can change the answer too: the **Sweep "
-                        "explorer** varies them all at once and shows which matter.")
+                        "explorer** varies them all at once and shows which matter; read a "
+                        "finished sweep on this page (above the answer) to see which matter "
+                        "for this answer.")

@@ -99,7 +99,9 @@ def run(
     check_comparison(scenario, str(file), force)
     if out is not None:  # fail before the runs, not after: nothing computed is lost
         check_folder(out, "--out", replace=overwrite)
-    chosen_sweep = sweep_for(sweep, scenario)
+    from sim.sweep.drivers import sweep_for
+
+    chosen_sweep = sweep_for(sweep, scenario, "--sweep")  # checked before the runs
     try:
         with progress_bar(scenario.name) as progress:
             results = run_comparison(scenario, progress=progress, force=True)  # checked above
@@ -132,18 +134,6 @@ def run(
     if out is not None:
         console.print(_save_kept(results, out, "Tables, resolved scenario, manifest and "
                                  "decision.json are"))
-
-
-def sweep_for(folder: Path | None, scenario):
-    """The finished sweep given with --sweep, checked against the scenario's strategies before
-    any work (None when not given); a bad folder is an InputError naming it."""
-    if folder is None:
-        return None
-    from sim.sweep.drivers import compared_levers, finished_sweep
-
-    chosen = finished_sweep(folder, "--sweep")
-    compared_levers(chosen, scenario, "--sweep")
-    return chosen
 
 
 def _save_kept(results, out: Path | None, what: str) -> str:
@@ -274,7 +264,9 @@ def report(
     out = out or folder
     check_folder(out, "--out", replace=True)  # the results folder itself is a fine place
     results = Results.load(folder)
-    results.sweep = sweep_for(sweep, results.scenario)
+    from sim.sweep.drivers import sweep_for
+
+    results.sweep = sweep_for(sweep, results.scenario, "--sweep")
     for name, text in (("report.md", report_markdown(results)),
                        ("report.html", report_html(results))):
         try:

@@ -200,6 +200,22 @@ def test_sweep_page(sweep_folder):
     assert not at.exception and "not a sweep folder" in at.error[0].value
 
 
+def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
+    """The answer names what the sweep says; a bad folder shows the CLI's message instead."""
+    at = small(start())
+    at.button(key="run").click().run()
+    assert not any("What the sweep says" in m.value for m in at.markdown)
+    at.text_input(key="cmp_sweep_path").set_value(str(sweep_folder)).run()
+    assert not at.exception and not at.error
+    said = [m.value for m in at.markdown if "What the sweep says" in m.value]
+    assert said and "Across the sweep 'quick'" in said[0]
+    assert "The sweep cannot speak for staged" in said[0], "its staged has no gate"
+    assert any("Range in the sweep" in t.columns for t in tables(at))
+    at.text_input(key="cmp_sweep_path").set_value("/no/such/sweep").run()
+    assert not at.exception and "not a sweep folder" in at.error[0].value
+    assert not any("What the sweep says" in m.value for m in at.markdown)
+
+
 def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
     """Sessions share finished comparisons; one asking while another runs it waits for it; a
     run stopped by its page (a rerun) leaves the next asker to run it again."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import streamlit as st
 
 from dashboard.components import (
+    REPO,
     current_scenario,
     get_dotted,
     number_widget,
@@ -14,11 +16,13 @@ from dashboard.components import (
     run_with_progress,
     scenario_picker,
     show_input_error,
+    sweep_folders,
 )
 from dashboard.labels import HARM_UNIT, VALUE_UNIT, parameter_label, strategy_label
 from dashboard.results_view import show_results
 from sim.api import STRATEGIES, InputError, with_overrides
 from sim.scenario import StrategySpec
+from sim.sweep.drivers import sweep_for
 
 DEFAULT_REPLICATES = 20
 # the uncertainties offered here; labels from dashboard.labels, help from the schema
@@ -39,6 +43,44 @@ def with_reference(results, origin):
     if "reference" in {f.name for f in dataclasses.fields(results)}:
         return dataclasses.replace(results, reference=origin)
     return results
+
+
+def choose_sweep() -> str:
+    """A finished sweep folder to read what would change the answer from ('' for none): by
+    default the one the Sweep explorer last showed, else one found in the project or typed."""
+    last = st.session_state.get("finished_sweep", "")
+    options = list(dict.fromkeys(["", *([last] if last else []), *sweep_folders()]))
+    with st.expander("What would change the answer: read a finished sweep",
+                     expanded=bool(last)):
+        c1, c2 = st.columns(2)
+        listed = c1.selectbox(
+            "Sweep folder", options, index=options.index(last), key="cmp_sweep_choice",
+            format_func=lambda f: f or "none", help="A sweep run on the Sweep explorer page or "
+            "by 'release-sim sweep --out'. The answer then names the uncertain assumptions that "
+            "decide the best strategy most, and where this scenario lies among them.")
+        typed = c2.text_input("Or the path of a sweep folder", key="cmp_sweep_path",
+                              help="Relative paths are taken from the project folder.")
+    return typed.strip() or listed
+
+
+def with_sweep(results, folder: str):
+    """These results read with the finished sweep in folder (checked against the compared
+    strategies; a bad folder shows the CLI's message and the results stay as they are). Kept
+    in the session, so the summary is not recomputed on every rerun."""
+    if not folder:
+        return results
+    path = Path(folder) if Path(folder).is_absolute() else REPO / folder
+    key = (st.session_state.get("compare_json"), id(results), str(path))
+    held = st.session_state.get("compare_sweep")
+    if held is None or held[0] != key:
+        try:
+            checked = sweep_for(path, results.scenario, "sweep folder")
+        except InputError as exc:
+            show_input_error(exc)
+            return results
+        held = (key, dataclasses.replace(results, sweep=checked))
+        st.session_state["compare_sweep"] = held
+    return held[1]
 
 
 st.title("Should the next model be released fully, staged, or only to partners?")
@@ -120,4 +162,4 @@ if scenario is not None:
             if results is not None:
                 if st.session_state.get("compare_json") != key:
                     st.info("The settings changed since these results: press Run comparison.")
-                show_results(results)
+                show_results(with_sweep(results, choose_sweep()))

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import REPO, field_info, show_input_error
+from dashboard.components import REPO, field_info, show_input_error, sweep_folders
 from dashboard.labels import (
     colour_scale_args,
     number,
@@ -38,16 +38,6 @@ IN_PROCESS_RUNS = 2000  # sweeps up to this many runs run in the dashboard's own
 def sweep_jobs() -> SweepJobs:
     """The server's sweep jobs (a resource shared by every session; holds no elements)."""
     return SweepJobs()
-
-
-def sweep_folders() -> list[str]:
-    """Sweep folders found in the project (folders with a manifest.json and spec.json)."""
-    found = []
-    for pattern in ("*/manifest.json", "*/*/manifest.json", "*/*/*/manifest.json"):
-        for m in REPO.glob(pattern):
-            if ".venv" not in m.parts and (m.parent / "spec.json").is_file():
-                found.append(str(m.parent.relative_to(REPO)))
-    return sorted(found)
 
 
 def describe_parameter(path: str) -> str:
@@ -267,6 +257,8 @@ def analyse(folder: Path, describe: bool = True) -> None:
         show_input_error(exc)
         return
     m = results.manifest
+    if results.complete:  # the Compare page can read what would change its answer from it
+        st.session_state["finished_sweep"] = str(folder)
     failed = int(store.failed_mask(runs).sum()) if "error" in runs else 0
     if describe:
         st.markdown(f"**{m.get('name', folder.name)}**: "

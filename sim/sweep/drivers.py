@@ -181,6 +181,18 @@ def _a(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
+def sweep_for(folder: str | Path | SweepResults | None, scenario: Scenario,
+              option: str = "sweep") -> SweepResults | None:
+    """The finished sweep to read this scenario's decision from, checked (a sweep, finished,
+    whole, at least two compared strategies run alike) before any work; None when no folder
+    is given. A bad folder is one InputError naming it and what is allowed."""
+    if folder is None or folder == "":
+        return None
+    sweep = finished_sweep(folder, option)
+    compared_levers(sweep, scenario, option)
+    return sweep
+
+
 # ------------------------------------------------------------------------ plain readings
 
 
