@@ -127,16 +127,18 @@ def test_run_with_a_sweep_writes_what_would_change_it_to_decision_json(made, tmp
 
 
 def test_the_region_agrees_with_the_sweep_at_the_scenarios_weight(made):
-    """Move the comparison's harm weight across the sweep: the region's winner is the one the
-    sweep's nearest points have, and the sentence says whether the comparison agrees."""
+    """Move the comparison's harm weight across the sweep's range: the region follows the
+    scenario's point, full release's box below the sweep's break-even weight and closed's
+    above it."""
     from sim.results import Results
 
     results = Results.load(made["results"])
     results.sweep = made["sweep"]
-    for weight, winner in ((0.2, "full"), (80.0, "closed")):
+    for weight, winner, side in ((0.2, "full", "harm_weight <="), (80.0, "closed",
+                                                                   "harm_weight >")):
         results.scenario = results.scenario.model_copy(update={"harm_weight": weight})
         closing = part(results.decision().to_dict())["closing"]
-        assert f"the region where {winner} wins" in closing, closing
+        assert f"the region where {winner} wins ({side}" in closing, closing
 
 
 def test_a_sweep_that_keeps_the_harm_weight_is_read_at_the_scenarios_weight(made):
@@ -196,9 +198,11 @@ def _break(case: str, folder: Path, made: dict, tmp_path: Path) -> tuple[Path, s
     must say besides the folder)."""
     part_file = store.part_path(folder, 1)
     if case == "no such folder":
-        return tmp_path / "nowhere", COMPARISON, ["not a sweep folder"]
+        return tmp_path / "nowhere", COMPARISON, ["not a sweep folder (there is no such "
+                                                  "folder)"]
     if case == "a file":
-        return write(tmp_path / "file.txt", "x"), COMPARISON, ["not a sweep folder"]
+        return write(tmp_path / "file.txt", "x"), COMPARISON, ["not a sweep folder (it is a "
+                                                               "file)"]
     if case == "an empty folder":
         (tmp_path / "empty").mkdir()
         return tmp_path / "empty", COMPARISON, ["no manifest.json", "'release-sim sweep'"]

@@ -31,8 +31,9 @@ class SweepResults:
         self.folder = Path(folder)
         path = self.folder / "manifest.json"
         if not self.folder.is_dir():
-            raise InputError(str(self.folder), "", "not a sweep folder (there is no such "
-                             "folder); give the --out folder of 'release-sim sweep'")
+            what = "it is a file" if self.folder.exists() else "there is no such folder"
+            raise InputError(str(self.folder), "", f"not a sweep folder ({what}); give the "
+                             "--out folder of 'release-sim sweep'")
         if (self.folder / "runs.parquet").is_file():
             raise InputError(str(self.folder), "", "this is the --out folder of 'release-sim "
                              "run' (a comparison), not a sweep; give the --out folder of "
