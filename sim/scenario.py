@@ -450,6 +450,14 @@ class Costs(Section):
         gt=0,
         le=10000,
     )
+    as_of: date = F(
+        date(2019, 2, 14),
+        "Date on which a size of 1.5B parameters costs 1 unit of compute per item, the unit "
+        "of the actors' resources (malicious kinds, developers); the inference clock runs "
+        "from here over calendar time, so a scenario starting later starts with cheaper "
+        "inference. Source: the resources were set against the 2019 GPT-2 record, from the "
+        "announcement (2019-02-14).",
+    )
 
 
 class Domain(Section):

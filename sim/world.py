@@ -22,7 +22,7 @@ from sim.scenario import Scenario
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
 assert set(ROUTE_CODE) == set(ROUTES)
 
-REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B at the announcement
+REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B on costs.as_of
 
 
 @dataclass
@@ -56,7 +56,8 @@ class World:
         self.transfer = (cal.transfer_per_decade**decades).tolist()  # [target][held]
         self.platform_coverage = sc.defenders.platform_coverage
         self.api_monitoring = sc.defenders.api_monitoring
-        self.base_cost = self.parameters / REFERENCE_PARAMETERS  # compute per item at week 0
+        self.base_cost = self.parameters / REFERENCE_PARAMETERS  # compute per item on as_of
+        self.cost_offset_weeks = (sc.start_date - sc.costs.as_of).days / 7
         labs = sc.other_labs
         self.replication_weeks = labs.base_replication_weeks * self.base_cost**labs.cost_exponent
 
@@ -120,10 +121,11 @@ class World:
         return (quality / self.reference_quality) ** self.scenario.mapping.misuse_elasticity
 
     def cost_factor(self) -> float:
-        """How far compute per item has fallen since the start: it halves every
-        `costs.inference_halving_weeks`. A size's compute per item this week is
-        base_cost x this, with base_cost = parameters / 1.5e9 (GPT-2 1.5B at the start)."""
-        return 2.0 ** (-self.week / self.scenario.costs.inference_halving_weeks)
+        """How far compute per item has fallen since `costs.as_of`: it halves every
+        `costs.inference_halving_weeks` of calendar time. A size's compute per item this week
+        is base_cost x this, with base_cost = parameters / 1.5e9 (GPT-2 1.5B on as_of)."""
+        costs = self.scenario.costs
+        return 2.0 ** (-(self.week + self.cost_offset_weeks) / costs.inference_halving_weeks)
 
     # ---- the access ladder
     def make_public(self, sizes: list[int], route: str) -> None:

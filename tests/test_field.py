@@ -92,3 +92,33 @@ def test_a_field_too_large_to_simulate_is_refused_with_its_field_named():
         scenario_from_dict({"horizon_weeks": 2600, "other_labs": {"growth_per_year": 1.0}},
                            "big.yaml")
     assert "growth_per_year" in str(err.value) and "big.yaml" in str(err.value)
+
+
+def test_dates_matter_only_through_the_as_of_dates(small_scenario):
+    """A scenario moved to 2022 with both as_of dates moved with it is the same world: the
+    calendar enters the model only through the field's and the costs' clocks."""
+    strategies = ["full", "staged", "partnership_only"]
+    in_2019 = with_overrides(small_scenario, {"strategies": strategies})
+    moved = with_overrides(in_2019, {"start_date": date(2022, 2, 14),
+                                     "other_labs.as_of": date(2022, 2, 14),
+                                     "costs.as_of": date(2022, 2, 14)})
+    pd.testing.assert_frame_equal(runs(moved), runs(in_2019), check_exact=True)
+
+
+def test_inference_is_cheaper_for_a_scenario_that_starts_later(small_scenario):
+    """The inference clock runs from costs.as_of: in 2022 the same actors reach large sizes
+    more cheaply, so with the same access more is produced."""
+    from sim.family import family_of
+    from sim.world import World
+
+    later = with_overrides(small_scenario, {"start_date": date(2022, 2, 14)})
+    factor = World(later, family_of(later), 0).cost_factor()
+    assert factor == pytest.approx(2 ** (-(date(2022, 2, 14) - date(2019, 2, 14)).days / 7 / 70))
+    assert World(small_scenario, family_of(small_scenario), 0).cost_factor() == 1.0
+    still = {**STILL, "strategies": ["full"]}
+    items = {
+        when: runs(with_overrides(small_scenario, {**still, "start_date": when}))[
+            "malicious_items"].mean()
+        for when in (date(2019, 2, 14), date(2022, 2, 14))
+    }
+    assert items[date(2022, 2, 14)] > items[date(2019, 2, 14)]
