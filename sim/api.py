@@ -5,6 +5,8 @@ scenario = load_scenario("scenarios/compare_main_strategies.yaml", {"replicates"
 results = run_comparison(scenario)
 results.decision()         # bottom line, expected net value, chance of being best, harm risk,
                            # break-even harm weights (plain data; .to_json())
+results.sweep = "out/when_each_wins"   # a finished sweep folder: decision() then says which
+                           # assumptions decide the best strategy most (docs/decision.md)
 results.summary()          # strategy x outcome: mean and 90% interval
 results.paired()           # paired differences against the baseline, with 90% CIs
 results.steps, results.sizes, results.runs   # tidy pandas tables

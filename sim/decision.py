@@ -377,7 +377,7 @@ def _sweep_sentence(x: Inputs, r: SweepReading) -> str:
         named = [_assumption(a) for a in matter[:NAMED]]
         more = len(matter) - NAMED
         if more > 0:
-            named.append(f"{more} more")
+            named.append(f"{more} more listed under What would change it")
         what = f"which of {among} is best depends most on {_and(named)}"
     won = round(r.region["density"] * r.region["points"])
     where = (f"this scenario lies in the region where {r.region['winner']} wins "
