@@ -304,10 +304,9 @@ def calibration_text(ref: str) -> tuple[str, str]:
         if not res.is_file():
             raise InputError(ref, "calibration", f"no built-in calibration '{name}'; allowed: gpt2")
         return res.read_text(encoding="utf-8"), ref
-    path = Path(ref)
-    if not path.is_file():
-        raise InputError(str(path), "calibration", "file not found")
-    return path.read_text(encoding="utf-8"), str(path)
+    from sim.yamlio import read_text_file
+
+    return read_text_file(ref, "calibration"), str(Path(ref))
 
 
 @cache

@@ -15,10 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.errors import InputError
 from sim.finite import MAX_MAGNITUDE, FiniteModel, finite_number  # noqa: F401 (re-exported)
-from sim.yamlio import LineMap, model_in, parse_yaml, validate
+from sim.yamlio import LineMap, model_in, parse_yaml, read_text_file, validate, yaml_files_hint
 
 MAX_BASE_DEPTH = 16  # files in one `base:` chain
 MAX_FILE_BYTES = 1_000_000  # the shipped scenarios are a few KB
+# An empty file is more likely a mistake (a file not saved, a wrong name) than a wish for every
+# default, so it is refused; `{}` asks for every default explicitly.
+EMPTY_SCENARIO = ("the file is empty (no fields, only blank lines or comments); a minimal "
+                  "scenario names what to compare, e.g. 'name: my_scenario' and 'strategies: "
+                  "[full, staged, closed]' on two lines; write '{}' for a scenario of all "
+                  "defaults")
 
 
 class Section(FiniteModel):
@@ -669,8 +675,6 @@ def read_scenario_data(
     """Read a scenario file and its `base:` chain into one merged dict (not yet validated)."""
     path = Path(path)
     name = str(path)
-    if not path.is_file():
-        raise InputError(name, "", "scenario file not found")
     resolved = path.resolve()
     if resolved in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, resolved))
@@ -678,13 +682,7 @@ def read_scenario_data(
     if len(_chain) >= MAX_BASE_DEPTH:
         raise InputError(str(_chain[0]), "base", f"the base: chain is longer than "
                          f"{MAX_BASE_DEPTH} files (stopped at {name}); merge some of them")
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(name, "", f"file too large ({path.stat().st_size:,} bytes; at "
-                             f"most {MAX_FILE_BYTES:,}): scenario files are written by hand")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"cannot read file: {exc}") from None
+    text = read_text_file(path, "scenario", MAX_FILE_BYTES)
     data, lines = scenario_data_from_text(text, name, path.parent, (*_chain, resolved))
     return data, lines, name
 
@@ -695,7 +693,7 @@ def scenario_data_from_text(
     """Parse scenario YAML text; `base:` and relative calibration paths resolve in folder."""
     data, lines = parse_yaml(text, name)
     if data is None:
-        data = {}
+        raise InputError(name, "", EMPTY_SCENARIO)
     if not isinstance(data, dict):
         raise InputError(name, "", "a scenario must be a mapping of fields (key: value)", 1)
     cal = data.get("calibration")
@@ -708,6 +706,10 @@ def scenario_data_from_text(
     if not isinstance(base, str):
         raise InputError(name, "base", "must be a path to another scenario file", line)
     base_path = folder / base
+    if base_path.is_dir():
+        raise InputError(name, "base", f"'{base}' is a folder, not a scenario file "
+                         f"(base: is resolved relative to {folder})"
+                         f"{yaml_files_hint(base_path)}", line)
     if not base_path.is_file():
         raise InputError(
             name, "base", f"'{base}' not found (base: is resolved relative to {folder})", line
@@ -826,6 +828,32 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     return resolved_scenario(data, f"<{scenario.name} with overrides>")
 
 
+CALIBRATION_ALLOWED = ("allowed: 'builtin:gpt2' or a path to a calibration YAML file (such as one "
+                       "'release-sim calibrate measure' writes), relative to the scenario file")
+
+
+def check_calibration(ref: str, name: str, line: int | None) -> None:
+    """Load the scenario's calibration; a reference that names no file is refused with the
+    scenario file, the field, its line and the path it was resolved to."""
+    from sim.calibration import BUILTIN_PREFIX, load_calibration
+
+    if not ref.startswith(BUILTIN_PREFIX):
+        path = Path(ref)
+        if path.is_dir():
+            raise InputError(name, "calibration", f"{ref} is a folder, not a calibration file"
+                             f"{yaml_files_hint(path)}; {CALIBRATION_ALLOWED}", line)
+        if not path.is_file():
+            raise InputError(name, "calibration", f"file not found: {ref} (the path as "
+                             f"resolved); {CALIBRATION_ALLOWED}", line)
+    try:
+        load_calibration(ref)
+    except InputError as exc:
+        if not ref.startswith(BUILTIN_PREFIX) or exc.field != "calibration":
+            raise  # a problem inside the calibration file: named with its own file and line
+        raise InputError(name, "calibration", f"{exc.message.split(';')[0]}; "
+                         f"{CALIBRATION_ALLOWED}", line) from None
+
+
 def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
     """Checks that need more than one field: strategies exist, sizes fit the calibration."""
     from sim.strategies import resolve_strategy
@@ -851,9 +879,7 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
             f"{', '.join(dict.fromkeys([*labels, MARGINAL_BASELINE]))}",
             lines.get(("baseline",)),
         )
-    from sim.calibration import load_calibration
-
-    load_calibration(scenario.calibration)
+    check_calibration(scenario.calibration, name, lines.get(("calibration",)))
     if scenario.family is not None:
         sizes = [s.name for s in scenario.family]
         if len(set(sizes)) != len(sizes):

@@ -7,6 +7,7 @@ same kind of message: file, line, field path, and what is allowed.
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -36,6 +37,42 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def read_text_file(path: str | Path, what: str, max_bytes: int = MAX_BYTES) -> str:
+    """The text of a user's YAML file (what: 'scenario', 'sweep', 'calibration', ...).
+
+    Refused with one message naming the file: a path that does not exist, a folder given
+    where a file belongs (its YAML files listed as a hint), a file over max_bytes, and a file
+    that cannot be read as UTF-8 text.
+    """
+    path = Path(path)
+    name = str(path)
+    if path.is_dir():
+        raise InputError(name, "", f"is a folder, not a {what} file{yaml_files_hint(path)}")
+    if not path.is_file():
+        raise InputError(name, "", f"{what} file not found")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(name, "", f"file too large ({size:,} bytes; at most "
+                             f"{max_bytes:,}): {what} files are written by hand")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(name, "", f"cannot read file: {exc}") from None
+
+
+def yaml_files_hint(folder: Path, shown: int = 5) -> str:
+    """'; YAML files in it: a.yaml, b.yaml' (the first few), or '' when it holds none."""
+    try:
+        found = sorted(p.name for p in folder.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file())
+    except OSError:
+        return ""
+    if not found:
+        return " (it holds no .yaml files)"
+    more = f", ... ({len(found)} in all)" if len(found) > shown else ""
+    return f"; YAML files in it: {', '.join(found[:shown])}{more}"
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:

@@ -31,7 +31,7 @@ from sim.scenario import (
     set_dotted,
     with_named_defaults,
 )
-from sim.yamlio import LineMap, line_of, parse_yaml, validate
+from sim.yamlio import LineMap, line_of, parse_yaml, read_text_file, validate
 
 Number = float | int
 
@@ -320,12 +320,7 @@ def read_experiment_file(path: str | Path, what: str) -> tuple[dict, LineMap, st
     field is, and its name; a relative `scenario:` path resolves beside the file."""
     path = Path(path)
     name = str(path)
-    if not path.is_file():
-        raise InputError(name, "", f"{what} file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(name, "", f"cannot read file: {exc}") from None
+    text = read_text_file(path, what)
     data, lines = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise InputError(name, "", f"a {what} file must be a mapping of fields (key: value)", 1)
