@@ -134,7 +134,10 @@ def _picker_label() -> str:
     if source == SOURCES[0]:
         name = st.session_state.get("keep:scenario_file") or shipped_scenarios()[0].name
     elif source == SOURCES[1]:
-        name = (st.session_state.get("keep:upload") or ("", "your file"))[1]
+        # the uploader's file of this rerun (it is drawn inside the pop-over, after its label)
+        up = st.session_state.get("scenario_upload")
+        name = up.name if up is not None else (
+            st.session_state.get("keep:upload") or ("", "your file"))[1]
     else:
         name = "as edited in the Scenario editor"
     return f"Scenario: {name}"
@@ -186,7 +189,8 @@ def scenario_picker() -> None:
         scenario = _load_text(text, name)
     except InputError as exc:
         st.session_state["scenario_error"] = str(exc)
-        sb.error("This scenario is invalid; see the message on the page.")
+        sb.error("This scenario is invalid: " + str(exc).replace("\n", "  \n"),
+                 icon=":material/warning:")  # in the pop-over, where the user is looking
         return
     st.session_state["scenario"] = scenario
     st.session_state["scenario_text"] = text
