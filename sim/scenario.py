@@ -15,7 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.errors import InputError
 from sim.finite import MAX_MAGNITUDE, FiniteModel, finite_number  # noqa: F401 (re-exported)
-from sim.yamlio import LineMap, model_in, parse_yaml, read_text_file, validate, yaml_files_hint
+from sim.yamlio import (
+    LineMap,
+    holds_nothing,
+    model_in,
+    parse_yaml,
+    read_text_file,
+    validate,
+    yaml_files_hint,
+)
 
 MAX_BASE_DEPTH = 16  # files in one `base:` chain
 MAX_FILE_BYTES = 1_000_000  # the shipped scenarios are a few KB
@@ -691,8 +699,10 @@ def scenario_data_from_text(
     text: str, name: str, folder: Path, _chain: tuple[Path, ...] = ()
 ) -> tuple[dict, LineMap]:
     """Parse scenario YAML text; `base:` and relative calibration paths resolve in folder."""
+    if holds_nothing(text):
+        raise InputError(name, "", EMPTY_SCENARIO)
     data, lines = parse_yaml(text, name)
-    if data is None:
+    if data is None:  # only document markers ('---')
         raise InputError(name, "", EMPTY_SCENARIO)
     if not isinstance(data, dict):
         raise InputError(name, "", "a scenario must be a mapping of fields (key: value)", 1)

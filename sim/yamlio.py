@@ -75,6 +75,12 @@ def yaml_files_hint(folder: Path, shown: int = 5) -> str:
     return f"; YAML files in it: {', '.join(found[:shown])}{more}"
 
 
+def holds_nothing(text: str) -> bool:
+    """True for text with no YAML content: empty, only whitespace (tabs included, which YAML
+    itself refuses) or only comments."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
     """Parse YAML safely; return the data and a map from field path to 1-based line number.
 
