@@ -10,14 +10,18 @@ import json
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from sim.errors import InputError, Terminated, signal_number
 
@@ -49,27 +53,91 @@ def interrupted(message: str) -> typer.Exit:
     return typer.Exit(128 + _signal_number)
 
 
+class _TimeLeft(ProgressColumn):
+    """'about 0:01:23 left', or 'estimating time left' until there is a rate to go by."""
+
+    def render(self, task) -> Text:
+        left = task.time_remaining
+        if left is None:
+            return Text("estimating time left", style="progress.remaining")
+        return Text(_time_left(left), style="progress.remaining")
+
+
+def _time_left(seconds: float) -> str:
+    return ("under a second left" if seconds < 1
+            else f"about {timedelta(seconds=round(seconds))} left")
+
+
+class PlainProgress:
+    """Progress as plain lines, for output that is not a terminal (a log file, a pipe, CI):
+    a line once 10% more is done or PLAIN_EVERY seconds have passed since the last one,
+    whichever comes first, and one when all is done."""
+
+    def __init__(self, description: str, unit: str, every: float | None = None):
+        self.description, self.unit = description, unit
+        self.every = PLAIN_EVERY if every is None else every
+        self.first: tuple[float, int] | None = None  # (time, done) of the first report
+        self.last: tuple[float, int] = (0.0, 0)  # of the last line written
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if self.first is None:
+            self.first = self.last = (now, done)
+            return
+        if done <= self.last[1] and done < total:
+            return
+        tenth = max(1, -(-total // 10))
+        if done < total and done - self.last[1] < tenth and now - self.last[0] < self.every:
+            return
+        self.last = (now, done)
+        start, first_done = self.first
+        rate = (done - first_done) / (now - start) if now > start else 0.0
+        if done >= total:
+            left = "done"
+        elif rate > 0:
+            left = _time_left((total - done) / rate)
+        else:
+            left = "estimating time left"
+        err_console.print(f"{self.description}: {done:,}/{total:,} {self.unit} "
+                          f"({100 * done // max(total, 1)}%), {left}", highlight=False)
+
+
+PLAIN_EVERY = 10.0  # seconds between progress lines in a log, at most (unless 10% more is done)
+
+
 @contextmanager
 def progress_bar(description: str, unit: str = "runs") -> Iterator[Callable[[int, int], None]]:
-    """The progress bar every long command shows (done, time left), as a progress callback.
+    """The progress every long command shows (done, time left), as a progress callback: a bar
+    on a terminal, plain lines (PlainProgress) in a log.
 
-    It redraws when progress is reported rather than from a thread of its own, so a sweep run
-    under it can still fork its worker processes (sim.sweep.execute.start_method)."""
+    The bar appears at the first report, when the total is known, and redraws when progress
+    is reported rather than from a thread of its own, so a sweep run under it can still fork
+    its worker processes (sim.sweep.execute.start_method)."""
+    if not err_console.is_terminal and not sys.stderr.isatty():
+        yield PlainProgress(description, unit)
+        return
     bar = Progress(
         TextColumn(f"[bold]{description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn(f"{unit}, about"),
-        TimeRemainingColumn(),
-        TextColumn("left"),
+        TextColumn(unit),
+        _TimeLeft(),
         console=err_console,
         transient=True,
         auto_refresh=False,
-        disable=not err_console.is_terminal and not sys.stderr.isatty(),
     )
-    with bar:
-        task = bar.add_task(unit, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total, refresh=True)
+    task: list = []
+
+    def report(done: int, total: int) -> None:
+        if not task:
+            bar.start()
+            task.append(bar.add_task(unit, total=total, completed=done))
+        bar.update(task[0], completed=done, total=total, refresh=True)
+
+    try:
+        yield report
+    finally:
+        bar.stop()
 
 
 @app.command()
@@ -122,11 +190,13 @@ def run(
         exc.results.reference = base_scenario(file)
         exc.results.sweep = chosen_sweep
         print_comparison(exc.results)
-        kept = "not written: no --out"
+        kept, again = "not written: no --out", "run the command again for all of them"
         if out is not None:
             kept = _save_kept(exc.results, out, "they are")
+            again = (f"for all of them, run the command again with --overwrite (it replaces "
+                     f"what {out} holds)" if not overwrite else again)
         raise interrupted(f"{exc.done} of {exc.total} replicates finished (shown above); {kept}; "
-                          "run the command again for all of them") from None
+                          f"{again}") from None
     results.reference = base_scenario(file)
     results.sweep = chosen_sweep
     print_decision(results.decision())
@@ -256,6 +326,12 @@ def report(
     from sim.report import report_html, report_markdown
     from sim.results import Results
 
+    if folder.is_file():
+        raise InputError(str(folder), "", "is a file, not a results folder; give the --out "
+                         "folder of 'release-sim run'")
+    if not folder.is_dir():
+        raise InputError(str(folder), "", "folder not found; give the --out folder of "
+                         "'release-sim run'")
     if not (folder / "runs.parquet").is_file():
         raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
                          "--out folder of 'release-sim run'")
@@ -289,7 +365,7 @@ def validate(files: list[Path] = typer.Argument(..., help="Scenario YAML files."
         try:
             sc = load_scenario(f)
         except InputError as exc:
-            err_console.print(f"[red]{exc}[/red]", highlight=False)
+            err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
             failed += 1
         else:
             console.print(f"{f}: valid ({sc.name}: {', '.join(sc.strategy_names())})")
@@ -318,17 +394,30 @@ def schema(out: Path | None = typer.Option(None, "--out", "-o", help="File to wr
 
 
 @app.command()
-def strategies() -> None:
-    """List the registered release strategies and their settings."""
-    from sim.strategies import STRATEGIES
+def strategies(
+    names: list[str] | None = typer.Argument(
+        None, help="Strategies to describe: registered names or 'package.module:Class' "
+        "(a module in the current folder or on PYTHONPATH). Default: every registered one."),
+) -> None:
+    """List release strategies: what each does, and each setting with its default, allowed
+    values and meaning (set them in a scenario's strategies: entry)."""
+    from sim.strategies import STRATEGIES, add_search_dir, settings_rows, strategy_class
 
-    t = Table(header_style="bold")
-    t.add_column("name")
-    t.add_column("what it does")
-    t.add_column("settings")
-    for name, cls in STRATEGIES.items():
-        t.add_row(name, cls.summary, ", ".join(cls.Settings.model_fields))
-    console.print(t)
+    if names:
+        add_search_dir(Path.cwd())  # 'module:Class' from the current folder, as a scenario's
+    chosen = {n: strategy_class(n, "<command line>", "NAMES") for n in names or STRATEGIES}
+    for name, cls in chosen.items():
+        console.print(f"[bold]{escape(name)}[/bold]: {escape(cls.summary or cls.__doc__ or '')}",
+                      highlight=False)
+        t = Table(header_style="bold", show_lines=False)
+        for col, kw in (("setting", {"no_wrap": True}), ("default", {}), ("allowed", {}),
+                        ("description", {"ratio": 1})):
+            t.add_column(col, **kw)
+        for row in settings_rows(cls):
+            t.add_row(*(escape(row[k]) for k in ("setting", "default", "allowed", "description")))
+        console.print(t)
+    console.print("Set them in a scenario's strategies: list, e.g. "
+                  "'- {kind: staged, spacing_weeks: 8}'.", highlight=False)
 
 
 # Sub-command groups of other modules (one line each).
@@ -368,7 +457,7 @@ def cli(args: list[str] | None = None) -> int:
                 err_console.print("interrupted")
         return code if isinstance(code, int) else 0
     except InputError as exc:
-        err_console.print(f"[red]error:[/red] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False)
         return 2
     except typer.Exit as exc:
         return exc.exit_code

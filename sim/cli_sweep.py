@@ -51,12 +51,16 @@ def sweep(
     check_backend_options(workers, scheduler, dask_local)
     spec = load_sweep_file(file)
     check_sweep(spec, str(file), force)
-    done = [0]
+    done, started = [0], []
 
     try:
         with progress_bar(spec.name) as report:
 
             def progress(runs: int, total: int) -> None:
+                if not started:
+                    started.append(True)
+                    err_console.print(start_line(spec.name, runs, total, out, workers,
+                                                 scheduler, dask_local), highlight=False)
                 done[0] = runs
                 report(runs, total)
 
@@ -82,6 +86,25 @@ def sweep(
                           f"the other runs are kept in {out}: see SweepResults.failed() or the "
                           "'error' column", highlight=False)
         raise typer.Exit(2)
+
+
+def start_line(name: str, done: int, total: int, out: Path, workers: int | None,
+               scheduler: str | None, dask_local: int | None) -> str:
+    """'sweep NAME: N runs on W workers -> DIR': what a sweep is about to do, said as it
+    starts (also in a log, where no progress bar is drawn)."""
+    import os
+
+    if scheduler:
+        where = f"the Dask scheduler at {scheduler}"
+    elif dask_local:
+        where = f"{dask_local} Dask worker{'s' if dask_local > 1 else ''}"
+    else:
+        n = workers or os.cpu_count() or 1
+        where = "1 worker (this process)" if n == 1 else f"{n} workers"
+    if done >= total:
+        return f"sweep {name}: all {total:,} runs already finished -> {out}"
+    runs = f"{total - done:,} of {total:,} runs left" if done else f"{total:,} runs"
+    return f"sweep {name}: {runs} on {where} -> {out}"
 
 
 def analyze(
