@@ -45,7 +45,7 @@ USAGE = {  # command line -> the option or argument the message names
     "validate unknown flag": ("validate S --bogus", "--bogus"),
     "schema out without value": ("schema --out", "--out"),
     "schema unknown flag": ("schema --bogus", "--bogus"),
-    "strategies extra argument": ("strategies extra", "extra"),
+    "strategies unknown flag": ("strategies --bogus", "--bogus"),
     "sweep missing file": ("sweep", "Missing argument"),
     "sweep missing out": ("sweep SW", "--out"),
     "sweep workers zero": ("sweep SW --out D --workers 0", "--workers"),

@@ -130,3 +130,10 @@ def test_sigterm_during_run_keeps_the_finished_replicates(tmp_path):
     assert f"written to {out}" in err
     runs = pd.read_parquet(out / "runs.parquet")
     assert sorted(set(runs["replicate"])) == list(range(finished))
+    # the command the message gives works on the folder it wrote (a shorter run here)
+    assert "run the command again with --overwrite" in err, err
+    scenario.write_text(scenario.read_text().replace("replicates: 2000", "replicates: 2"))
+    again = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(scenario), "--out",
+                            str(out), "--overwrite"], cwd=REPO, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert set(pd.read_parquet(out / "runs.parquet")["replicate"]) == {0, 1}
