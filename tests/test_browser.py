@@ -325,3 +325,41 @@ def test_every_page_fits_and_is_screenshot(server, browser, width):
                 scroller.evaluate("e => e.scrollLeft = e.scrollWidth")
             shoot(page, f"compare_timeline_{width}")
     page.context.close()
+
+
+def test_uploaded_scenarios_are_named_and_their_errors_shown_in_the_pop_over(server, browser,
+                                                                            tmp_path):
+    """The scenario button names the file last uploaded; an invalid upload's message shows in
+    the pop-over the user is looking at (and on the page once it closes), never a traceback."""
+    files = {"empty.yaml": "# nothing yet\n",
+             "s_half.yaml": "name: half\nbase: compare_main_strategies.yaml\nreplicates: 3\n",
+             "no_cal.yaml": "name: badcal\ncalibration: nothere_cal.yaml\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    open_page(page, server, "", HEADING)
+    page.get_by_role("button", name="Scenario:").click()
+    page.get_by_text("Upload a YAML file").click()
+    settle(page)
+    expected = {"empty.yaml": "is empty", "no_cal.yaml": "file not found",
+                "s_half.yaml": None}
+    for name, error in expected.items():
+        page.locator("[data-testid='stPopoverBody'] input[type='file']").set_input_files(
+            str(tmp_path / name))
+        settle(page)
+        page.get_by_role("button", name=f"Scenario: {name}").wait_for(timeout=30_000)
+        body = page.locator("[data-testid='stPopoverBody']")
+        if body.count() == 0 or not body.is_visible():  # the pop-over closed: open it again
+            page.get_by_role("button", name=f"Scenario: {name}").click()
+            settle(page)
+        inside = body.inner_text()
+        if error:
+            assert error in inside and name in inside, inside
+        else:
+            assert "invalid" not in inside.lower(), inside
+        assert_clean(page, f"upload of {name}")
+    page.keyboard.press("Escape")
+    run(page, expect="comes out best at a harm weight of")  # the last upload, valid, runs
+    assert page.get_by_role("button", name="Scenario: s_half.yaml").count() == 1
+    assert_clean(page, "the uploaded scenario run")
+    page.context.close()
