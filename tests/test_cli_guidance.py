@@ -287,7 +287,7 @@ def test_a_sweep_on_a_terminal_shows_the_total_from_the_first_frame(tmp_path, ca
                                                                      monkeypatch):
     screen = io.StringIO()
     monkeypatch.setattr(sim.cli, "err_console", Console(file=screen, force_terminal=True,
-                                                        width=120))
+                                                        width=120, soft_wrap=True))
     sweep, out = write(tmp_path / "sw.yaml", SMALL_SWEEP), tmp_path / "out"
     code, _, err = call(capsys, "sweep", sweep, "--out", out, "--workers", "1")
     shown = screen.getvalue()
@@ -304,7 +304,7 @@ def test_a_sweep_on_a_terminal_shows_the_total_from_the_first_frame(tmp_path, ca
 def test_the_bar_waits_for_the_total(monkeypatch, reports, shown, not_shown):
     screen = io.StringIO()
     monkeypatch.setattr(sim.cli, "err_console", Console(file=screen, force_terminal=True,
-                                                        width=120))
+                                                        width=120, soft_wrap=True))
     with progress_bar("s") as report:
         for done, total in reports:
             report(done, total)
