@@ -55,6 +55,12 @@ class Results:
     # reads what would change the answer (sim.sweep.drivers); None: the summary says how to
     # get one
     sweep: str | Path | SweepResults | None = None
+    # what the reference is: 'base', the scenario the file extends with `base:`; 'file', the
+    # scenario file the run started from (the dashboard, with settings changed on the page)
+    reference_role: str = "base"
+    # replicates the scenario file asks for, when the run used another count (-n, the
+    # dashboard); None: as in the file, or not known
+    file_replicates: int | None = None
 
     @classmethod
     def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,
@@ -208,8 +214,9 @@ class Results:
             self.sizes.to_parquet(staging / "sizes.parquet", index=False)
             with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
                 yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
-            (staging / "manifest.json").write_text(
-                json.dumps(self.manifest, indent=2, default=str))
+            manifest = {**self.manifest, "basis": {"reference_role": self.reference_role,
+                                                   "file_replicates": self.file_replicates}}
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
             if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
                 (staging / "decision.json").write_text(self.decision().to_json() + "\n")
             if self.reference is not None:
@@ -231,6 +238,7 @@ class Results:
         if (folder / "reference.yaml").is_file():
             ref = yaml.safe_load((folder / "reference.yaml").read_text(encoding="utf-8"))
             reference = resolved_scenario(ref, str(folder / "reference.yaml"))
+        basis = manifest.get("basis", {})
         return cls(
             scenario,
             pd.read_parquet(folder / "runs.parquet"),
@@ -238,6 +246,8 @@ class Results:
             pd.read_parquet(folder / "sizes.parquet"),
             manifest,
             reference,
+            reference_role=basis.get("reference_role", "base"),
+            file_replicates=basis.get("file_replicates"),
         )
 
 
