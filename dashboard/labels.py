@@ -91,7 +91,7 @@ HARM_UNIT = OUTCOMES["harm"].unit
 VALUE_UNIT = OUTCOMES["beneficial_value"].unit
 # Where the page needs other words than the registry's (sim.outcome_registry): units a
 # reader knows, and meanings written for a reader rather than for the code.
-PLAIN_UNITS = {"share 0-1": "%", "weeks; blank: not within the horizon": "weeks",
+PLAIN_UNITS = {"share 0-1": "%",
                "weeks; + = defenders first": "weeks; positive = defenders first"}
 PLAIN_LABELS = {"marginal_harm": "Marginal harm (added by the release)",
                 "gross_harm": "Gross misuse harm (before substitution)",

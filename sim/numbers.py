@@ -55,11 +55,12 @@ def share(x: float | None) -> str:
 def interval(mean: float | None, low: float | None, high: float | None, *,
              sign: bool = False, digits: int = 3, sep: str = ", ") -> str:
     """'mean [low, high]' (signed for a difference); the mean alone when the interval cannot
-    be estimated (one replicate: low and high are missing)."""
+    be estimated (one replicate: low and high are missing) or all three read the same."""
     show = signed if sign else number
     if any(v is None or not math.isfinite(float(v)) for v in (low, high)):
         return show(mean, digits)
-    return f"{show(mean, digits)} [{show(low, digits)}{sep}{show(high, digits)}]"
+    m, lo, hi = show(mean, digits), show(low, digits), show(high, digits)
+    return m if lo == hi == m else f"{m} [{lo}{sep}{hi}]"
 
 
 def _sig(x: float, digits: int) -> str:
