@@ -657,8 +657,8 @@ def _sweep_notes(x: Inputs, r: SweepReading) -> list[str]:
 
 
 PARTS: list[Callable[[Inputs], Part | None]] = [
-    expected_value, against_best, probability_best, break_even, what_would_change_it, value_of_information,
-    harm_risk,
+    expected_value, against_best, probability_best, break_even, what_would_change_it,
+    value_of_information, harm_risk,
 ]
 
 
