@@ -224,6 +224,9 @@ def against_best(x: Inputs) -> Part | None:
                     "replicate, so whether the two can be told apart cannot be estimated")
     elif runner["strategy"] not in tied:
         sentence = f"it is ahead of the runner-up, {runner['strategy']}, by {gap}"
+    elif runner["sd"] == 0 and runner["best_minus_strategy"] == 0:
+        sentence = (f"but {runner['strategy']} has the same net value in every replicate, so "
+                    "the two cannot be told apart at any number of replicates")
     else:
         sentence = (f"but at {x.replicates} replicates it cannot be told apart from "
                     f"{_or(tied)}: it is ahead of the runner-up, {runner['strategy']}, by "
