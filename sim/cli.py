@@ -102,6 +102,8 @@ def run(
     from sim.sweep.drivers import sweep_for
 
     chosen_sweep = sweep_for(sweep, scenario, "--sweep")  # checked before the runs
+    # the basis says when the replicate count is not the file's
+    asked = load_scenario(file).replicates if replicates is not None else None
     try:
         with progress_bar(scenario.name) as progress:
             results = run_comparison(scenario, progress=progress, force=True)  # checked above
@@ -110,6 +112,7 @@ def run(
         if exc.results is not None:
             exc.results.reference = base_scenario(file)
             exc.results.sweep = chosen_sweep
+            exc.results.file_replicates = asked
             print_comparison(exc.results)
             kept = _save_kept(exc.results, out, "The runs that finished are")
         err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
@@ -121,6 +124,7 @@ def run(
                               "kept") from None
         exc.results.reference = base_scenario(file)
         exc.results.sweep = chosen_sweep
+        exc.results.file_replicates = asked
         print_comparison(exc.results)
         kept = "not written: no --out"
         if out is not None:
@@ -129,8 +133,7 @@ def run(
                           "run the command again for all of them") from None
     results.reference = base_scenario(file)
     results.sweep = chosen_sweep
-    if replicates is not None:  # the basis says when the count is not the file's
-        results.file_replicates = load_scenario(file).replicates
+    results.file_replicates = asked
     print_decision(results.decision())
     print_comparison(results)
     if out is not None:

@@ -216,6 +216,20 @@ def test_break_even_interval_holds_the_estimate_narrows_with_replicates_and_repe
     assert widths[400] < widths[80] < widths[20], widths
 
 
+@pytest.mark.parametrize(("spans", "text"), [
+    (None, "closed takes over above a harm weight of 5.4; below a harm weight of 0.3 full "
+           "would be best"),
+    ([(0.1, 0.52), (3.14, 9.87)], "closed takes over above a harm weight of 5.4 (90% interval "
+     "3.1 to 9.9); below a harm weight of 0.3 (90% interval 0.1 to 0.52) full would be best"),
+    ([(0.1, 0.52), (3.14, math.inf)], "closed takes over above a harm weight of 5.4 (90% "
+     "interval 3.1 to no upper bound: in some resamples it never takes over); below a harm "
+     "weight of 0.3 (90% interval 0.1 to 0.52) full would be best"),
+])
+def test_break_even_words_give_each_weight_its_interval(spans, text):
+    flips = [(0.3, "full", "staged"), (5.4, "staged", "closed")]
+    assert decision.flips_in_words(flips, 1.0, spans) == text
+
+
 @pytest.fixture(scope="module")
 def compared():
     strategies = [StrategySpec(kind="full"), StrategySpec(kind="staged", spacing_weeks=8),
