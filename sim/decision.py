@@ -64,7 +64,8 @@ MIN_IMPORTANCE = 0.01  # Assumption: an assumption matters when shuffling it mis
 NAMED = 3  # assumptions named in the bottom line; the part's table lists every one
 LISTED_DIFFERENCES = 5  # differences from the sweep's base named in a note
 RESAMPLES = 1000  # bootstrap resamples of the replicates for the break-even intervals
-BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart from the runs'
+BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart from the
+# replicates' keys (i,) for any count below 721,013, and from a sweep point's (point, i)
 POWER = 0.80  # the chance "would likely separate them" stands for (with the CI's level)
 PRACTICAL = 100_000  # replicates beyond which the estimate is not given as a number
 BASIS_DIGITS = 6  # significant figures of an input's value under Basis
