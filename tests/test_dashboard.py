@@ -251,3 +251,18 @@ def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
     for seed in (1, 2):  # the oldest is forgotten beyond `size`
         store.run(small_scenario.model_copy(update={"seed": seed}))
     assert store.get(small_scenario) is None
+
+
+def test_a_sweep_worker_imports_the_app_without_drawing_it():
+    """A process of a sweep started from the page (forkserver) re-imports the main script as
+    __mp_main__, as multiprocessing's spawn.prepare does: no page runs, so the server log gets
+    no 'missing ScriptRunContext' warnings and no 'streamlit run' notice."""
+    import subprocess
+    import sys
+
+    code = f"import runpy; runpy.run_path({APP!r}, run_name='__mp_main__')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert "ScriptRunContext" not in said and "streamlit run" not in said, said
