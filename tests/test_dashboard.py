@@ -181,6 +181,19 @@ def sweep_folder(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def lhs_folder(tmp_path_factory) -> Path:
+    """A small lhs sweep (sensitivity by RBD-FAST needs 32 points)."""
+    from sim.sweep import load_sweep_file, run_sweep
+
+    spec = load_sweep_file(Path(APP).parent.parent / "scenarios" / "sweeps" / "staged_levers.yaml")
+    spec.set["horizon_weeks"] = 12
+    spec.design.samples = 32
+    out = tmp_path_factory.mktemp("sweep") / "lhs"
+    run_sweep(spec, out, workers=1)
+    return out
+
+
 def test_sweep_page(sweep_folder):
     at = start("app_pages/sweeps.py")
     assert not at.exception
@@ -192,12 +205,72 @@ def test_sweep_page(sweep_folder):
     assert "Best in (share of scenarios)" in robust.columns
     sens = next(t for t in tables(at) if "Assumption" in t.columns)
     assert "mu_star" not in set(sens["Index"]) and "None" not in set(sens["95% half-width"])
-    assert any("than **Staged release** in" in m.value for m in at.markdown), "discovery"
     assert any("minimax regret" in m.value for m in at.markdown)
     at.selectbox(key="sweep_outcome").set_value("harm").run()
     assert not at.exception
     at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
+
+
+def open_folder(folder: Path) -> AppTest:
+    at = start("app_pages/sweeps.py")
+    at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()
+    at.text_input(key="sweep_path").set_value(str(folder)).run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_sweep_page_explains_the_clis_pair_and_says_when_a_pair_never_loses(sweep_folder):
+    """'When does a strategy lose' opens on analyze's pair (sim.sweep.analysis.discovery_pair);
+    a pair without losses is one sentence, not a promise of ranges."""
+    from sim.sweep import analysis, open_sweep
+
+    results = open_sweep(sweep_folder)
+    strategy, versus = analysis.discovery_pair(results, "net_value")
+    at = open_folder(sweep_folder)
+    assert at.selectbox(key="sd_strategy:net_value").value == strategy
+    assert at.selectbox(key=f"sd_versus:net_value:{strategy}").value == versus
+    means = analysis.point_means(results, "net_value")
+    never = [(s, v) for s in means for v in means if s != v and (means[s] >= means[v]).all()]
+    assert never, "the fixture's sweep has a pair without losses"
+    s, v = never[0]
+    at.selectbox(key="sd_strategy:net_value").set_value(s).run()
+    at.selectbox(key=f"sd_versus:net_value:{s}").set_value(v).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "never has lower net value than" in text and "in none of the" in text
+    assert "ranges below" not in text and not any(
+        "Narrower than the sampled range" in t.columns for t in tables(at))
+
+
+def chart_spec(at: AppTest) -> dict:
+    import json
+
+    (chart,) = at.get("vega_lite_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs_folder):
+    """Morris on a morris design, RBD-FAST on an lhs design, never 'Sobol' for either; the
+    warnings are analyze's; mu* starts at 0 and every axis has a title with its unit."""
+    from sim.sweep import analysis, open_sweep
+
+    at = open_folder(sweep_folder)
+    text = " ".join(m.value for m in at.markdown)
+    assert "estimated by **Morris**" in text and "Sobol" not in text
+    spec = chart_spec(at)
+    layers = spec.get("layer") or [spec]
+    x = layers[0]["encoding"]["x"]
+    assert x["title"].startswith("Average effect of moving this assumption across its range")
+    assert "thousand developer-weeks" in x["title"]
+    assert x["scale"]["domainMin"] == 0
+    assert layers[0]["encoding"]["y"]["title"] == "Uncertain assumption"
+    at = open_folder(lhs_folder)
+    text = " ".join(m.value for m in at.markdown)
+    assert "estimated by **RBD-FAST**" in text and "Sobol" not in text
+    x = (chart_spec(at).get("layer") or [{}])[0]["encoding"]["x"]
+    assert x["title"] == "First-order index S1 (share of the outcome's variance, 0 to 1)"
+    expected = analysis.sensitivity(open_sweep(lhs_folder), "net_value").attrs["warnings"]
+    assert [w.value for w in at.warning] == expected
 
 
 def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
