@@ -67,9 +67,10 @@ def index_axis(index: str, outcome: str) -> str:
         kind = "First-order" if index == "S1" else "Total-order"
         return f"{kind} index {index} (share of the outcome's variance, 0 to 1)"
     unit = outcome_words(outcome).unit
-    per = f"{unit} " if unit else ""
-    return f"{INDEX_WORDS[index].split(' (')[0]}, {index.replace('_star', '*')} ({per}across " \
-           "the assumption's range)"
+    name = index.replace("_star", "*")
+    what = ("mean absolute effect of moving an assumption across its range" if index == "mu_star"
+            else "spread of that effect over the other assumptions")
+    return f"{name}: {what}" + (f" ({unit})" if unit else "")
 
 
 def complete(folder: Path) -> bool:
@@ -173,7 +174,9 @@ def sensitivity_view(results, outcome: str) -> None:
     names = list(dict.fromkeys(df["strategy"]))
     colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
                        legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
-    y = alt.Y("Assumption:N", title="Uncertain assumption", axis=alt.Axis(labelLimit=380))
+    # the title stands above the long names, not across them
+    y = alt.Y("Assumption:N", title="Uncertain assumption", axis=alt.Axis(
+        labelLimit=380, titleAngle=0, titleAlign="right", titleX=0, titleY=-12))
     x_scale = alt.Scale(domainMin=lowest, nice=True)
     base = alt.Chart(df).encode(y=y, yOffset="Strategy:N", color=colour)
     bars = base.mark_bar().encode(
@@ -256,12 +259,14 @@ def discovery_view(results, outcome: str) -> None:
         return
     levers = results.levers
     d1, d2 = st.columns(2)
+    # keyed by sweep and outcome, so each opens on its own default pair
+    where = f"{results.manifest['digest']}:{outcome}"
     strategy = d1.selectbox("Strategy", levers, index=levers.index(default),
-                            key=f"sd_strategy:{outcome}", format_func=strategy_label)
+                            key=f"sd_strategy:{where}", format_func=strategy_label)
     _, rival = analysis.discovery_pair(results, outcome, strategy)
     others = [x for x in levers if x != strategy]
     versus = d2.selectbox("Against", others, index=others.index(rival) if rival in others else 0,
-                          key=f"sd_versus:{outcome}:{strategy}", format_func=strategy_label,
+                          key=f"sd_versus:{where}:{strategy}", format_func=strategy_label,
                           help="By default the strategy that does better than it in the most "
                           "scenarios.")
     try:
