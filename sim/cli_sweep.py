@@ -132,6 +132,13 @@ def analyze(
         console.print(f"[yellow]partial analysis: the sweep is not finished ({len(runs):,} of "
                       f"{m['total_runs']:,} runs, {results.points_run()} of {m['points']} "
                       "points); finish it with the same sweep command and --resume[/yellow]")
+    mix = an.world_mix(results)
+    if len(mix) > 1:
+        _print_table(mix, "The true world: share of replicates drawn in each, and the share the "
+                     "prior expects (averaged over the points)")
+        warning = an.world_mix_warning(mix)
+        if warning:
+            console.print(f"[yellow]warning: {escape(warning)}[/yellow]", highlight=False)
     first = outcome[0]
     design = results.spec.design
     sensitivities = {}

@@ -28,7 +28,7 @@ from sim.levers import (
     is_strategy_path,
 )
 from sim.outcomes import MARGINAL_BASELINE
-from sim.runner import replicate_seeds
+from sim.runner import point_seeds, replicate_seeds
 from sim.scenario import Scenario, StrategySpec, load_scenario, scenario_from_dict
 
 WHERE = "evaluate"
@@ -38,7 +38,8 @@ _PREPARED: dict[int, tuple[Scenario, dict]] = {}
 
 def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | None = None,
              uncertainties: dict[str, Any] | None = None, replicates: int | None = None,
-             seed: int | None = None, strategy: str | None = None) -> dict[str, float]:
+             seed: int | None = None, strategy: str | None = None,
+             point: int | None = None) -> dict[str, float]:
     """Mean outcomes over replicates of every compared strategy at one point.
 
     scenario: a Scenario, a scenario file or a mapping of scenario fields; its strategies are
@@ -46,8 +47,13 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
     levers, uncertainties: values by dotted path, as in sweep files: scenario fields
     (`mapping.misuse_elasticity`) or strategy settings (`strategies.0.spacing_weeks`,
     `strategies.staged.gate_severe_probability`). Integer fields are rounded, as in sweeps.
-    replicates, seed: default the scenario's. Replicate i runs on the seed a sweep with this
-    seed gives replicate i, so the result equals the sweep's replicate means at this point.
+    replicates, seed: default the scenario's.
+    point: which seeds the replicates run on. None: replicate i runs on the seed a sweep with
+    this seed and `seed_per_point: false` gives replicate i at every point (every call shares
+    them: common random numbers across calls, and the same few draws of the true world). An
+    index: the seeds that point of a sweep with this seed draws (`seed_per_point: true`, the
+    default), so the result equals that sweep's replicate means there; give each of many
+    calls its own index to average over the worlds of the prior.
     strategy: return only this strategy's outcomes, under plain outcome names.
 
     Returns {outcome: mean} when one strategy is compared (or `strategy` is given), else
@@ -75,7 +81,9 @@ def evaluate(scenario: Scenario | str | Path | dict, levers: dict[str, Any] | No
 
     payload = {"key": base, "base": data, "strategies": specs, "n_levers": len(compared),
                "reuse": True, "outcomes": dict(FUNCTIONS)}
-    cells = [(0, r, s, overrides) for r, s in enumerate(replicate_seeds(seed, replicates))]
+    seeds = (replicate_seeds(seed, replicates) if point is None
+             else point_seeds(seed, int(point), replicates))
+    cells = [(0, r, s, overrides) for r, s in enumerate(seeds)]
     rows = run_cells(payload, cells)
     failed = next((r for r in rows if r["error"]), None)
     if failed is not None:

@@ -34,11 +34,24 @@ Progress = Callable[[int, int], None]
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Seed of each replicate: fixed by (seed, i) alone, whatever the replicate count."""
-    out = []
-    for i in range(replicates):
-        a, b = np.random.SeedSequence(seed, spawn_key=(i,)).generate_state(2, np.uint32)
-        out.append(int(a) << 31 | int(b) >> 1)
-    return out
+    return [_seed_of(seed, (i,)) for i in range(replicates)]
+
+
+def point_seeds(seed: int, point: int, replicates: int) -> list[int]:
+    """Seed of each replicate at one point of a sweep or a search's ensemble when every point
+    draws its own (a sweep's `seed_per_point`): fixed by (seed, point, i) alone. Points then
+    face independent draws of the true world (uncertainty.worlds), instead of the same few."""
+    return [_seed_of(seed, (point, i)) for i in range(replicates)]
+
+
+def point_seed(seed: int, point: int, replicate: int) -> int:
+    """One replicate's seed at one point (point_seeds)."""
+    return _seed_of(seed, (point, replicate))
+
+
+def _seed_of(seed: int, key: tuple[int, ...]) -> int:
+    a, b = np.random.SeedSequence(seed, spawn_key=key).generate_state(2, np.uint32)
+    return int(a) << 31 | int(b) >> 1
 
 
 @dataclass

@@ -12,9 +12,11 @@ are sampled into, and a goal:
 
 The optimisers are pymoo's (a genetic algorithm for one objective, NSGA-II for a front): the
 search only evaluates their populations. Every design is run on every scenario with the same
-replicate seeds (common random numbers), through the sweep's worker function on the sweep's
-backends, so a design's numbers equal `evaluate` at the same point, and neither the backend nor
-the worker count changes a result. Each generation is checkpointed (pymoo's algorithm with its
+seeds (common random numbers between designs); each scenario of the ensemble draws its own
+replicate seeds, so the scenarios face independent draws of the true world. The runs go
+through the sweep's worker function on the sweep's backends, so a design's numbers equal
+`evaluate` at the same scenario (`point=` its index in the ensemble), and neither the backend
+nor the worker count changes a result. Each generation is checkpointed (pymoo's algorithm with its
 random generator) in the output folder, so `--resume` carries on where a stopped search ended
 and reaches the same result. Convergence: the hypervolume of the best designs found so far,
 against a reference point fixed from the first generation, per generation.
@@ -35,7 +37,7 @@ from pydantic import Field, model_validator
 
 from sim.errors import InputError
 from sim.outcomes import MARGINAL_BASELINE
-from sim.runner import replicate_seeds
+from sim.runner import point_seeds
 from sim.scenario import StrategySpec
 from sim.sweep import provenance
 from sim.sweep.spec import Design, Strict, SweepSpec, Uncertainty, sweep_from_dict
@@ -206,7 +208,6 @@ class Evaluator:
         self.design = labels[0]
         self.payload = {"key": "search:" + spec.digest(), "base": base.model_dump(mode="json"),
                         "strategies": runs, "n_levers": len(labels), "reuse": True}
-        self.seeds = replicate_seeds(spec.seed, spec.replicates)
         self.backend = backend
 
     def values(self, unit: np.ndarray) -> list[dict[str, Any]]:
@@ -232,7 +233,8 @@ class Evaluator:
         for k, levers in enumerate(designs):
             for j in range(n_points):
                 overrides = {**self.ensemble.overrides(j), **levers}
-                cells += [(k * n_points + j, r, s, overrides) for r, s in enumerate(self.seeds)]
+                seeds = point_seeds(self.spec.seed, j, self.spec.replicates)
+                cells += [(k * n_points + j, r, s, overrides) for r, s in enumerate(seeds)]
         rows = run_batches(self.backend, self.payload, cells, batch_cells=max(1, 64 // len(
             self.payload["strategies"])))
         df = pd.DataFrame([r for r in rows if r["strategy"] == self.design])

@@ -26,7 +26,7 @@ def test_analyze_names_a_lever_whose_runs_all_failed_and_refuses_unknown_versus(
     data = {"scenario": {"horizon_weeks": 4}, "replicates": 1, "seed": 2,
             "levers": ["full", "staged", {"kind": f"{__name__}:Broken", "label": "broken"}],
             "uncertainties": {"harm_weight": {"low": 0.5, "high": 5}},
-            "design": {"method": "lhs", "samples": 4}}
+            "design": {"method": "lhs", "samples": 4}, "seed_per_point": False}
     run_sweep(sweep_from_dict(data), tmp_path / "s", workers=1)
     with pytest.raises(InputError, match="unknown lever 'nope'; .*allowed: full, staged, broken"):
         cli_sweep.analyze(tmp_path / "s", outcome=["net_value"], strategy=None, versus="nope",

@@ -43,7 +43,7 @@ def test_sweep_keeps_custom_outcomes_and_weekly_series(tmp_path: Path) -> None:
     register_outcome("peak_harm", FN, direction="minimise")
     point = res.points().iloc[0]
     got = evaluate(res.spec.base_scenario(), uncertainties={"harm_weight": point["harm_weight"]},
-                   replicates=2, seed=4)
+                   replicates=2, seed=4, point=0)
     mine = runs[(runs["point"] == 0) & (runs["strategy"] == "staged")]
     assert got["staged/peak_harm"] == np.mean(mine["peak_harm"].to_numpy())
     from sim.outcome_registry import OUTCOMES

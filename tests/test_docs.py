@@ -29,3 +29,30 @@ def test_readme_has_the_two_commands_near_the_top():
     assert any(line.startswith("make dashboard") for line in head)
     assert any(line.startswith("make test") for line in head)
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_the_worked_sweep_example_says_what_the_tool_finds(tmp_path):
+    """docs/sweeps.md section 4 states findings of the quick sweep: they must hold."""
+    from sim.sweep import load_sweep_file, run_sweep
+    from sim.sweep.analysis import robustness, scenario_discovery, sensitivity
+
+    text = (REPO / "docs" / "sweeps.md").read_text()
+    said = " ".join(line.strip(" #") for line in text.splitlines())
+    assert "partnership_only has the smallest maximum regret" in said
+    res = run_sweep(load_sweep_file(REPO / "scenarios" / "sweeps" / "quick.yaml"),
+                    tmp_path / "quick", workers=1)
+    rob = robustness(res).set_index("strategy")
+    assert rob["max_regret"].idxmin() == "partnership_only"
+    assert rob["share_best"].idxmax() == "full" and 0.7 < rob.loc["full", "share_best"] < 0.85
+    sens = sensitivity(res, "harm")
+    mu = sens[sens["index"] == "mu_star"].set_index(["strategy", "parameter"])["value"]
+    for strategy in ("full", "staged", "partnership_only"):
+        ranked = mu[strategy].sort_values(ascending=False).index
+        assert list(ranked[:2]) == ["uncertainty.worlds.central.misuse_multiplier",
+                                    "mapping.misuse_elasticity"], strategy
+        assert mu[strategy, "harm_weight"] == 0
+    box = scenario_discovery(res, "full", "partnership_only").set_index("uncertainty")
+    assert set(box.index[box["restricted"]]) == {
+        "harm_weight", "uncertainty.worlds.central.misuse_multiplier"}
+    assert 10 < box.loc["harm_weight", "low"] < 16
+    assert 0.8 < box.loc["uncertainty.worlds.central.misuse_multiplier", "low"] < 1.4

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim.api import evaluate
@@ -44,7 +45,7 @@ def test_evaluate_equals_the_sweep_at_the_same_point_and_seed(tmp_path: Path) ->
         row = points.iloc[p]
         unc = {"mapping.misuse_elasticity": row["mapping.misuse_elasticity"]}
         lev = {k: row[k] for k in res.lever_ranges}
-        got = evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5)
+        got = evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5, point=p)
         here = runs[runs["point"] == p]
         for strategy in ("full", "staged"):
             mine = here[here["strategy"] == strategy]
@@ -56,9 +57,40 @@ def test_evaluate_equals_the_sweep_at_the_same_point_and_seed(tmp_path: Path) ->
     staged = runs[runs["strategy"] == "staged"].groupby("point")["harm"].mean()
     assert staged.nunique() > 1
     # the same call twice (reused baseline runs the second time) gives the same numbers
-    assert evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5) == got
-    one = evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5, strategy="staged")
+    assert evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5, point=p) == got
+    one = evaluate(base, levers=lev, uncertainties=unc, replicates=3, seed=5, point=p,
+                   strategy="staged")
     assert one["net_value"] == got["staged/net_value"]
+
+
+def test_without_a_point_evaluate_equals_a_sweep_whose_points_share_seeds(tmp_path: Path):
+    spec = sweep_from_dict(sweep_data(seed_per_point=False, replicates=2))
+    runs = run_sweep(spec, tmp_path / "s", workers=1).runs()
+    points = runs.drop_duplicates("point").set_index("point")
+    for p in (0, 2):
+        unc = {"mapping.misuse_elasticity": points.loc[p, "mapping.misuse_elasticity"]}
+        lev = {k: points.loc[p, k] for k in spec.lever_ranges}
+        got = evaluate(spec.base_scenario(), levers=lev, uncertainties=unc, replicates=2, seed=5)
+        mine = runs[(runs["point"] == p) & (runs["strategy"] == "full")]
+        assert got["full/net_value"] == np.mean(mine["net_value"].to_numpy())
+    assert runs.groupby("replicate")["seed"].nunique().eq(1).all(), "one seed per replicate"
+
+
+def test_points_face_the_worlds_of_the_prior_unless_they_share_seeds(tmp_path: Path):
+    """With few replicates, points that share seeds all face the same few draws of the true
+    world; by default each point draws its own, so the sweep as a whole samples the prior."""
+    data = sweep_data(levers=["full"], lever_ranges={}, replicates=2,
+                      design={"method": "lhs", "samples": 60}, scenario={"horizon_weeks": 2})
+    worlds = {}
+    for per_point in (True, False):
+        spec = sweep_from_dict({**data, "seed_per_point": per_point})
+        runs = run_sweep(spec, tmp_path / str(per_point), workers=1).runs()
+        worlds[per_point] = runs.groupby("point")["world"].apply(tuple)
+    assert worlds[False].nunique() == 1, "shared seeds: every point the same worlds"
+    drawn = pd.Series([w for pair in worlds[True] for w in pair]).value_counts(normalize=True)
+    prior = {"benign": 0.3, "central": 0.5, "severe": 0.2}  # the default uncertainty.worlds
+    for world, p in prior.items():
+        assert abs(drawn.get(world, 0.0) - p) < 0.12, (world, drawn.to_dict())
 
 
 def test_evaluate_names_a_bad_path_or_value() -> None:

@@ -82,8 +82,18 @@ def test_paired_outcomes_and_common_random_numbers(tmp_path: Path) -> None:
         assert np.allclose(cell["marginal_harm"], cell["harm"] - closed)
         best = cell.loc[cell["lever"], "net_value"].max()
         assert np.allclose(cell["regret"], best - cell["net_value"])
-    # without seed_per_point every point reuses the replicate seeds
-    assert runs.groupby("replicate")["seed"].nunique().eq(1).all()
+    # each point draws its own replicate seeds (seed_per_point, the default)
+    assert runs.groupby("replicate")["seed"].nunique().eq(runs["point"].nunique()).all()
+    shared = run_sweep(sweep_from_dict(small(seed_per_point=False)), tmp_path / "s",
+                       workers=1).runs()
+    assert shared.groupby("replicate")["seed"].nunique().eq(1).all(), "every point the same"
+    # Morris and Sobol difference nearby points: by default their points share the seeds
+    for design in ({"method": "morris", "samples": 2, "levels": 4},
+                   {"method": "sobol", "samples": 2}):
+        spec = sweep_from_dict(small(design=design))
+        assert spec.seed_per_point is None and not spec.fresh_seeds_per_point, design
+    assert sweep_from_dict(small(design={"method": "factorial", "levels": 2})
+                           ).fresh_seeds_per_point
     # uncertainty values are the ones the runs used
     assert set(runs["harm_weight"]) <= {0.5, 5.0}
     row = runs.iloc[0]

@@ -632,3 +632,39 @@ def prim(results: SweepResults, outcome: str = "net_value", strategy: str | None
         traj.sort_values(["density", "coverage"], ascending=False).index[0])
     return PrimDiscovery(traj, chosen, cases, len(y), int(y.sum()), list(box.box_lims),
                          p.box_init)
+
+
+def world_mix(results: SweepResults) -> pd.DataFrame:
+    """Share of the sweep's replicates drawn in each true world (uncertainty.worlds), beside
+    the share the prior expects: its probabilities normalised at each point (a sweep may vary
+    them) and averaged over the points. Every strategy of a replicate faces the same world,
+    so a world the prior gives weight to but the replicates never drew is missing from every
+    number of the sweep (docs/sweeps.md, Decisions). Columns: world, replicates, drawn, prior."""
+    runs = results.runs(columns=["point", "replicate", "world"])
+    draws = runs.drop_duplicates(["point", "replicate"])
+    worlds = results.spec.base_scenario().uncertainty.worlds
+    points = results.points()
+    probability = pd.DataFrame({
+        name: points.get(f"uncertainty.worlds.{name}.probability",
+                         pd.Series(world.probability, index=points.index)).astype(float)
+        for name, world in worlds.items()
+    })
+    prior = probability.div(probability.sum(axis=1), axis=0).mean()
+    counts = draws["world"].value_counts().reindex(prior.index, fill_value=0)
+    return pd.DataFrame({"world": prior.index, "replicates": counts.to_numpy(),
+                         "drawn": (counts / max(len(draws), 1)).to_numpy(),
+                         "prior": prior.to_numpy()})
+
+
+def world_mix_warning(mix: pd.DataFrame) -> str | None:
+    """A sentence when the replicates drew the worlds far from the prior (a world with prior
+    weight of at least 5% never drawn, or drawn at under half or over twice its share)."""
+    off = mix[(mix["prior"] >= 0.05)
+              & ((mix["drawn"] < mix["prior"] / 2) | (mix["drawn"] > mix["prior"] * 2))]
+    if off.empty:
+        return None
+    worst = ", ".join(f"{r.world} {r.drawn:.0%} of replicates against a prior of {r.prior:.0%}"
+                      for r in off.itertuples())
+    return (f"the replicates drew the true world far from the prior ({worst}): every number "
+            "here rests on that draw; rerun with more replicates, or with seed_per_point: true "
+            "if the points share their seeds")

@@ -35,13 +35,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.custom_outcomes import SERIES_PREFIX
 from sim.errors import InputError
 from sim.outcome_registry import columns, run_outcomes
-from sim.runner import MARGINAL_BASELINE, Progress, replicate_seeds, size_names
+from sim.runner import MARGINAL_BASELINE, Progress, point_seed, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import provenance, store
 from sim.sweep.ctrl_c import DRIVER_PID, leave_ctrl_c_to_the_driver
@@ -87,10 +86,8 @@ class Plan:
         return math.ceil(self.n_cells / self.batch_cells)
 
     def seed(self, point: int, replicate: int) -> int:
-        if self.spec.seed_per_point:
-            a, b = np.random.SeedSequence(self.spec.seed, spawn_key=(point, replicate)
-                                          ).generate_state(2, np.uint32)
-            return int(a) << 31 | int(b) >> 1
+        if self.spec.fresh_seeds_per_point:
+            return point_seed(self.spec.seed, point, replicate)
         return self._seeds[replicate]
 
     def __post_init__(self) -> None:

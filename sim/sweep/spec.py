@@ -215,10 +215,16 @@ class SweepSpec(Strict):
     )
     replicates: int = Field(2, ge=1, le=100_000, description="Replicates per point and lever.")
     seed: int = Field(20190214, ge=0, description="Seed of the design and the replicate seeds.")
-    seed_per_point: bool = Field(
-        False,
-        description="false: every point reuses the same replicate seeds (common random numbers "
-        "across points as well as levers); true: fresh seeds per point.",
+    seed_per_point: bool | None = Field(
+        None,
+        description="Whether each point draws its own replicate seeds. true: the points face "
+        "independent draws of the true world (uncertainty.worlds) and of luck, so the sweep "
+        "as a whole samples the prior; levers at one point still share seeds (common random "
+        "numbers). false: every point reuses the same replicate seeds, so differences between "
+        "points are not luck (what Morris and Sobol indices difference), but every point faces "
+        "the same few draws of the true world: with few replicates a world the prior gives "
+        "20% may never be drawn (analyze shows the mix). Default (null): true for the "
+        "sampling designs (lhs, factorial), false for morris and sobol.",
     )
     batch_runs: int | None = Field(
         None, ge=1, description="Runs per task; default: chosen from the sweep size."
@@ -235,6 +241,13 @@ class SweepSpec(Strict):
         return data
 
     # ------------------------------------------------------------------ derived views
+
+    @property
+    def fresh_seeds_per_point(self) -> bool:
+        """seed_per_point, or its default for the design method (see its description)."""
+        if self.seed_per_point is not None:
+            return self.seed_per_point
+        return self.design.method in ("lhs", "factorial")
 
     def base_scenario(self) -> Scenario:
         """The base scenario (set: applied), validated; strategies are the expanded levers."""
