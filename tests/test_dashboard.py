@@ -220,11 +220,11 @@ def open_folder(folder: Path) -> AppTest:
     return at
 
 
-def test_sweep_page_explains_the_clis_pair_and_says_when_a_pair_never_loses(sweep_folder,
-                                                                            lhs_folder):
+def test_sweep_page_explains_the_clis_pair_and_says_when_a_pair_never_loses(
+        sweep_folder, lhs_folder, tmp_path):
     """'When does a strategy lose' opens on analyze's pair (sim.sweep.analysis.discovery_pair);
     a pair without losses is one sentence, not a promise of ranges."""
-    from sim.sweep import analysis, open_sweep
+    from sim.sweep import analysis, open_sweep, run_sweep, sweep_from_dict
 
     results = open_sweep(sweep_folder)
     strategy, versus = analysis.discovery_pair(results, "net_value")
@@ -232,20 +232,23 @@ def test_sweep_page_explains_the_clis_pair_and_says_when_a_pair_never_loses(swee
     where = f"{results.manifest['digest']}:net_value"
     assert at.selectbox(key=f"sd_strategy:{where}").value == strategy
     assert at.selectbox(key=f"sd_versus:{where}:{strategy}").value == versus
-    means = analysis.point_means(results, "net_value")
-    never = [(s, v) for s in means for v in means if s != v and (means[s] >= means[v]).all()]
-    assert never, "the fixture's sweep has a pair without losses"
-    s, v = never[0]
-    at.selectbox(key=f"sd_strategy:{where}").set_value(s).run()
-    at.selectbox(key=f"sd_versus:{where}:{s}").set_value(v).run()
-    text = " ".join(m.value for m in at.markdown)
-    assert "never has lower net value than" in text and "in none of the" in text
-    assert "ranges below" not in text and not any(
-        "Narrower than the sampled range" in t.columns for t in tables(at))
     other = open_sweep(lhs_folder)  # another sweep opens on its own pair, not the last one's
     at.text_input(key="sweep_path").set_value(str(lhs_folder)).run()
     first, _ = analysis.discovery_pair(other, "net_value")
     assert at.selectbox(key=f"sd_strategy:{other.manifest['digest']}:net_value").value == first
+    # the same release under two names has the same runs (common random numbers): no losses
+    twin = tmp_path / "twin"
+    run_sweep(sweep_from_dict({
+        "scenario": {"horizon_weeks": 6}, "replicates": 1, "seed": 3,
+        "levers": ["full", {"kind": "full", "label": "full again"}],
+        "uncertainties": {"harm_weight": {"low": 0.5, "high": 5}},
+        "design": {"method": "lhs", "samples": 4}}), twin, workers=1)
+    at.text_input(key="sweep_path").set_value(str(twin)).run()
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "never has lower net value than" in text and "in none of the 4 scenarios" in text
+    assert "ranges below" not in text and not any(
+        "Narrower than the sampled range" in t.columns for t in tables(at))
 
 
 def chart_spec(at: AppTest) -> dict:
@@ -263,6 +266,9 @@ def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs
     at = open_folder(sweep_folder)
     text = " ".join(m.value for m in at.markdown)
     assert "estimated by **Morris**" in text and "Sobol" not in text
+    mix = analysis.world_mix(open_sweep(sweep_folder))  # one world, as the sweep's 12 weeks
+    said = analysis.world_mix_warning(mix)
+    assert not said or any(said[1:] in w.value for w in at.warning), "analyze's world warning"
     spec = chart_spec(at)
     layers = spec.get("layer") or [spec]
     x = layers[0]["encoding"]["x"]
@@ -276,7 +282,8 @@ def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs
     x = (chart_spec(at).get("layer") or [{}])[0]["encoding"]["x"]
     assert x["title"] == "First-order index S1 (share of the outcome's variance, 0 to 1)"
     expected = analysis.sensitivity(open_sweep(lhs_folder), "net_value").attrs["warnings"]
-    assert [w.value for w in at.warning] == expected
+    shown = [w.value for w in at.warning]
+    assert all(w in shown for w in expected), (expected, shown)
 
 
 def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):

@@ -322,6 +322,10 @@ def analyse(folder: Path, describe: bool = True) -> None:
                             "share_undetected"] if o in numeric] + \
         [o for o in numeric if o not in {"net_value", "harm", "beneficial_value",
                                          "marginal_harm", "share_undetected", "regret"}]
+    if "world" in runs.columns:  # analyze's warning when the replicates missed a world
+        said = analysis.world_mix_warning(analysis.world_mix(results))
+        if said:
+            st.warning(said[0].upper() + said[1:], icon=":material/warning:")
     outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
     sensitivity_view(results, outcome)
     robustness_view(results, outcome)
