@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.labels import colour_scale_args, strategy_label
+from dashboard.labels import VALUE_UNIT, colour_scale_args, strategy_label
 
 STATE_COLOURS = alt.Scale(
     domain=["unreleased", "partners", "api", "public: released", "public: leaked",
@@ -81,7 +81,7 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
     x = alt.X("weight:Q", title="Harm weight (benefit lost per unit of harm)",
               scale=alt.Scale(nice=False))
     line = alt.Chart(lines).mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("net_value:Q", title="Expected net value"), color=colour,
+        x=x, y=alt.Y("net_value:Q", title=f"Expected net value ({VALUE_UNIT})"), color=colour,
         tooltip=["Strategy", alt.Tooltip("weight:Q", format=".3~g", title="harm weight"),
                  alt.Tooltip("net_value:Q", format=",.3~g", title="expected net value")])
     strip = alt.Chart(best).mark_rect(opacity=0.9).encode(

@@ -19,6 +19,7 @@ from dashboard.labels import (
     parameter_label,
     strategy_label,
     weight,
+    weight_interval,
 )
 from sim import report
 from sim.api import Results
@@ -49,15 +50,28 @@ def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
     parts = []
     for r in ranges.itertuples():
         name = f"**{strategy_label(r.best)}**"
+        upto = _upto(r)
         if r.from_weight == 0:
-            parts.append(f"{name} is best for harm weights up to **{weight(r.to_weight)}**")
+            parts.append(f"{name} is best for harm weights up to {upto}")
         elif r.to_weight is None or (isinstance(r.to_weight, float) and math.isnan(r.to_weight)):
-            parts.append(f"{name} above **{weight(r.from_weight)}**")
+            parts.append(f"{name} above **{weight_interval(r.from_weight, None, None)}**")
         else:
-            parts.append(f"{name} from **{weight(r.from_weight)}** to "
-                         f"**{weight(r.to_weight)}**")
+            parts.append(f"{name} from **{weight_interval(r.from_weight, None, None)}** to "
+                         f"{upto}")
     return ("**What would change it**: how much one unit of harm counts against benefit (the "
-            f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ".")
+            f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ". Each "
+            "break-even weight comes with its 90% interval over resampled replicates: it "
+            "moves with the simulated worlds drawn.")
+
+
+def _upto(r) -> str:
+    """The upper break-even weight of a range in bold, with its interval."""
+    low, high = getattr(r, "to_low", None), getattr(r, "to_high", None)
+    if high is None or (isinstance(high, float) and math.isnan(high)):
+        high = math.inf if low is not None and not pd.isna(low) else None
+    text = weight_interval(r.to_weight, None if pd.isna(low) else low, high)
+    head, _, rest = text.partition(" (")
+    return f"**{head}**" + (f" ({rest}" if rest else "")
 
 
 def information_text(results: Results, d) -> str:
@@ -93,6 +107,38 @@ def information_text(results: Results, d) -> str:
         return ""
     text = "; ".join(parts)
     return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
+
+
+def against_best_text(d) -> str:
+    """The decision summary's sentence on the best against the runner-up, for the page."""
+    try:
+        part = d.part("against_best")
+    except KeyError:
+        return ""
+    text = part.sentence
+    if text.startswith("but "):
+        text = text[4:]
+    return text[0].upper() + text[1:] + "." if text else ""
+
+
+def against_best_table(d, n: int) -> pd.DataFrame | None:
+    """The best strategy's paired difference against every other strategy, in words."""
+    try:
+        rows = d.part("against_best").rows
+    except KeyError:
+        return None
+    return pd.DataFrame({
+        "Strategy": [strategy_label(r["strategy"]) for r in rows],
+        "Best minus this [90% CI]": [
+            interval(r["best_minus_strategy"], r["low"], r["high"], "", n) for r in rows],
+        "Told apart?": ["n/a" if r["low"] is None
+                        else ("no" if r["low"] <= 0 <= r["high"] else "yes") for r in rows],
+        "Best higher in": ["n/a" if n < 2 else f"{r['share_of_replicates_best_higher']:.0%}"
+                           for r in rows],
+        "Worlds likely needed to tell apart": [
+            "" if r["replicates_to_separate"] is None else number(r["replicates_to_separate"])
+            for r in rows],
+    })
 
 
 def show_sweep_reading(d) -> None:
@@ -139,10 +185,22 @@ def show_answer(results: Results) -> None:
         else:
             sure = ("one simulated world, so how sure this is cannot be estimated: run more "
                     "replicates")
-        st.markdown(f"#### {strategy_label(best)} comes out best at a harm weight of "
-                    f"{weight(sc.harm_weight)}")
+        if d.tied_with:
+            others = " or ".join(strategy_label(t) for t in d.tied_with)
+            st.markdown(f"#### {strategy_label(best)} comes out ahead at a harm weight of "
+                        f"{weight(sc.harm_weight)}, but cannot be told apart from {others} "
+                        f"with {n} simulated worlds")
+        else:
+            st.markdown(f"#### {strategy_label(best)} comes out best at a harm weight of "
+                        f"{weight(sc.harm_weight)}")
         st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
                     f"({sure}).")
+        gap = against_best_text(d)
+        if gap:
+            st.markdown(gap)
+        explanation = d.part("probability_best").explanation
+        if explanation:
+            st.markdown(explanation)
         st.markdown(what_changes_it(ranges, sc.harm_weight))
         show_sweep_reading(d)
         learning = information_text(results, d)
@@ -173,8 +231,19 @@ def show_answer(results: Results) -> None:
                    "pins the expected net value down (it narrows with more replicates). Chance "
                    "of being best: the share of simulated worlds in which the strategy has the "
                    "highest net value.")
-        with st.expander("What this rests on (assumptions), and the bottom line as reports "
-                         "state it"):
+        against = against_best_table(d, n)
+        if against is not None:
+            st.markdown(f"**Against the best ({strategy_label(best)}), in the same simulated "
+                        f"worlds** ({VALUE_UNIT})")
+            st.table(against, hide_index=True)
+            st.caption("Difference: the best strategy's net value minus the other's in the "
+                       "same simulated world, averaged [90% confidence interval]. An interval "
+                       "that includes 0: this many simulated worlds cannot tell the two apart.")
+        with st.expander("What this rests on (basis and assumptions), and the bottom line as "
+                         "reports state it"):
+            st.markdown(f"**{d.basis_heading}**")
+            if d.basis:
+                st.table(report.basis_table(d), hide_index=True)
             st.markdown("\n".join(f"- {a}" for a in d.assumptions))
             st.markdown(f"> {d.bottom_line}")
             st.markdown("Other uncertain assumptions can change the answer too: the **Sweep "

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.outcome_registry import OUTCOMES
+from sim import numbers
+from sim.outcome_registry import OUTCOMES, POINTS_UNIT
 
 # ------------------------------------------------------------------------------ strategies
 STRATEGY_NAMES = {
@@ -91,7 +92,7 @@ HARM_UNIT = OUTCOMES["harm"].unit
 VALUE_UNIT = OUTCOMES["beneficial_value"].unit
 # Where the page needs other words than the registry's (sim.outcome_registry): units a
 # reader knows, and meanings written for a reader rather than for the code.
-PLAIN_UNITS = {"share 0-1": "%", "weeks; blank: not within the horizon": "weeks",
+PLAIN_UNITS = {"share 0-1": "%",
                "weeks; + = defenders first": "weeks; positive = defenders first"}
 PLAIN_LABELS = {"marginal_harm": "Marginal harm (added by the release)",
                 "gross_harm": "Gross misuse harm (before substitution)",
@@ -153,7 +154,7 @@ def number(x: float, unit: str = "") -> str:
     if "week" in unit:
         return f"{x:.0f}"
     if abs(x) >= 1e6:
-        return f"{x / 1e6:,.3g} million"
+        return numbers.number(x)  # '32.5 million', '1.5 billion', as sim's tables
     if abs(x) >= 100:
         return f"{x:,.0f}"
     if abs(x) >= 10:
@@ -178,6 +179,28 @@ def interval(mean: float, low: float, high: float, unit: str = "", n: int = 2) -
     if lo == hi == m:
         return m
     return f"{m} [{lo} to {hi}]"
+
+
+def difference(outcome: str, mean: float, low: float, high: float, n: int = 2) -> str:
+    """A paired difference of an outcome in the unit of a difference (the outcome registry's
+    difference_unit): shares in percentage points ('-13 pp [-20 pp to -5.9 pp]'), others as
+    interval()."""
+    reg = OUTCOMES.get(outcome.split("[", 1)[0])
+    if reg is None or reg.difference_unit != POINTS_UNIT:
+        return interval(mean, low, high, outcome_words(outcome).unit, n)
+    if n < 2 or any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (low, high)):
+        return numbers.points(mean)
+    return f"{numbers.points(mean)} [{numbers.points(low)} to {numbers.points(high)}]"
+
+
+def weight_interval(w: float, low: float | None, high: float | None) -> str:
+    """A break-even harm weight with its 90% interval: '26 (90% interval 18 to 45)'."""
+    text = numbers.number(w, 2)
+    if low is None or high is None or any(isinstance(v, float) and np.isnan(v)
+                                          for v in (low, high)):
+        return text
+    upper = numbers.number(high, 2) if math.isfinite(high) else "no upper bound"
+    return f"{text} (90% interval {numbers.number(low, 2)} to {upper})"
 
 
 # ------------------------------------------------------------------------------ calibration

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.labels import (
+    difference,
     interval,
     number,
     outcome_title,
@@ -115,7 +116,6 @@ def size_table(results: Results) -> pd.DataFrame:
     """Per model size: when it became public and how (shares of worlds), and defender lead
     time; rows in words, one column per strategy."""
     runs = report.shown(results, results.runs)
-    n = results.scenario.replicates
     names = shown_names(results)
     rows: dict[str, dict[str, str]] = {}
     for size in results.size_names:
@@ -148,9 +148,18 @@ def size_table(results: Results) -> pd.DataFrame:
             if counts.get("never", 0):
                 parts.append(f"not public {counts['never'] / len(mine):.0%}")
             rows[route_row][col] = ", ".join(parts)
-            lead = mine[lead_col].to_numpy(dtype=float)
-            lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1 else (np.nan, np.nan))
-            rows[lead_row][col] = interval(float(lead.mean()), lo, hi, "weeks", n)
+            lead = mine[lead_col].dropna().to_numpy(dtype=float)
+            unreached = len(mine) - len(lead)
+            if len(lead) == 0:
+                cell = f"nobody reached the size within the horizon ({unreached} of " \
+                    f"{len(mine)} replicates)"
+            else:
+                lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1
+                          else (np.nan, np.nan))
+                cell = "median " + interval(float(np.median(lead)), lo, hi, "weeks", len(lead))
+                if unreached:
+                    cell += f"; nobody reached the size in {unreached} of {len(mine)} replicates"
+            rows[lead_row][col] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
 
 
@@ -162,7 +171,7 @@ def paired_table(results: Results) -> pd.DataFrame:
     p["Outcome"] = p["outcome"].map(outcome_title)
     p["Strategy"] = p["strategy"].map(strategy_label)
     p["cell"] = [
-        f"{interval(m, lo, hi, outcome_words(o).unit, n)}; higher in {share:.0%} of worlds"
+        f"{difference(o, m, lo, hi, n)}; higher in {share:.0%} of worlds"
         for m, lo, hi, o, share in zip(p["mean_difference"], p["low"], p["high"], p["outcome"],
                                        p["share_of_replicates_higher"], strict=True)]
     wide = p.pivot(index="Outcome", columns="Strategy", values="cell")

@@ -102,6 +102,8 @@ def run(
     from sim.sweep.drivers import sweep_for
 
     chosen_sweep = sweep_for(sweep, scenario, "--sweep")  # checked before the runs
+    # the basis says when the replicate count is not the file's
+    asked = load_scenario(file).replicates if replicates is not None else None
     try:
         with progress_bar(scenario.name) as progress:
             results = run_comparison(scenario, progress=progress, force=True)  # checked above
@@ -110,6 +112,7 @@ def run(
         if exc.results is not None:
             exc.results.reference = base_scenario(file)
             exc.results.sweep = chosen_sweep
+            exc.results.file_replicates = asked
             print_comparison(exc.results)
             kept = _save_kept(exc.results, out, "The runs that finished are")
         err_console.print(f"[red]error:[/red] {file}: strategies: {exc.summary()}\n{kept}",
@@ -121,6 +124,7 @@ def run(
                               "kept") from None
         exc.results.reference = base_scenario(file)
         exc.results.sweep = chosen_sweep
+        exc.results.file_replicates = asked
         print_comparison(exc.results)
         kept = "not written: no --out"
         if out is not None:
@@ -129,6 +133,7 @@ def run(
                           "run the command again for all of them") from None
     results.reference = base_scenario(file)
     results.sweep = chosen_sweep
+    results.file_replicates = asked
     print_decision(results.decision())
     print_comparison(results)
     if out is not None:
@@ -174,11 +179,11 @@ def print_decision(decision) -> None:
             t.add_column(escape(header),
                          justify="left" if k in ("strategy", "best") else "right")
         for row in part.rows:
-            t.add_row(*[escape(_cell(row.get(k))) for k in keys])
+            t.add_row(*[escape(_cell(row.get(k), part.digits.get(k, 3))) for k in keys])
         console.print(t)
         for note in part.notes:
             console.print(f"  {escape(note)}", highlight=False)
-    console.print(f"[bold]Basis: inputs that differ from {escape(decision.reference)}[/bold]")
+    console.print(f"[bold]{escape(decision.basis_heading)}[/bold]")
     for d in decision.basis:
         console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (there: "
                       f"{escape(d['reference'])})", highlight=False)
@@ -190,11 +195,13 @@ def print_decision(decision) -> None:
     console.print()
 
 
-def _cell(value) -> str:
+def _cell(value, digits: int = 3) -> str:
+    from sim.numbers import number
+
     if value is None:
         return "-"
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, digits)
     return str(value)
 
 
@@ -224,15 +231,17 @@ def print_comparison(results) -> None:
                       f"'{sc.baseline}' has no finished runs")
         return
     paired = results.paired()
+    from sim.report import difference_label
+
     if not paired.empty:
         p = Table(title=f"Paired differences against '{sc.baseline}' (same random numbers): "
                   "mean [90% confidence interval of the mean difference]", header_style="bold")
         p.add_column("strategy")
         outcomes = list(dict.fromkeys(paired["outcome"]))
         for o in outcomes:
-            p.add_column(escape(label(o)), justify="right")
+            p.add_column(escape(difference_label(o)), justify="right")
         for strategy, g in paired.groupby("strategy", sort=False):
-            g = g.set_index("outcome")
+            g = g.set_index("outcome", drop=False)
             p.add_row(strategy, *[
                 _paired_cell(g.loc[o]) for o in outcomes
             ])
@@ -240,9 +249,12 @@ def print_comparison(results) -> None:
 
 
 def _paired_cell(row) -> str:
+    from sim.report import difference_text
+
     if row["low"] != row["low"]:  # NaN: one replicate
-        return f"{row['mean_difference']:+.3g} (no interval: one replicate)"
-    return f"{row['mean_difference']:+.3g} [{row['low']:+.3g}, {row['high']:+.3g}]"
+        return f"{difference_text(row['outcome'], row['mean_difference'])} (no interval: one " \
+            "replicate)"
+    return difference_text(row["outcome"], row["mean_difference"], row["low"], row["high"])
 
 
 @app.command()

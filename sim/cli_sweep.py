@@ -12,15 +12,17 @@ from rich.table import Table
 from sim.errors import InputError
 
 
-def _print_table(df: pd.DataFrame, title: str) -> None:
-    """A table as narrow as its contents: headers wrap at their words, names stay whole."""
+def _print_table(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None) -> None:
+    """A table as narrow as its contents: headers wrap at their words, names stay whole.
+    headers: column -> header (default: the column name with spaces)."""
     from sim.cli import console
 
+    headers = headers or {}
     cells = {col: [f"{v:.4g}" if isinstance(v, float) else str(v) for v in df[col]]
              for col in df.columns}
     t = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for col, values in cells.items():
-        header = str(col).replace("_", " ")
+        header = headers.get(col, str(col).replace("_", " "))
         width = max([len(w) for w in header.split()] + [len(v) for v in values])
         numeric = pd.api.types.is_numeric_dtype(df[col]) and df[col].dtype != bool
         t.add_column(header, width=width, justify="right" if numeric else "left")
@@ -310,9 +312,23 @@ def search(
                                           "beneficial_value"])]
     title = ("Best design" if len(objectives) == 1 else
              f"Pareto front: {' against '.join(objectives)}")
-    _print_table(best[[c for c in cols if c in best.columns]], title)
+    title += (f" (outcomes: means over the ensemble's scenarios, {spec.replicates} "
+              f"replicate{'s' if spec.replicates != 1 else ''} each)")
+    _print_table(best[[c for c in cols if c in best.columns]], title,
+                 {c: search_header(c) for c in cols})
     console.print(f"History (hypervolume per generation), every design and the best in "
                   f"[bold]{out}[/bold]")
+
+
+def search_header(column: str) -> str:
+    """A column of a search's best designs with its unit, from the outcome registry: an
+    outcome's label and unit ('Net value (thousand developer-weeks)'), the largest regret over
+    the scenarios in regret's unit, or a lever's dotted path as written in the search file."""
+    from sim.outcome_registry import OUTCOMES, label
+
+    if column == "max_regret":
+        return f"Largest mean regret over the scenarios ({OUTCOMES['regret'].unit})"
+    return label(column)
 
 
 def register_sweep_commands(app: typer.Typer) -> None:

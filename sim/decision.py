@@ -9,14 +9,20 @@ there.
 - expected net value per strategy, with the 90% confidence interval of its mean (t interval
   over replicates: how well the simulation pins the expectation down, not the spread of
   single outcomes);
+- against the best: the paired difference (same random numbers) of the best strategy's net
+  value against every other strategy's, with its 90% confidence interval; when the interval
+  against the runner-up contains 0 the bottom line says the two cannot be told apart at this
+  number of replicates, and roughly how many would separate them;
 - probability of being best: the share of replicates in which a strategy has the highest net
-  value of the compared strategies (paired: same random numbers; ties shared);
+  value of the compared strategies (paired: same random numbers; ties shared), and, when the
+  strategy best most often is not the best in expectation, what each of the two means;
 - harm risk: 95th percentile of harm across replicates and the mean of the worst 10% of
   replicates (spreads of single outcomes), and harm by kind of malicious actor;
 - break-even harm weights: net value = benefit - w x harm, so each strategy's expected net value
   is a line in w (its mean benefit and mean harm over replicates). The upper envelope of the
   lines, computed exactly, gives every weight at which the strategy with the highest expected
-  net value changes;
+  net value changes; a paired bootstrap over replicates (seeded from the scenario's seed)
+  recomputes each weight from resampled means and gives its 90% interval;
 - value of information: what the lab's learning is worth to each evidence-gated strategy, and
   what knowing the true world would be worth (sim.information);
 - what would change it: with a finished sweep (`Results.sweep`), which of the sweep's
@@ -40,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.numbers import number, signed
 from sim.outcome_registry import HARM_UNIT, VALUE_UNIT
 
 if TYPE_CHECKING:
@@ -56,6 +63,13 @@ MIN_IMPORTANCE = 0.01  # Assumption: an assumption matters when shuffling it mis
 # best strategy at one held-out point in a hundred or more
 NAMED = 3  # assumptions named in the bottom line; the part's table lists every one
 LISTED_DIFFERENCES = 5  # differences from the sweep's base named in a note
+RESAMPLES = 1000  # bootstrap resamples of the replicates for the break-even intervals
+BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart from the
+# replicates' keys (i,) for any count below 721,013, and from a sweep point's (point, i)
+POWER = 0.80  # the chance "would likely separate them" stands for (with the CI's level)
+PRACTICAL = 100_000  # replicates beyond which the estimate is not given as a number
+BASIS_DIGITS = 6  # significant figures of an input's value under Basis
+WEIGHT_DIGITS = 2  # significant figures of a break-even weight in words: it carries an interval
 SWEEP_COMMAND = ("release-sim sweep scenarios/sweeps/when_each_wins.yaml --out "
                  "out/when_each_wins")
 
@@ -71,6 +85,8 @@ class Part:
     units: dict[str, str] = field(default_factory=dict)  # column -> unit
     notes: list[str] = field(default_factory=list)  # what the numbers mean
     closing: str = ""  # a sentence of its own, after what the bottom line rests on
+    explanation: str = ""  # a sentence of its own, right after the bottom line's first
+    digits: dict[str, int] = field(default_factory=dict)  # column -> significant figures shown
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows)
@@ -89,9 +105,11 @@ class Decision:
     replicates: int
     strategies: list[str]
     best: str  # highest expected net value at the scenario's harm weight
+    tied_with: list[str]  # strategies whose paired difference from the best has a CI holding 0
     bottom_line: str
     assumptions: list[str]  # value judgements, the experiment, caveats
     reference: str  # what `basis` compares the inputs with
+    basis_heading: str  # the basis in one line, as every view prints it (basis_heading())
     basis: list[dict[str, str]]  # every input that differs from it: field, value, reference
     parts: list[Part]
 
@@ -175,6 +193,96 @@ def expected_value(x: Inputs) -> Part:
     return Part("expected_value", "Expected net value", sentence, rows, units, notes)
 
 
+def against_best(x: Inputs) -> Part | None:
+    """The best strategy's net value minus each other strategy's, paired on the same random
+    numbers, with the 90% CI of the mean difference: whether the simulation tells the best
+    apart from each other strategy, the runner-up (second-highest expectation) first."""
+    from sim.results import mean_ci
+
+    if len(x.strategies) < 2:
+        return None
+    best = expected_best(x)
+    order = x.net.mean().sort_values(ascending=False).index
+    rows = []
+    for s in order:
+        if s == best:
+            continue
+        diff = (x.net[best] - x.net[s]).to_numpy(dtype=float)
+        mean, low, high = mean_ci(diff, LEVEL)
+        sd = float(diff.std(ddof=1)) if len(diff) > 1 else math.nan
+        rows.append({"strategy": s, "best_minus_strategy": mean, "low": _or_none(low),
+                     "high": _or_none(high), "sd": _or_none(sd),
+                     "share_of_replicates_best_higher": float((diff > 0).mean()),
+                     "replicates_to_separate": replicates_to_separate(mean, sd, len(diff))})
+    runner = rows[0]
+    tied = tied_strategies(rows)
+    gap = (f"{_n(runner['best_minus_strategy'])} {VALUE_UNIT}" +
+           ("" if runner["low"] is None else
+            f" (paired on the same random numbers, {LEVEL:.0%} CI {_n(runner['low'])} to "
+            f"{_n(runner['high'])})"))
+    if x.one_replicate:
+        sentence = (f"it is ahead of the runner-up, {runner['strategy']}, by {gap} in the one "
+                    "replicate, so whether the two can be told apart cannot be estimated")
+    elif runner["strategy"] not in tied:
+        sentence = f"it is ahead of the runner-up, {runner['strategy']}, by {gap}"
+    elif runner["sd"] == 0 and runner["best_minus_strategy"] == 0:
+        sentence = (f"but {runner['strategy']} has the same net value in every replicate, so "
+                    "the two cannot be told apart at any number of replicates")
+    else:
+        sentence = (f"but at {x.replicates} replicates it cannot be told apart from "
+                    f"{_or(tied)}: it is ahead of the runner-up, {runner['strategy']}, by "
+                    f"{gap}, an interval that includes 0, so either could be the better one; "
+                    f"{separate_in_words(runner['replicates_to_separate'], x.replicates)}")
+    notes = [f"best minus strategy: the best strategy ({best}) minus this strategy in the "
+             f"same replicate, averaged over {x.replicates} replicates; low, high: its "
+             f"{LEVEL:.0%} confidence interval (t interval). An interval that includes 0: this "
+             "number of replicates cannot tell the two apart.",
+             "sd: standard deviation of the paired difference over replicates; "
+             "share of replicates best higher: how often the best has the higher net value.",
+             f"replicates to separate: roughly how many replicates would give a {LEVEL:.0%} "
+             f"interval that excludes 0 with a {POWER:.0%} chance, if the true difference "
+             "were the one estimated here (n = ((z_0.95 + z_0.80) x sd / difference)^2); a "
+             "rough planning figure, since the difference itself is uncertain. Blank where "
+             "the interval already excludes 0 or cannot be estimated."]
+    units = {"best_minus_strategy": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
+             "sd": VALUE_UNIT, "share_of_replicates_best_higher": "share of replicates",
+             "replicates_to_separate": "replicates"}
+    for r in rows:
+        if r["strategy"] not in tied:
+            r["replicates_to_separate"] = None
+    return Part("against_best", f"Paired differences against the best ({best})", sentence,
+                rows, units, notes)
+
+
+def tied_strategies(rows: list[dict[str, Any]]) -> list[str]:
+    """Strategies whose paired difference from the best has an interval holding 0."""
+    return [r["strategy"] for r in rows
+            if r["low"] is not None and r["low"] <= 0 <= r["high"]]
+
+
+def replicates_to_separate(difference: float, sd: float, replicates: int) -> int | None:
+    """Replicates that would likely give a LEVEL interval of the paired mean that excludes 0:
+    n = ((z_(1+LEVEL)/2 + z_POWER) x sd / difference)^2, at least the replicates run; None
+    when it cannot be estimated (one replicate, no spread or no difference)."""
+    from scipy import stats
+
+    if replicates < 2 or not (math.isfinite(sd) and sd > 0) or difference == 0:
+        return None
+    z = stats.norm.ppf(0.5 + LEVEL / 2) + stats.norm.ppf(POWER)
+    return max(replicates + 1, math.ceil((z * sd / abs(difference)) ** 2))
+
+
+def separate_in_words(needed: int | None, replicates: int) -> str:
+    if needed is None:
+        return "more replicates would be needed to separate them"
+    if needed > PRACTICAL:
+        return (f"even {number(PRACTICAL)} replicates would likely not separate them: their "
+                "expected net values are close to equal")
+    rounded = round(needed, -max(0, len(str(needed)) - 2))  # two figures: it is rough
+    return (f"roughly {number(rounded)} replicates (now {replicates}) would likely separate "
+            "them, if the true difference is near the estimate")
+
+
 def probability_best(x: Inputs) -> Part:
     values = x.net.to_numpy(dtype=float)
     top = np.nanmax(values, axis=1, keepdims=True)
@@ -189,14 +297,25 @@ def probability_best(x: Inputs) -> Part:
                 if len(x.strategies) > 1 and not x.one_replicate else "")
     notes = ["Share of replicates in which the strategy has the highest net value of the "
              "compared strategies, on the same random numbers (ties shared)."]
+    explanation = ""
     if x.one_replicate:
         for r in rows:
             r["probability_best"] = None
         notes.append("One replicate: the chance of being best cannot be estimated.")
-    elif x.replicates < 20:
-        notes.append(f"Only {x.replicates} replicates: these shares are rough.")
+    else:
+        if x.replicates < 20:
+            notes.append(f"Only {x.replicates} replicates: these shares are rough.")
+        often = rows[0]
+        if often["strategy"] != best and often["probability_best"] > p:
+            explanation = (
+                f"Best in expectation means the highest net value averaged over all "
+                f"{x.replicates} replicates, while best in a share of replicates counts only "
+                f"which strategy wins each one: {often['strategy']} wins most often "
+                f"({often['probability_best']:.0%}), but its shortfalls against {best} in the "
+                f"other replicates outweigh its leads, so {best} has the higher average.")
+            notes.append(explanation)
     return Part("probability_best", "Probability of being best", sentence, rows,
-                {"probability_best": "share of replicates"}, notes)
+                {"probability_best": "share of replicates"}, notes, explanation=explanation)
 
 
 def harm_risk(x: Inputs) -> Part:
@@ -229,39 +348,117 @@ def break_even(x: Inputs) -> Part:
     mean_b = x.benefit.mean().to_dict()
     mean_h = x.harm.mean().to_dict()
     ranges = upper_envelope({s: (mean_b[s], mean_h[s]) for s in x.strategies})
-    rows = [{"from_weight": lo, "to_weight": hi if math.isfinite(hi) else None, "best": s}
-            for lo, hi, s in ranges]
+    pairs = [(ranges[i][2], ranges[i + 1][2]) for i in range(len(ranges) - 1)]
+    spans: list[tuple[float, float] | None] = [None] * len(pairs)
+    same = math.nan
+    if not x.one_replicate and pairs:
+        spans, same = break_even_intervals(x.benefit, x.harm, pairs,
+                                           x.results.scenario.seed)
+    rows = []
+    for i, (lo, hi, s) in enumerate(ranges):
+        span = spans[i] if i < len(spans) else None
+        rows.append({"from_weight": lo, "to_weight": hi if math.isfinite(hi) else None,
+                     "to_low": None if span is None else _or_none(span[0]),
+                     "to_high": None if span is None else _or_none(span[1]), "best": s})
     flips = [(ranges[i][1], ranges[i][2], ranges[i + 1][2]) for i in range(len(ranges) - 1)]
     if not flips:
         sentence = (f"no harm weight changes which strategy is best: {ranges[0][2]} has the most "
                     "benefit and the least harm" if len(x.strategies) > 1 else "")
     else:
-        sentence = flips_in_words(flips, x.harm_weight)
+        sentence = flips_in_words(flips, x.harm_weight, spans)
     notes = ["Net value is benefit - w x harm, so each strategy's expected net value is a line "
              "in the harm weight w; the rows give the range of w over which each strategy's "
              "line is highest (exact, from mean benefit and mean harm; no rerun needed).",
+             f"to_low, to_high: {LEVEL:.0%} interval of the break-even weight at to_weight, "
+             f"from a paired bootstrap: {RESAMPLES} resamples of the {x.replicates} replicates "
+             "(the same replicates for every strategy), each weight recomputed exactly from "
+             "the resampled mean benefit and harm of the two strategies that meet there "
+             "(seeded from the scenario's seed, so it repeats). Blank upper end: in more than "
+             f"{(1 - LEVEL) / 2:.0%} of resamples the strategy above never overtakes.",
              f"This scenario's harm weight is {_n(x.harm_weight)}: a value judgement, the "
              f"value ({VALUE_UNIT}) lost per unit of harm ({HARM_UNIT})."]
-    units = {"from_weight": f"{VALUE_UNIT} per {HARM_UNIT}",
-             "to_weight": f"{VALUE_UNIT} per {HARM_UNIT}"}
-    return Part("break_even", "Break-even harm weights", sentence, rows, units, notes)
+    if x.one_replicate and flips:
+        notes.insert(1, "One replicate: the intervals of the break-even weights cannot be "
+                     "estimated.")
+    elif flips:
+        notes.insert(2, f"In {same:.0%} of resamples the same strategies are best in the same "
+                     "order as here.")
+    unit = f"{VALUE_UNIT} per {HARM_UNIT}"
+    units = {k: unit for k in ("from_weight", "to_weight", "to_low", "to_high")}
+    digits = {k: WEIGHT_DIGITS for k in units}
+    return Part("break_even", "Break-even harm weights", sentence, rows, units, notes,
+                digits=digits)
 
 
-def flips_in_words(flips: list[tuple[float, str, str]], weight: float) -> str:
-    """Break-even weights (w, best below, best above) in words, outwards from this weight:
-    'closed takes over above a harm weight of 5.4; below 0.3 staged would be best'."""
-    above = [(w, to) for w, _, to in flips if w > weight]
-    below = [(w, before) for w, before, _ in reversed(flips) if w <= weight]
+def break_even_intervals(benefit: pd.DataFrame, harm: pd.DataFrame,
+                         pairs: list[tuple[str, str]], seed: int, resamples: int = RESAMPLES
+                         ) -> tuple[list[tuple[float, float]], float]:
+    """LEVEL intervals of the weights at which each pair (best below, best above) of
+    strategies breaks even, from a paired bootstrap over replicates, and the share of
+    resamples whose upper envelope names the same strategies in the same order.
+
+    benefit, harm: replicate x strategy. Each resample draws replicates with replacement (one
+    draw for every strategy: the pairing of common random numbers is kept) and recomputes the
+    weight exactly from the resampled means: (benefit_a - benefit_b) / (harm_a - harm_b),
+    at least 0; infinite where b never overtakes a. The random numbers come from the seed
+    with a spawn key of their own, so the same runs give the same intervals."""
+    names = list(benefit.columns)
+    b = benefit.to_numpy(dtype=float)
+    h = harm[names].to_numpy(dtype=float)
+    n = b.shape[0]
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(BOOTSTRAP_STREAM,)))
+    draws = rng.integers(0, n, size=(resamples, n))
+    mb = b[draws].mean(axis=1)  # resamples x strategies
+    mh = h[draws].mean(axis=1)
+    out = []
+    tail = (1 - LEVEL) / 2
+    for a, c in pairs:
+        i, j = names.index(a), names.index(c)
+        dh = mh[:, i] - mh[:, j]
+        db = mb[:, i] - mb[:, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w = np.where(dh > 0, np.maximum(0.0, db / dh), np.where(db <= 0, 0.0, np.inf))
+        low, high = np.quantile(w, [tail, 1 - tail], method="inverted_cdf")
+        out.append((float(low), float(high)))
+    order = [a for a, _ in pairs] + [pairs[-1][1]]
+    same = np.mean([[r[2] for r in upper_envelope(
+        {s: (mb[k, m], mh[k, m]) for m, s in enumerate(names)})] == order
+        for k in range(resamples)])
+    return out, float(same)
+
+
+def flips_in_words(flips: list[tuple[float, str, str]], weight: float,
+                   spans: list[tuple[float, float] | None] | None = None) -> str:
+    """Break-even weights (w, best below, best above) in words, outwards from this weight,
+    each with its interval when given ((low, high) per flip):
+    'closed takes over above a harm weight of 5.4 (90% interval 3.1 to 9.9); below 0.3 staged
+    would be best'."""
+    spans = spans or [None] * len(flips)
+    above = [(w, to, sp) for (w, _, to), sp in zip(flips, spans, strict=True) if w > weight]
+    below = [(w, before, sp) for (w, before, _), sp in reversed(list(zip(flips, spans,
+                                                                         strict=True)))
+             if w <= weight]
     out = []
     if above:
         out.append(", then ".join(
-            f"{to} takes over above a harm weight of {_n(w)}" if i == 0 else f"{to} above {_n(w)}"
-            for i, (w, to) in enumerate(above)))
+            f"{to} takes over above a harm weight of {_w(w, sp)}" if i == 0
+            else f"{to} above {_w(w, sp)}" for i, (w, to, sp) in enumerate(above)))
     if below:
         out.append(", ".join(
-            f"below a harm weight of {_n(w)} {name} would be best" if i == 0
-            else f"below {_n(w)} {name}" for i, (w, name) in enumerate(below)))
+            f"below a harm weight of {_w(w, sp)} {name} would be best" if i == 0
+            else f"below {_w(w, sp)} {name}" for i, (w, name, sp) in enumerate(below)))
     return "; ".join(out)
+
+
+def _w(weight: float, span: tuple[float, float] | None) -> str:
+    """A break-even weight in words, with its interval when there is one."""
+    text = number(weight, WEIGHT_DIGITS)
+    if span is None:
+        return text
+    low, high = span
+    upper = (f"{number(high, WEIGHT_DIGITS)}" if math.isfinite(high)
+             else "no upper bound: in some resamples it never takes over")
+    return f"{text} ({LEVEL:.0%} interval {number(low, WEIGHT_DIGITS)} to {upper})"
 
 
 def value_of_information(x: Inputs) -> Part | None:
@@ -310,7 +507,7 @@ def value_of_information(x: Inputs) -> Part | None:
 
 
 def _signed(x: float) -> str:
-    return f"+{_n(x)}" if x >= 0 else _n(x)
+    return signed(x)
 
 
 def what_would_change_it(x: Inputs) -> Part:
@@ -356,6 +553,10 @@ def _assumption(name: str) -> str:
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _or(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _sweep_sentence(x: Inputs, r: SweepReading) -> str:
@@ -460,8 +661,8 @@ def _sweep_notes(x: Inputs, r: SweepReading) -> list[str]:
 
 
 PARTS: list[Callable[[Inputs], Part | None]] = [
-    expected_value, probability_best, break_even, what_would_change_it, value_of_information,
-    harm_risk,
+    expected_value, against_best, probability_best, break_even, what_would_change_it,
+    value_of_information, harm_risk,
 ]
 
 
@@ -475,11 +676,15 @@ def decide(results: Results) -> Decision:
     parts = [p for p in (make(x) for make in PARTS) if p is not None]
     assumptions = assumptions_of(results)
     clauses = [p.sentence for p in parts if p.sentence]
+    explained = "".join(f" {p.explanation}" for p in parts if p.explanation)
     closing = "".join(f" {p.closing}" for p in parts if p.closing)
-    bottom = ("Under these assumptions " + "; ".join(clauses) + ". " + rests_on(results) + "."
-              + closing)
-    return Decision(results.scenario.name, x.replicates, x.strategies, expected_best(x),
-                    bottom, assumptions, reference_name(results.reference),
+    bottom = ("Under these assumptions " + "; ".join(clauses) + "." + explained + " "
+              + rests_on(results) + "." + closing)
+    tied = []
+    if len(x.strategies) > 1 and not x.one_replicate:
+        tied = tied_strategies(next(p for p in parts if p.name == "against_best").rows)
+    return Decision(results.scenario.name, x.replicates, x.strategies, expected_best(x), tied,
+                    bottom, assumptions, reference_name(results), basis_heading(results),
                     differences(results.scenario, results.reference), parts)
 
 
@@ -548,16 +753,53 @@ def assumptions_of(results: Results) -> list[str]:
 
 def rests_on(results: Results) -> str:
     sc = results.scenario
-    diffs = differences(sc, results.reference)
-    n = len(diffs)
-    changed = (f"{n} input{'s' if n != 1 else ''} that differ{'s' if n == 1 else ''} from "
-               f"{reference_name(results.reference)} (listed under Basis)" if n
-               else f"every input as in {reference_name(results.reference)}")
     rate = sc.discount_rate_weekly
     disc = "no discounting" if not rate else f"discounting at {rate:g} a week"
     return (f"This rests on a harm weight of {_n(sc.harm_weight)} and {disc} (value "
-            f"judgements), {sc.replicates} replicate{'s' if sc.replicates != 1 else ''}, and "
-            f"{changed}")
+            f"judgements), {replicates_text(results)}, and {inputs_text(results)} (listed "
+            "under Basis)")
+
+
+def replicates_text(results: Results) -> str:
+    """'20 replicates', and what the scenario file asks for when the run used another count:
+    '20 replicates (the scenario file asks for 50)'."""
+    n = results.scenario.replicates
+    text = f"{n} replicate{'s' if n != 1 else ''}"
+    asked = file_replicates(results)
+    return text if asked is None or asked == n else f"{text} (the scenario file asks for {asked})"
+
+
+def file_replicates(results: Results) -> int | None:
+    """The replicate count the scenario file asks for: as recorded (a run with -n), else the
+    file's own when the reference is the file the run started from; None when unknown."""
+    if results.file_replicates is not None:
+        return results.file_replicates
+    if results.reference is not None and results.reference_role == "file":
+        return results.reference.replicates
+    return None
+
+
+def inputs_text(results: Results) -> str:
+    """'3 inputs that differ from the scenario it extends ('x')' or 'every input as in ...'."""
+    n = len(differences(results.scenario, results.reference))
+    name = reference_name(results)
+    if not n:
+        return f"every input as in {name}"
+    return f"{n} input{'s' if n != 1 else ''} that differ{'s' if n == 1 else ''} from {name}"
+
+
+def basis_heading(results: Results) -> str:
+    """The basis in one line, as the CLI, the reports and the dashboard print it: how many
+    inputs differ from what (the documented defaults, the scenario a file extends with `base:`,
+    or the scenario file a run started from), and the replicates when the run did not use the
+    file's count: 'Basis: 3 inputs that differ from the scenario it extends
+    ('compare_main_strategies'); 20 replicates (the scenario file asks for 50)'."""
+    head = f"Basis: {inputs_text(results)}"
+    n = results.scenario.replicates
+    asked = file_replicates(results)
+    if asked is not None and asked != n:
+        head += f"; {replicates_text(results)}"
+    return head
 
 
 def discounting_text(rate: float) -> str:
@@ -570,9 +812,16 @@ def discounting_text(rate: float) -> str:
             "w away counts (1 + rate)^-w. A value judgement the user owns.")
 
 
-def reference_name(reference: Scenario | None) -> str:
-    return ("the documented defaults" if reference is None
-            else f"the scenario it extends ('{reference.name}')")
+def reference_name(results: Results) -> str:
+    """What the basis compares the inputs with, in words: the documented defaults, the
+    scenario a file extends with `base:` (reference_role 'base'), or the scenario file the run
+    started from (reference_role 'file': the dashboard, with settings changed on the page)."""
+    ref = results.reference
+    if ref is None:
+        return "the documented defaults"
+    if results.reference_role == "file":
+        return f"the scenario file it started from ('{ref.name}')"
+    return f"the scenario it extends ('{ref.name}')"
 
 
 def differences(scenario: Scenario, reference: Scenario | None = None) -> list[dict[str, str]]:
@@ -608,6 +857,14 @@ def _show(value: Any) -> str:
         return "unset"
     if isinstance(value, list):
         return "[" + ", ".join(_show_item(v) for v in value) + "]"
+    return _value(value)
+
+
+def _value(value: Any) -> str:
+    """An input's value as people read it: numbers to six significant figures (enough to show
+    any difference an input file makes), large ones in words ('1.5 billion')."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, BASIS_DIGITS)
     return str(value)
 
 
@@ -615,21 +872,17 @@ def _show_item(v: Any) -> str:
     if isinstance(v, dict):
         name = v.get("label") or v.get("name") or v.get("kind")
         rest = {k: x for k, x in v.items() if k not in {"label", "name", "kind"} and x is not None}
-        inner = ", ".join(f"{k} {x}" for k, x in rest.items())
+        inner = ", ".join(f"{k} {_value(x)}" for k, x in rest.items())
         return f"{name} ({inner})" if inner else str(name)
-    return str(v)
+    return _value(v)
 
 
 # ------------------------------------------------------------------------------ formatting
 
 
 def _n(x: float | None) -> str:
-    """A number as people read it: three significant figures, thousands separated."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "n/a"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.3g}"
+    """A number as people read it (sim.numbers.number)."""
+    return number(x)
 
 
 def _or_none(x: float) -> float | None:

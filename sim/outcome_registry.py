@@ -8,6 +8,9 @@ attribute, or a dotted path from the model); a per-run outcome that run_summary 
 compute needs `derive`, a function of the run's other outcomes (as EMA Workbench's
 `ScalarOutcome(name, kind, variable_name, function)`).
 
+`blank` says what a missing value of a run means (a size never public, never reached): tables
+then show the median [interval] over the runs that have a value and how many do not.
+
 Direction says whether more is better (`maximise`), less is better (`minimise`), or neither
 (`information`: time to public and defender lead time describe what happened; whether earlier
 is better is the user's judgement, so analyses ask for a direction before ranking by them).
@@ -30,6 +33,8 @@ class Direction(StrEnum):
 
 HARM_UNIT = "million reach-weighted undetected items"
 VALUE_UNIT = "thousand developer-weeks"
+SHARE_UNIT = "share 0-1"
+POINTS_UNIT = "percentage points"  # a difference of two shares
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class Outcome:
     text: bool = False  # values are words (a route, a world), not numbers
     paired: bool = False  # computed from the other runs of the same replicate
     per_kind: bool = False  # also recorded per kind of malicious actor: 'name[kind]' columns
+    blank: str = ""  # what a missing value of a run means ('not public within the horizon'):
+    # summaries give the median [interval] over the runs that have one, and how many do not
     source: str = ""  # what a series records each week: a World attribute (default: the
     # name) or a dotted path from the model ('lab.severe_probability'; a method is called)
     derive: Callable[[dict], float] | None = None  # per-run value from the run's other outcomes
@@ -71,6 +78,17 @@ class Outcome:
     def title(self) -> str:
         """Label with unit, for table rows and chart axes."""
         return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    @property
+    def difference_unit(self) -> str:
+        """Unit of a difference of two values: percentage points for a share, else the unit."""
+        return POINTS_UNIT if self.unit == SHARE_UNIT else self.unit
+
+    @property
+    def difference_title(self) -> str:
+        """Label with the unit of a difference, for tables of paired differences."""
+        unit = self.difference_unit
+        return f"{self.label} ({unit})" if unit else self.label
 
     def better(self) -> bool:
         """True if more is better, False if less is; an information outcome has no better."""
@@ -94,7 +112,7 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in [
             "Harm minus the harm of the 'closed' run with the same random numbers (the risk "
             "the release adds over the counterfactual; Kapoor et al. 2024).",
             Direction.MINIMISE, paired=True),
-    Outcome("share_undetected", "Share of malicious output undetected", "share 0-1",
+    Outcome("share_undetected", "Share of malicious output undetected", SHARE_UNIT,
             "Undetected malicious items / all malicious items.", Direction.MINIMISE),
     Outcome("malicious_items", "Malicious items produced", "items",
             "Malicious items produced with the family's models.", Direction.MINIMISE,
@@ -118,17 +136,20 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in [
             "How much more (or less) misuse the family's true world produces than expected.",
             Direction.INFORMATION),
     Outcome("lead_time_weeks", "Defender lead time", "weeks; + = defenders first",
-            "First malicious access minus first defender or partner access to a size, both "
-            "censored at the horizon.", Direction.INFORMATION, per_size=True),
-    Outcome("time_to_public_weeks", "Time to public", "weeks; blank: not within the horizon",
-            "Week a size became public by any route.", Direction.INFORMATION, per_size=True),
+            "First malicious access minus first defender or partner access to a size; when "
+            "only one of them happened, the other counts as the horizon; blank when neither "
+            "reached the size within the horizon.", Direction.INFORMATION, per_size=True,
+            blank="nobody reached the size"),
+    Outcome("time_to_public_weeks", "Time to public", "weeks",
+            "Week a size became public by any route; blank when it did not within the horizon.",
+            Direction.INFORMATION, per_size=True, blank="not public"),
     Outcome("public_route", "Route to public", "",
             "How a size became public: release, leak, replication or never.",
             Direction.INFORMATION, per_size=True, text=True),
     Outcome("access_level", "Access level", "",
             "Unreleased, partners, API or public weights.", Direction.INFORMATION,
             per_size=True, series=True, text=True, source="level"),
-    Outcome("detection_accuracy", "Detector accuracy", "share 0-1",
+    Outcome("detection_accuracy", "Detector accuracy", SHARE_UNIT,
             "Accuracy of the deployed detector for a size.", Direction.INFORMATION,
             per_size=True, series=True),
     Outcome("research_progress", "Detection research progress", "0-1",

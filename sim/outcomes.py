@@ -64,8 +64,11 @@ def run_summary(model: ReleaseModel) -> dict:
     }
     defender = np.nan_to_num(w.first_defender_week, nan=horizon)
     malicious = np.nan_to_num(w.first_malicious_week, nan=horizon)
+    # nobody reached the size: no lead to speak of (blank), not a lead of 0
+    reached = ~(np.isnan(w.first_defender_week) & np.isnan(w.first_malicious_week))
     for i, size in enumerate(w.size_names):
-        row[size_column("lead_time_weeks", size)] = float(malicious[i] - defender[i])
+        row[size_column("lead_time_weeks", size)] = (float(malicious[i] - defender[i])
+                                                     if reached[i] else np.nan)
         row[size_column("time_to_public_weeks", size)] = float(w.public_week[i])
         row[size_column("public_route", size)] = ROUTE_NAMES[int(w.public_route_code[i])]
     return row

@@ -16,7 +16,9 @@ import pandas as pd
 from sim.access import LEVEL_NAMES
 from sim.calibration import Calibration
 from sim.decision import Decision, Part
-from sim.outcome_registry import OUTCOMES, label, size_column
+from sim.numbers import interval as number_interval
+from sim.numbers import number, points
+from sim.outcome_registry import OUTCOMES, POINTS_UNIT, label, size_column
 from sim.results import INTERVAL, Results
 from sim.scenario import MappingParams
 
@@ -150,20 +152,34 @@ def curves_at(cal: Calibration, parameters, mapping: MappingParams) -> pd.DataFr
 
 
 # ------------------------------------------------------------------------------ report
-def _fmt(x: float) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 100 else (f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}")
+def difference_text(outcome: str, mean: float, low: float | None = None,
+                    high: float | None = None) -> str:
+    """A paired difference of an outcome as people read it, signed, in the unit of a
+    difference (Outcome.difference_unit): '+30.4 million [+18.1 million, +42.6 million]', and
+    shares in percentage points: '-5.9 pp [-12 pp, -0.17 pp]'."""
+    o = OUTCOMES[outcome.split("[", 1)[0]]
+    if o.difference_unit == POINTS_UNIT:
+        if low is None or low != low or high is None or high != high:
+            return points(mean)
+        return f"{points(mean)} [{points(low)}, {points(high)}]"
+    return number_interval(mean, low, high, sign=True)
+
+
+def difference_label(outcome: str) -> str:
+    """Label of an outcome's paired difference, with the difference's unit."""
+    base, _, rest = outcome.partition("[")
+    title = OUTCOMES[base].difference_title
+    return f"{title} [{rest}" if rest else title
 
 
 def paired_text(results: Results, baseline: str) -> pd.DataFrame:
     """Paired differences as readable cells: 'mean [low, high]' and share of replicates higher."""
     p = results.paired(baseline)
-    p["outcome"] = p["outcome"].map(label)
-    p["difference [90% CI]"] = [f"{_fmt(m)} [{_fmt(lo)}, {_fmt(hi)}]" if hi == hi else
-                                f"{_fmt(m)} (no interval: one replicate)"
-                                for m, lo, hi in zip(p["mean_difference"], p["low"], p["high"],
-                                                     strict=True)]
+    p["difference [90% CI]"] = [difference_text(o, m, lo, hi) if hi == hi else
+                                f"{difference_text(o, m)} (no interval: one replicate)"
+                                for o, m, lo, hi in zip(p["outcome"], p["mean_difference"],
+                                                        p["low"], p["high"], strict=True)]
+    p["outcome"] = p["outcome"].map(difference_label)
     p["replicates higher"] = p["share_of_replicates_higher"].map(lambda s: f"{s:.0%}")
     return p[["strategy", "outcome", "difference [90% CI]", "replicates higher"]]
 
@@ -190,15 +206,16 @@ def part_table(part: Part) -> pd.DataFrame:
         name, bracket, rest = col.partition("[")
         names[col] = (name.replace("_", " ") + bracket + rest
                       + (f" ({unit})" if unit and not common else ""))
-    df = df.rename(columns=names)
-    return df.map(_cell)
+    cells = pd.DataFrame({names[c]: [_cell(v, part.digits.get(c, 3)) for v in df[c]]
+                          for c in df.columns})
+    return cells
 
 
-def _cell(v) -> str:
+def _cell(v, digits: int = 3) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "-"
-    if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return number(v, digits)
     return str(v)
 
 
@@ -259,7 +276,7 @@ def decision_markdown(decision: Decision, level: int = 2) -> str:
     h = "#" * level
     basis = basis_table(decision)
     out = [f"{h} Bottom line", "", decision.bottom_line, "",
-           f"{h} Basis: inputs that differ from {decision.reference}", ""]
+           f"{h} {decision.basis_heading}", ""]
     out += [_md_table(basis), ""] if len(basis) else ["None.", ""]
     out += ["Assumptions:", "", *[f"- {a}" for a in decision.assumptions], ""]
     for part in decision.parts:
@@ -323,7 +340,7 @@ def report_html(results: Results, baseline: str | None = None,
     basis = basis_table(decision)
     body = [f"<h1>Comparison report: {esc(sc.name)}</h1>",
             f"<h2>Bottom line</h2><p class='bottom'>{esc(decision.bottom_line)}</p>",
-            f"<h2>Basis: inputs that differ from {esc(decision.reference)}</h2>",
+            f"<h2>{esc(decision.basis_heading)}</h2>",
             basis.to_html(index=False) if len(basis) else "<p>None.</p>",
             "<p>Assumptions:</p><ul>" + "".join(f"<li>{esc(a)}</li>"
                                                 for a in decision.assumptions) + "</ul>",

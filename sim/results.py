@@ -28,6 +28,7 @@ import yaml
 
 from sim.family import family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
+from sim.numbers import interval
 from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
 from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, resolved_scenario
@@ -55,6 +56,12 @@ class Results:
     # reads what would change the answer (sim.sweep.drivers); None: the summary says how to
     # get one
     sweep: str | Path | SweepResults | None = None
+    # what the reference is: 'base', the scenario the file extends with `base:`; 'file', the
+    # scenario file the run started from (the dashboard, with settings changed on the page)
+    reference_role: str = "base"
+    # replicates the scenario file asks for, when the run used another count (-n, the
+    # dashboard); None: as in the file, or not known
+    file_replicates: int | None = None
 
     @classmethod
     def from_runs(cls, scenario: Scenario, runs: list[RunResult], wall_seconds: float = 0.0,
@@ -101,7 +108,8 @@ class Results:
         return decide(self)
 
     def summary(self) -> pd.DataFrame:
-        """Long table: strategy, outcome, size, mean, low, high (90% interval across replicates).
+        """Long table: strategy, outcome, size, mean, median, low, high (90% interval across
+        replicates), missing (replicates without a value: Outcome.blank says what that means).
 
         One row per outcome of the runs table (sim.outcome_registry) that this comparison has;
         an outcome in words (a route, a world) gets its shares of replicates in 'note'."""
@@ -167,15 +175,13 @@ class Results:
     def comparison_table(self) -> pd.DataFrame:
         """The table the CLI prints: outcomes as rows (by name, with their unit in the first
         column), strategies as columns, cells 'mean [low, high]' (90% interval across
-        replicates; the mean alone with one replicate)."""
+        replicates; the mean alone with one replicate), or for an outcome that can be blank
+        (a size never public) 'median 12 [2 to 31]; not public in 1 of 20' (cell_text)."""
         s = self.summary()
         s["row"] = np.where(s["size"] == "", s["outcome"], s["outcome"] + " " + s["size"])
-        s["cell"] = [
-            note if isinstance(note, str) and note else _fmt(m, lo, hi)
-            for m, lo, hi, note in zip(
-                s["mean"], s["low"], s["high"], s.get("note", ""), strict=True
-            )
-        ]
+        counts = self.listed_runs().groupby("strategy").size()
+        s["cell"] = [cell_text(row, int(counts[row["strategy"]]))
+                     for row in s.to_dict("records")]
         table = s.pivot(index="row", columns="strategy", values="cell")
         row_order = list(dict.fromkeys(s["row"]))
         table = table.loc[row_order, [c for c in self._display_order() if c in table.columns]]
@@ -208,8 +214,9 @@ class Results:
             self.sizes.to_parquet(staging / "sizes.parquet", index=False)
             with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
                 yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
-            (staging / "manifest.json").write_text(
-                json.dumps(self.manifest, indent=2, default=str))
+            manifest = {**self.manifest, "basis": {"reference_role": self.reference_role,
+                                                   "file_replicates": self.file_replicates}}
+            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
             if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
                 (staging / "decision.json").write_text(self.decision().to_json() + "\n")
             if self.reference is not None:
@@ -231,6 +238,7 @@ class Results:
         if (folder / "reference.yaml").is_file():
             ref = yaml.safe_load((folder / "reference.yaml").read_text(encoding="utf-8"))
             reference = resolved_scenario(ref, str(folder / "reference.yaml"))
+        basis = manifest.get("basis", {})
         return cls(
             scenario,
             pd.read_parquet(folder / "runs.parquet"),
@@ -238,49 +246,50 @@ class Results:
             pd.read_parquet(folder / "sizes.parquet"),
             manifest,
             reference,
+            reference_role=basis.get("reference_role", "base"),
+            file_replicates=basis.get("file_replicates"),
         )
 
 
 def _describe(strategy: str, outcome: str, size: str, values: pd.Series,
               text: bool = False) -> dict:
+    """One summary row: mean, median and 90% interval across replicates of the runs that have
+    a value; 'missing' counts those that do not (a blank: see Outcome.blank). An outcome in
+    words gets its shares of replicates in 'note' instead."""
     if text:  # words: shares of replicates, most common first
         counts = values.fillna("none").value_counts()
         note = ", ".join(f"{k} {v / len(values):.0%}" for k, v in counts.items())
         return {"strategy": strategy, "outcome": outcome, "size": size, "mean": np.nan,
-                "low": np.nan, "high": np.nan, "note": note}
+                "median": np.nan, "low": np.nan, "high": np.nan, "missing": 0, "note": note}
     v = values.dropna().to_numpy(dtype=float)
     tail = (1 - INTERVAL) / 2
     if len(v) == 0:
-        mean = low = high = np.nan
+        mean = median = low = high = np.nan
     elif len(v) == 1:  # one value: no spread to estimate
-        mean, low, high = float(v[0]), np.nan, np.nan
+        mean = median = float(v[0])
+        low = high = np.nan
     else:
-        mean, low, high = v.mean(), np.quantile(v, tail), np.quantile(v, 1 - tail)
-    return {
-        "strategy": strategy,
-        "outcome": outcome,
-        "size": size,
-        "mean": mean,
-        "low": low,
-        "high": high,
-        "note": "" if len(v) == len(values) else f"{len(values) - len(v)} never",
-    }
+        mean, median = v.mean(), float(np.median(v))
+        low, high = np.quantile(v, tail), np.quantile(v, 1 - tail)
+    return {"strategy": strategy, "outcome": outcome, "size": size, "mean": mean,
+            "median": median, "low": low, "high": high, "missing": len(values) - len(v),
+            "note": ""}
 
 
-def _fmt(mean: float, low: float, high: float) -> str:
-    if np.isnan(mean):
-        return "never"
-    if np.isnan(low) or np.isnan(high):
-        return _num(mean)
-    return f"{_num(mean)} [{_num(low)}, {_num(high)}]"
-
-
-def _num(x: float) -> str:
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 1:
-        return f"{x:.1f}"
-    return f"{x:.3f}"
+def cell_text(row: dict | pd.Series, replicates: int) -> str:
+    """A summary row as a table cell: 'mean [low, high]'; for an outcome whose blanks mean
+    something (Outcome.blank), 'median 12 [2 to 31]; not public in 1 of 20'; the note of an
+    outcome in words."""
+    if isinstance(row.get("note"), str) and row["note"]:
+        return row["note"]
+    o = OUTCOMES[row["outcome"]]
+    if not o.blank:
+        return interval(row["mean"], row["low"], row["high"])
+    missing = int(row["missing"])
+    if missing == replicates:
+        return f"{o.blank} in {missing} of {replicates}"
+    text = "median " + interval(row["median"], row["low"], row["high"], sep=" to ")
+    return text + (f"; {o.blank} in {missing} of {replicates}" if missing else "")
 
 
 def git_commit() -> str:

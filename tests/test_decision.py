@@ -153,7 +153,7 @@ def test_basis_lists_what_differs_from_the_base_a_file_extends(tmp_path):
     d = results.decision()
     fields = {b["field"]: b for b in d.basis}
     assert set(fields) == {"harm_weight", "horizon_weeks", "mapping.misuse_elasticity"}
-    assert fields["harm_weight"]["value"] == "3.5" and fields["harm_weight"]["reference"] == "1.0"
+    assert fields["harm_weight"]["value"] == "3.5" and fields["harm_weight"]["reference"] == "1"
     assert "compare_main_strategies" in d.reference
     assert "3 inputs that differ" in d.bottom_line
     assert base_scenario(SCENARIOS / "compare_main_strategies.yaml") is None

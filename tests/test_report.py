@@ -23,6 +23,7 @@ def results():
     changed = with_overrides(shipped, {"harm_weight": 4.0, "partners.leak_probability": 0.01})
     out = run_comparison(changed)
     out.reference = shipped  # as the dashboard's Compare page would: the shipped scenario
+    out.reference_role = "file"
     return out
 
 
@@ -37,7 +38,9 @@ def test_markdown_report_starts_with_the_bottom_line_and_lists_what_differs(resu
     assert lines[1] == "## Bottom line"
     assert lines[2] == results.decision().bottom_line
     basis = text[text.index("## Basis"):text.index("Assumptions:")]
-    assert "| harm_weight | 4.0 | 1.0 |" in basis
+    assert basis.startswith("## Basis: 2 inputs that differ from the scenario file it started "
+                            "from ('compare_main_strategies')")
+    assert "| harm_weight | 4 | 1 |" in basis
     assert "| partners.leak_probability | 0.01 |" in basis
     assert "horizon_weeks" not in basis, "the reference had the same horizon"
     assert text.index("## Break-even harm weights") < text.index("## Outcomes per strategy")

@@ -38,11 +38,16 @@ HARM_WEIGHT_HELP = (f"How much benefit one unit of misuse harm cancels: {VALUE_U
 
 
 
-def with_reference(results, origin):
-    """This session's view of stored results: compared against the scenario it came from."""
-    if "reference" in {f.name for f in dataclasses.fields(results)}:
-        return dataclasses.replace(results, reference=origin)
-    return results
+def with_reference(results, origin, file_replicates: int):
+    """This session's view of stored results: compared against the scenario it came from (the
+    shipped file itself, or the shipped scenario an upload or edit extends with `base:`), and
+    the replicate count the scenario file asks for (the page may run another)."""
+    from dashboard.components import SOURCES
+
+    source = st.session_state.get("keep:scenario_source", SOURCES[0])
+    role = "file" if source == SOURCES[0] else "base"
+    return dataclasses.replace(results, reference=origin, reference_role=role,
+                               file_replicates=file_replicates)
 
 
 def choose_sweep() -> str:
@@ -157,7 +162,7 @@ if scenario is not None:
                 origin = st.session_state.get("scenario_origin")
                 st.session_state["compare_json"] = key
                 st.session_state["compare_results"] = with_reference(
-                    run_with_progress(adjusted), origin)
+                    run_with_progress(adjusted), origin, scenario.replicates)
             results = st.session_state.get("compare_results")
             if results is not None:
                 if st.session_state.get("compare_json") != key:
