@@ -166,6 +166,7 @@ def analyze(
             console.print(f"[yellow]warning: {escape(warning)}[/yellow]", highlight=False)
     first = outcome[0]
     design = results.spec.design
+    sensitivities = {}
     for o in outcome:
         try:
             an.point_means(results, o)
@@ -191,11 +192,13 @@ def analyze(
         except ValueError as exc:
             console.print(f"[yellow]sensitivity of {o}: {escape(str(exc))}[/yellow]")
         else:
+            sensitivities[o] = sens
             _csv(sens, out / f"sensitivity_{o}.csv")
             _print_table(sens[sens["index"] != "mu"].dropna(subset=["value"]),
-                         f"Sensitivity of {label(o)} ({design.method} design; conf = "
-                         "half-width of the 95% interval)")
-            for warning in an.sensitivity_warnings(design.method, sens, design.samples):
+                         f"Sensitivity of {label(o)} ({sens.attrs['method']} on the "
+                         f"{design.method} design; conf = half-width of the 95% interval)")
+            console.print(f"  {escape(sens.attrs['caveat'])}", highlight=False)
+            for warning in sens.attrs["warnings"]:
                 console.print(f"[yellow]warning: {escape(warning)}[/yellow]", highlight=False)
     if results.levers and an.ranked(first):
         from sim.sweep.regions import sentences, winning_regions
@@ -214,10 +217,8 @@ def analyze(
                       "(put an outcome with a direction first, e.g. --outcome net_value).")
         versus = None
     else:
-        rob = an.robustness(results, first)
-        strategy = strategy or rob["strategy"].iloc[0]
-        if versus is None:
-            versus = _strongest_rival(results, strategy, first)
+        default, rival = an.discovery_pair(results, first, strategy)
+        strategy, versus = default, versus or rival
     if versus is not None and results.factors:
         box = an.scenario_discovery(results, strategy, versus, first)
         a = box.attrs
@@ -232,7 +233,7 @@ def analyze(
         _prim(results, first, out, strategy, versus, None, prim_box)
     if results.factors and (prim_threshold is not None or first == "net_value"):
         _prim(results, first, out, None, None, prim_threshold, prim_box)
-    charts = an.save_charts(results, out, list(outcome), box)
+    charts = an.save_charts(results, out, list(outcome), box, sensitivities)
     console.print(f"Tables (CSV) and {len(charts)} charts written to [bold]{out}[/bold]")
 
 
@@ -296,18 +297,6 @@ def _check_choices(results, runs: pd.DataFrame, folder: Path, outcomes: list[str
             hint = f"did you mean '{guess[0]}'? " if guess else ""
             raise InputError(str(folder), option, f"unknown lever '{name}'; {hint}allowed: "
                              f"{', '.join(results.levers)}")
-
-
-def _strongest_rival(results, strategy: str, outcome: str) -> str | None:
-    from sim.sweep.analysis import maximised, point_means
-
-    means = point_means(results, outcome)
-    others = [c for c in means.columns if c != strategy]
-    if not others:
-        return None
-    diff = means[others].sub(means[strategy], axis=0)
-    wins = (diff > 0) if maximised(outcome) else (diff < 0)
-    return str(wins.sum().idxmax())
 
 
 def search(

@@ -275,23 +275,35 @@ def test_report_opens_offline_with_its_basis(server, browser, tmp_path):
 
 
 def test_sweep_runs_from_the_page(server, browser):
+    """Run, cancel, continue, results: while the sweep runs and once it is finished, no Run or
+    Continue button is left on the page; the results name their sensitivity method and open
+    'When does a strategy lose' on analyze's pair."""
     page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     open_page(page, server, "sweeps", "Sweep explorer")
+    offered = page.get_by_role("button", name="the sweep (")  # Run or Continue, with runs
     page.get_by_role("button", name="Run the sweep").click()
     cancel = page.get_by_role("button", name="Cancel the sweep")
     cancel.wait_for(timeout=60_000)
+    assert offered.count() == 0, "no Run button beside a running sweep"
     cancel.click()
     page.get_by_text("Cancelled after").wait_for(timeout=120_000)
     settle(page)
     assert_clean(page, "sweep cancelled")
     page.get_by_role("button", name="Continue the sweep").click()
+    cancel.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)  # a second redraw of the progress
+    assert offered.count() == 0, "no Continue button beside a running sweep"
     page.get_by_text("Results of this sweep are ready").wait_for(timeout=300_000)
     page.get_by_role("heading", name="Which strategy is robust").wait_for(timeout=120_000)
     settle(page)
+    assert offered.count() == 0, "a finished sweep offers no Continue"
     assert page.get_by_text("minimax regret").count() >= 1
     text = page.locator("body").inner_text()
     assert "mu_star" not in text and "None" not in text
+    assert "estimated by Morris" in text and "Sobol" not in text
+    assert "in 0% of" not in text, "a pair without losses is said in words"
     assert_clean(page, "sweep analysed")
+    shoot(page, "sweeps_results_1440")
     page.context.close()
 
 

@@ -181,6 +181,19 @@ def sweep_folder(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def lhs_folder(tmp_path_factory) -> Path:
+    """A small lhs sweep (sensitivity by RBD-FAST needs 32 points)."""
+    from sim.sweep import load_sweep_file, run_sweep
+
+    spec = load_sweep_file(Path(APP).parent.parent / "scenarios" / "sweeps" / "staged_levers.yaml")
+    spec.set["horizon_weeks"] = 12
+    spec.design.samples = 32
+    out = tmp_path_factory.mktemp("sweep") / "lhs"
+    run_sweep(spec, out, workers=1)
+    return out
+
+
 def test_sweep_page(sweep_folder):
     at = start("app_pages/sweeps.py")
     assert not at.exception
@@ -192,12 +205,85 @@ def test_sweep_page(sweep_folder):
     assert "Best in (share of scenarios)" in robust.columns
     sens = next(t for t in tables(at) if "Assumption" in t.columns)
     assert "mu_star" not in set(sens["Index"]) and "None" not in set(sens["95% half-width"])
-    assert any("than **Staged release** in" in m.value for m in at.markdown), "discovery"
     assert any("minimax regret" in m.value for m in at.markdown)
     at.selectbox(key="sweep_outcome").set_value("harm").run()
     assert not at.exception
     at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
+
+
+def open_folder(folder: Path) -> AppTest:
+    at = start("app_pages/sweeps.py")
+    at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()
+    at.text_input(key="sweep_path").set_value(str(folder)).run()
+    assert not at.exception and not at.error
+    return at
+
+
+def test_sweep_page_explains_the_clis_pair_and_says_when_a_pair_never_loses(
+        sweep_folder, lhs_folder, tmp_path):
+    """'When does a strategy lose' opens on analyze's pair (sim.sweep.analysis.discovery_pair);
+    a pair without losses is one sentence, not a promise of ranges."""
+    from sim.sweep import analysis, open_sweep, run_sweep, sweep_from_dict
+
+    results = open_sweep(sweep_folder)
+    strategy, versus = analysis.discovery_pair(results, "net_value")
+    at = open_folder(sweep_folder)
+    where = f"{results.manifest['digest']}:net_value"
+    assert at.selectbox(key=f"sd_strategy:{where}").value == strategy
+    assert at.selectbox(key=f"sd_versus:{where}:{strategy}").value == versus
+    other = open_sweep(lhs_folder)  # another sweep opens on its own pair, not the last one's
+    at.text_input(key="sweep_path").set_value(str(lhs_folder)).run()
+    first, _ = analysis.discovery_pair(other, "net_value")
+    assert at.selectbox(key=f"sd_strategy:{other.manifest['digest']}:net_value").value == first
+    # the same release under two names has the same runs (common random numbers): no losses
+    twin = tmp_path / "twin"
+    run_sweep(sweep_from_dict({
+        "scenario": {"horizon_weeks": 6}, "replicates": 1, "seed": 3,
+        "levers": ["full", {"kind": "full", "label": "full again"}],
+        "uncertainties": {"harm_weight": {"low": 0.5, "high": 5}},
+        "design": {"method": "lhs", "samples": 4}}), twin, workers=1)
+    at.text_input(key="sweep_path").set_value(str(twin)).run()
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert "never has lower net value than" in text and "in none of the 4 scenarios" in text
+    assert "ranges below" not in text and not any(
+        "Narrower than the sampled range" in t.columns for t in tables(at))
+
+
+def chart_spec(at: AppTest) -> dict:
+    import json
+
+    (chart,) = at.get("vega_lite_chart")
+    return json.loads(chart.proto.spec)
+
+
+def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs_folder):
+    """Morris on a morris design, RBD-FAST on an lhs design, never 'Sobol' for either; the
+    warnings are analyze's; mu* starts at 0 and every axis has a title with its unit."""
+    from sim.sweep import analysis, open_sweep
+
+    at = open_folder(sweep_folder)
+    text = " ".join(m.value for m in at.markdown)
+    assert "estimated by **Morris**" in text and "Sobol" not in text
+    mix = analysis.world_mix(open_sweep(sweep_folder))  # one world, as the sweep's 12 weeks
+    said = analysis.world_mix_warning(mix)
+    assert not said or any(said[1:] in w.value for w in at.warning), "analyze's world warning"
+    spec = chart_spec(at)
+    layers = spec.get("layer") or [spec]
+    x = layers[0]["encoding"]["x"]
+    assert x["title"] == ("mu*: mean absolute effect of moving an assumption across its range "
+                          "(thousand developer-weeks)")
+    assert x["scale"]["domainMin"] == 0
+    assert layers[0]["encoding"]["y"]["title"] == "Uncertain assumption"
+    at = open_folder(lhs_folder)
+    text = " ".join(m.value for m in at.markdown)
+    assert "estimated by **RBD-FAST**" in text and "Sobol" not in text
+    x = (chart_spec(at).get("layer") or [{}])[0]["encoding"]["x"]
+    assert x["title"] == "First-order index S1 (share of the outcome's variance, 0 to 1)"
+    expected = analysis.sensitivity(open_sweep(lhs_folder), "net_value").attrs["warnings"]
+    shown = [w.value for w in at.warning]
+    assert all(w in shown for w in expected), (expected, shown)
 
 
 def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
@@ -251,3 +337,18 @@ def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
     for seed in (1, 2):  # the oldest is forgotten beyond `size`
         store.run(small_scenario.model_copy(update={"seed": seed}))
     assert store.get(small_scenario) is None
+
+
+def test_a_sweep_worker_imports_the_app_without_drawing_it():
+    """A process of a sweep started from the page (forkserver) re-imports the main script as
+    __mp_main__, as multiprocessing's spawn.prepare does: no page runs, so the server log gets
+    no 'missing ScriptRunContext' warnings and no 'streamlit run' notice."""
+    import subprocess
+    import sys
+
+    code = f"import runpy; runpy.run_path({APP!r}, run_name='__mp_main__')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    said = done.stdout + done.stderr
+    assert "ScriptRunContext" not in said and "streamlit run" not in said, said

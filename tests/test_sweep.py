@@ -203,6 +203,50 @@ def test_robustness_names_its_rule_and_where_mean_regret_disagrees() -> None:
     assert "A is best in the most scenarios (90%" in text
 
 
+def test_discovery_pair_is_the_most_robust_lever_and_its_strongest_rival() -> None:
+    """The pair analyze and the Sweep page explain by default: the most robust lever against
+    the one that beats it most often, not the first two levers listed."""
+    from sim.sweep.analysis import discovery_pair, robustness
+
+    x = np.linspace(0.05, 0.95, 10)
+    a = np.full(10, 5.0)  # never worst by much: most robust
+    b = np.full(10, 4.0)  # listed second, never beats A
+    c = np.array([6.0] * 3 + [0.0] * 7)  # beats A in 3 scenarios, loses badly elsewhere
+    d = np.array([7.0] * 1 + [1.0] * 9)
+    r = FakeResults(x, x, {"B": b, "A": a, "C": c, "D": d})
+    assert robustness(r).iloc[0]["strategy"] == "A"
+    assert discovery_pair(r) == ("A", "C")
+    assert discovery_pair(r, strategy="B") == ("B", "A")  # A beats B everywhere
+    assert scenario_discovery(r, "A", "B").empty, "a pair without losses has no box"
+    assert scenario_discovery(r, "A", "B").attrs["share_losing"] == 0
+
+
+def test_sensitivity_names_the_method_that_made_it() -> None:
+    """An lhs design's indices are RBD-FAST's, a sobol design's Sobol's: the table says which,
+    with its caveat, so no reader labels RBD-FAST indices as Sobol's."""
+    unc = {n: Uncertainty(low=0, high=1) for n in ("a", "b")}
+    pts = make_points(unc, Design(method="lhs", samples=64), seed=1)
+    x = pts.values.to_numpy(dtype=float)
+    res = indices("lhs", pts.names, pts.unit, 5 * x[:, 0] + x[:, 1] ** 2)
+    assert res.attrs["method"] == "RBD-FAST" and res.attrs["main_index"] == "S1"
+    assert "interactions are not measured" in res.attrs["caveat"]
+    assert "Tarantola" in res.attrs["reference"]
+    sob = make_points(unc, Design(method="sobol", samples=16), seed=1)
+    y = sob.values.to_numpy(dtype=float).sum(axis=1)
+    res = indices("sobol", sob.names, sob.unit, y)
+    assert res.attrs["method"] == "Sobol" and res.attrs["main_index"] == "ST"
+
+
+def test_negative_rbd_fast_estimates_are_a_warning() -> None:
+    from sim.sweep.analysis import sensitivity_warnings
+
+    table = pd.DataFrame({"strategy": ["A", "A"], "parameter": ["p", "q"],
+                          "index": ["S1", "S1"], "value": [0.9, -0.02], "conf": [0.04, 0.14]})
+    (below,) = sensitivity_warnings("lhs", table)
+    assert "below 0 (q)" in below and "cannot be negative" in below
+    assert sensitivity_warnings("sobol", table) == []
+
+
 def test_regret_refuses_an_information_outcome_unless_told_a_direction() -> None:
     x = np.array([0.1, 0.5, 0.9])
     r = FakeResults(x, x, {"A": np.array([1.0, 2.0, 3.0]), "B": np.array([2.0, 2.0, 2.0])})

@@ -3,7 +3,6 @@ in which conditions a strategy loses. Runs a shipped sweep from the page or open
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import altair as alt
@@ -24,13 +23,14 @@ from sim.api import InputError
 from sim.sweep import analysis, load_sweep_file, open_sweep, store
 
 RUN, OPEN = "Run a shipped sweep", "Open a sweep folder"
-INDEX_WORDS = {
-    "S1": "Share of the outcome's variation due to this assumption alone (Sobol first-order)",
-    "ST": "Share of the variation due to this assumption, with its interactions (Sobol total)",
-    "mu_star": "Average effect of changing this assumption (Morris screening)",
-    "sigma": "How much that effect depends on the other assumptions (Morris spread)",
+INDEX_WORDS = {  # what each index means; which method estimated it comes with the analysis
+    "S1": "Share of the outcome's variation due to this assumption alone (first-order index "
+          "S1)",
+    "ST": "Share of the variation due to this assumption, with its interactions (total-order "
+          "index ST)",
+    "mu_star": "Average effect of moving this assumption across its range (mu*)",
+    "sigma": "How much that effect depends on the other assumptions (sigma)",
 }
-MAIN_INDEX = {"sobol": "ST", "morris": "mu_star"}
 IN_PROCESS_RUNS = 2000  # sweeps up to this many runs run in the dashboard's own process
 
 
@@ -49,6 +49,30 @@ def describe_parameter(path: str) -> str:
     return f"{parameter_label(path)} [{path}]. {' '.join(meaning.split())}".strip()
 
 
+def version(results) -> tuple[str, int]:
+    """What a sweep folder's analysis depends on: its sweep (digest) and the batches done."""
+    return results.manifest["digest"], len(store.done_batches(results.folder))
+
+
+@st.cache_data(show_spinner="Computing sensitivity indices...", max_entries=32)
+def sensitivity_table(folder: str, version: tuple[str, int], outcome: str) -> pd.DataFrame:
+    """analysis.sensitivity of a sweep folder, kept while its version stays the same
+    (the bootstrap intervals take seconds, and every widget on the page reruns it)."""
+    return analysis.sensitivity(open_sweep(folder), outcome)
+
+
+def index_axis(index: str, outcome: str) -> str:
+    """Axis title of a sensitivity index, with its unit."""
+    if index in ("S1", "ST"):
+        kind = "First-order" if index == "S1" else "Total-order"
+        return f"{kind} index {index} (share of the outcome's variance, 0 to 1)"
+    unit = outcome_words(outcome).unit
+    name = index.replace("_star", "*")
+    what = ("mean absolute effect of moving an assumption across its range" if index == "mu_star"
+            else "spread of that effect over the other assumptions")
+    return f"{name}: {what}" + (f" ({unit})" if unit else "")
+
+
 def complete(folder: Path) -> bool:
     try:
         return open_sweep(folder).complete
@@ -56,18 +80,19 @@ def complete(folder: Path) -> bool:
         return False
 
 
+@st.fragment(run_every=1.0)
 def watch(folder: Path) -> None:
-    """Progress of the running sweep, with Cancel; the page redraws every second until the
-    sweep ends (a plain rerun: nothing here waits inside a fragment)."""
+    """Progress of the running sweep, with Cancel, redrawn every second as a fragment; the
+    page around it is a finished run, so nothing of an earlier run (a Run or Continue button)
+    stays on the page (Streamlit clears what an earlier run drew only when a run finishes,
+    never when it ends in st.rerun). When the sweep ends, the whole page runs again."""
     job = sweep_jobs().get(folder)
     if job is None or not job.active:
-        return
+        st.rerun(scope="app")
     share = job.done / job.total if job.total else 0.0
     st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs" if job.total
                 else "Starting the sweep...")
     st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel", icon=":material/stop:")
-    time.sleep(1.0)
-    st.rerun()
 
 
 def choose_shipped() -> Path | None:
@@ -122,35 +147,43 @@ def choose_folder() -> Path | None:
 
 def sensitivity_view(results, outcome: str) -> None:
     st.subheader("Which uncertain assumptions matter")
-    method = results.spec.design.method
     try:
-        sens = analysis.sensitivity(results, outcome)
+        sens = sensitivity_table(str(results.folder), version(results), outcome)
     except (ValueError, InputError) as exc:
         st.warning(f"Sensitivity cannot be computed for this sweep: {exc}")
         return
-    main = MAIN_INDEX.get(method, "S1")
+    a = sens.attrs
+    main = a["main_index"]
     st.markdown(
         "A longer bar means the outcome changes more when that assumption changes: it is worth "
-        "pinning down before deciding. " + INDEX_WORDS.get(main, "") + ". Thin lines: 95% "
-        "confidence interval of the index, where it can be estimated.")
-    for warning in analysis.sensitivity_warnings(method, sens, results.spec.design.samples):
+        f"pinning down before deciding. {INDEX_WORDS[main]}, estimated by **{a['method']}** "
+        f"({a['reference']}). Thin lines: 95% confidence interval of the index, where it can "
+        "be estimated.")
+    st.caption(a["caveat"])
+    for warning in a["warnings"]:
         st.warning(warning, icon=":material/warning:")
     df = sens[sens["index"] == main].copy()
     df["Assumption"] = df["parameter"].map(parameter_label)
     df["About"] = df["parameter"].map(describe_parameter)
     df["Strategy"] = df["strategy"].map(strategy_label)
-    df["low"] = df["value"] - df["conf"].fillna(0)
+    # every index here is non-negative by definition: an interval stops at 0, and the axis
+    # starts there unless an estimate itself falls below 0 (the warnings say what that means)
+    df["low"] = (df["value"] - df["conf"].fillna(0)).clip(lower=0)
     df["high"] = df["value"] + df["conf"].fillna(0)
+    lowest = min(0.0, float(df["value"].min()))
     names = list(dict.fromkeys(df["strategy"]))
     colour = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)),
                        legend=alt.Legend(orient="bottom", title=None, labelLimit=0))
-    y = alt.Y("Assumption:N", title=None, axis=alt.Axis(labelLimit=380))
+    # the title stands above the long names, not across them
+    y = alt.Y("Assumption:N", title="Uncertain assumption", axis=alt.Axis(
+        labelLimit=380, titleAngle=0, titleAlign="right", titleX=0, titleY=-12))
+    x_scale = alt.Scale(domainMin=lowest, nice=True)
     base = alt.Chart(df).encode(y=y, yOffset="Strategy:N", color=colour)
     bars = base.mark_bar().encode(
-        x=alt.X("value:Q", title=INDEX_WORDS.get(main, main).split(" (")[0]),
+        x=alt.X("value:Q", title=index_axis(main, outcome), scale=x_scale),
         tooltip=["Strategy", "About", alt.Tooltip("value:Q", format=".3g", title="index"),
                  alt.Tooltip("conf:Q", format=".2g", title="95% half-width")])
-    err = base.mark_rule(color="#333333").encode(x="low:Q", x2="high:Q")
+    err = base.mark_rule(color="#333333").encode(x=alt.X("low:Q", scale=x_scale), x2="high:Q")
     st.altair_chart((bars + err).properties(height=max(160, 36 * len(df))), width="stretch")
     table = pd.DataFrame({
         "Strategy": sens["strategy"].map(strategy_label),
@@ -160,7 +193,7 @@ def sensitivity_view(results, outcome: str) -> None:
         "95% half-width": sens["conf"].map(lambda c: "cannot be estimated" if pd.isna(c)
                                            else f"{c:.2g}"),
     })
-    with st.expander("Every index"):
+    with st.expander(f"Every index ({a['method']})"):
         st.dataframe(table[~sens["index"].isin(["mu"])], hide_index=True, width="stretch",
                      key="sweep_sensitivity",
                      column_config={"Assumption": st.column_config.TextColumn(
@@ -219,25 +252,42 @@ def discovery_view(results, outcome: str) -> None:
     if len(results.levers) < 2:
         return
     st.subheader("When does a strategy lose")
+    try:  # the CLI's default pair: the most robust strategy and the one that beats it most
+        default, _ = analysis.discovery_pair(results, outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"Scenario discovery cannot be computed: {exc}")
+        return
+    levers = results.levers
     d1, d2 = st.columns(2)
-    strategy = d1.selectbox("Strategy", results.levers, key="sd_strategy",
-                            format_func=strategy_label)
-    others = [x for x in results.levers if x != strategy]
-    versus = d2.selectbox("Against", others, key="sd_versus", format_func=strategy_label)
+    # keyed by sweep and outcome, so each opens on its own default pair
+    where = f"{results.manifest['digest']}:{outcome}"
+    strategy = d1.selectbox("Strategy", levers, index=levers.index(default),
+                            key=f"sd_strategy:{where}", format_func=strategy_label)
+    _, rival = analysis.discovery_pair(results, outcome, strategy)
+    others = [x for x in levers if x != strategy]
+    versus = d2.selectbox("Against", others, index=others.index(rival) if rival in others else 0,
+                          key=f"sd_versus:{where}:{strategy}", format_func=strategy_label,
+                          help="By default the strategy that does better than it in the most "
+                          "scenarios.")
     try:
         box = analysis.scenario_discovery(results, strategy, versus, outcome)
     except (ValueError, InputError) as exc:
         st.warning(f"Scenario discovery cannot be computed: {exc}")
         return
     share = box.attrs.get("share_losing", float("nan"))
-    word = "lower" if outcome_words(outcome).direction != "minimise" else "higher"
-    st.markdown(f"**{strategy_label(strategy)}** has {word} {outcome_words(outcome).label.lower()}"
-                f" than **{strategy_label(versus)}** in {share:.0%} of the "
-                f"{box.attrs.get('points', '?')} scenarios. The ranges below describe where most "
-                "of those losses lie: *coverage* is the share of the losses inside the ranges, "
-                "*density* the share of scenarios inside the ranges that lose.")
+    words = outcome_words(outcome)
+    word = "lower" if words.direction != "minimise" else "higher"
+    points = box.attrs.get("points", "?")
     if box.empty:
+        st.markdown(f"**{strategy_label(strategy)}** never has {word} {words.label.lower()} "
+                    f"than **{strategy_label(versus)}**: in none of the {points} scenarios "
+                    "does it lose, so there is no region of losses to describe.")
         return
+    st.markdown(f"**{strategy_label(strategy)}** has {word} {words.label.lower()}"
+                f" than **{strategy_label(versus)}** in {share:.0%} of the {points} scenarios. "
+                "The ranges below describe where most of those losses lie: *coverage* is the "
+                "share of the losses inside the ranges, *density* the share of scenarios inside "
+                "the ranges that lose.")
     table = pd.DataFrame({
         "Uncertain assumption": box["uncertainty"].map(parameter_label),
         "From": box["low"].map(lambda v: v if isinstance(v, str) else number(v)),
@@ -272,6 +322,10 @@ def analyse(folder: Path, describe: bool = True) -> None:
                             "share_undetected"] if o in numeric] + \
         [o for o in numeric if o not in {"net_value", "harm", "beneficial_value",
                                          "marginal_harm", "share_undetected", "regret"}]
+    if "world" in runs.columns:  # analyze's warning when the replicates missed a world
+        said = analysis.world_mix_warning(analysis.world_mix(results))
+        if said:
+            st.warning(said[0].upper() + said[1:], icon=":material/warning:")
     outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
     sensitivity_view(results, outcome)
     robustness_view(results, outcome)

@@ -8,7 +8,9 @@
   beside its mean regret and the share of scenarios where it is best, which may name others.
 - warnings: where an index cannot be trusted (Sobol first-order indices above 1, which a share
   of variance cannot be, from too few base samples; RBD-FAST on a factorial grid, which is not
-  the random sample the method assumes).
+  the random sample the method assumes; RBD-FAST estimates below 0, which a share of variance
+  cannot be either). A sensitivity table carries its method, reference, main index, caveat and
+  warnings in `attrs`, so every reader names the method that made it.
 - scenario discovery: the box of uncertainties where one lever does worse than another, read
   off the purest large leaf of a shallow scikit-learn decision tree.
 """
@@ -85,6 +87,42 @@ def _check_outcome(runs: pd.DataFrame, outcome: str) -> None:
 # ------------------------------------------------------------------------------ sensitivity
 
 
+@dataclass(frozen=True)
+class Method:
+    """How a design's sensitivity indices are estimated, in the words a reader sees."""
+
+    name: str
+    reference: str
+    main: str  # the index that ranks the assumptions (the one a chart shows)
+    caveat: str
+
+
+METHODS = {
+    "sobol": Method(
+        "Sobol", "Sobol 2001; Saltelli 2002; SALib.analyze.sobol", "ST",
+        "Variance-based: S1 is the share of the outcome's variance due to an assumption "
+        "alone, ST the share with its interactions (ST - S1 is the part due to interactions); "
+        "intervals are bootstrap estimates."),
+    "morris": Method(
+        "Morris", "Morris 1991; Campolongo et al. 2007; SALib.analyze.morris", "mu_star",
+        "A screening method: mu* (the mean absolute effect of moving an assumption across its "
+        "range, in the outcome's unit) ranks the assumptions but is not a share of variance; "
+        "a sigma large against mu* means the effect depends on the other assumptions or is not "
+        "linear."),
+    "rbd_fast": Method(
+        "RBD-FAST", "Tarantola et al. 2006; Tissot and Prieur 2012; SALib.analyze.rbd_fast",
+        "S1",
+        "First-order indices only: S1 is the share of the outcome's variance due to an "
+        "assumption alone; interactions are not measured, so the indices can sum to well "
+        "below 1 where assumptions act together."),
+}
+
+
+def method_of(design: str) -> str:
+    """The key in METHODS of the sensitivity method a design's indices use."""
+    return design if design in ("sobol", "morris") else "rbd_fast"
+
+
 def indices(method: str, names: list[str], unit: np.ndarray, y: np.ndarray, *,
             levels: int = 4, second_order: bool = False, seed: int = 0) -> pd.DataFrame:
     """Sensitivity indices of y over a unit-hypercube design (columns: parameter, index,
@@ -123,7 +161,14 @@ def indices(method: str, names: list[str], unit: np.ndarray, y: np.ndarray, *,
         rows += [(n_, "S1", res["S1"][i], res["S1_conf"][i]) for i, n_ in enumerate(names)]
     out = pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
     out[["value", "conf"]] = out[["value", "conf"]].astype(float)
+    out.attrs.update(_method_attrs(method))
     return out
+
+
+def _method_attrs(design: str) -> dict[str, str]:
+    m = METHODS[method_of(design)]
+    return {"method": m.name, "reference": m.reference, "main_index": m.main,
+            "caveat": m.caveat}
 
 
 def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
@@ -131,7 +176,9 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
     """Sensitivity indices of an outcome per lever (or one lever), with confidence intervals.
 
     Columns: strategy, parameter, index (S1/ST, mu_star/sigma/mu, or S1), value, conf
-    (half-width of the 95% interval).
+    (half-width of the 95% interval). attrs: outcome, method (the estimator's name),
+    reference, main_index, caveat, and warnings (sensitivity_warnings: where the indices cannot
+    be trusted).
     """
     spec = results.spec
     names = results.factors
@@ -156,7 +203,9 @@ def sensitivity(results: SweepResults, outcome: str, strategy: str | None = None
         df.insert(0, "strategy", lever)
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
+    out.attrs.update(_method_attrs(spec.design.method))
     out.attrs["outcome"] = outcome
+    out.attrs["warnings"] = sensitivity_warnings(spec.design.method, out, spec.design.samples)
     return out
 
 
@@ -255,6 +304,14 @@ def sensitivity_warnings(method: str, table: pd.DataFrame, samples: int | None =
         out.append("RBD-FAST indices on a factorial design cannot be trusted: the method "
                    "assumes a random (Latin hypercube) sample, and a grid repeats the same few "
                    "values. Use an lhs, sobol or morris design for sensitivity.")
+    if method_of(method) == "rbd_fast":
+        below = table[(table["index"] == "S1") & (table["value"] < 0)]
+        if len(below):
+            names = ", ".join(dict.fromkeys(below["parameter"]))
+            out.append(f"RBD-FAST first-order estimates below 0 ({names}): a share of variance "
+                       "cannot be negative (the bias correction moves small indices below 0), "
+                       "so these assumptions' effects cannot be told apart from none with this "
+                       "many points.")
     return out
 
 
@@ -274,6 +331,26 @@ def _features(results: SweepResults) -> tuple[pd.DataFrame, dict[str, list]]:
             cats[name] = sorted(col.unique().tolist(), key=str)
             num[name] = col.map({v: i for i, v in enumerate(cats[name])}).astype(float)
     return num, cats
+
+
+def discovery_pair(results: SweepResults, outcome: str = "net_value",
+                   strategy: str | None = None) -> tuple[str, str | None]:
+    """The pair whose losses scenario discovery explains unless one is chosen: `strategy`
+    (default: the most robust lever, by minimax regret) and the lever that does better than
+    it in the most scenarios (None when no other lever has an outcome). When no lever ever
+    beats it, the rival is the first other lever, and discovery finds no loss."""
+    means = point_means(results, outcome)
+    if strategy is None:
+        rob = robustness(results, outcome)
+        if rob.empty:
+            raise ValueError(f"no lever has a finished run with a value of {outcome}")
+        strategy = str(rob["strategy"].iloc[0])
+    others = [c for c in means.columns if c != strategy]
+    if not others or strategy not in means.columns:
+        return strategy, None
+    diff = means[others].sub(means[strategy], axis=0)
+    wins = (diff > 0) if maximised(outcome) else (diff < 0)
+    return strategy, str(wins.sum().idxmax())
 
 
 def scenario_discovery(results: SweepResults, strategy: str, versus: str,
@@ -368,8 +445,12 @@ def _cat_bounds(values: list, low: float, high: float) -> tuple[Any, Any]:
 
 
 def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
-                discovery: pd.DataFrame | None = None) -> list[Path]:
-    """Save PNG charts: sensitivity per outcome, regret per lever, the discovery scatter."""
+                discovery: pd.DataFrame | None = None,
+                sensitivities: dict[str, pd.DataFrame] | None = None) -> list[Path]:
+    """Save PNG charts: sensitivity per outcome, regret per lever, the discovery scatter.
+    sensitivities: tables already computed by `sensitivity`, by outcome (the rest are
+    computed here)."""
+    sensitivities = sensitivities or {}
     import matplotlib
 
     matplotlib.use("Agg")
@@ -389,7 +470,9 @@ def save_charts(results: SweepResults, folder: str | Path, outcomes: list[str],
             ax.set_title(f"Regret across {reg['point'].nunique()} scenarios (lower is better)")
             saved.append(_save(fig, folder / f"regret_{outcome}.png"))
         try:
-            sens = sensitivity(results, outcome) if results.factors else None
+            sens = sensitivities.get(outcome)
+            if sens is None and results.factors:
+                sens = sensitivity(results, outcome)
         except ValueError:  # too few points, or points without outcome: no chart, as no table
             sens = None
         if sens is not None:

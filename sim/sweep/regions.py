@@ -119,9 +119,8 @@ def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
 
     benefit = point_means(results, "beneficial_value")[levers]
     harm = point_means(results, "harm")[levers]
-    out = pd.DataFrame(False, index=benefit.index, columns=levers)
-    for point in benefit.index:
-        b, h = benefit.loc[point].to_numpy(), harm.loc[point].to_numpy()
+    on = np.zeros(benefit.shape, dtype=bool)
+    for row, (b, h) in enumerate(zip(benefit.to_numpy(), harm.to_numpy(), strict=True)):
         if np.isnan(b).any() or np.isnan(h).any():
             continue
         weights = [0.0, 1e12]  # the envelope bends only where two lines cross
@@ -129,13 +128,12 @@ def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
             for j in range(i + 1, len(b)):
                 if h[i] != h[j] and (w := (b[i] - b[j]) / (h[i] - h[j])) > 0:
                     weights += [w * (1 - 1e-9), w * (1 + 1e-9)]
-        for w in weights:
-            net = b - w * h
-            top = net.max()
-            winners = np.flatnonzero(net >= top - 1e-12 * max(1.0, abs(top)))
-            if len(winners) == 1:
-                out.iloc[out.index.get_loc(point), winners[0]] = True
-    return out
+        net = b[None, :] - np.array(weights)[:, None] * h[None, :]  # one row per weight
+        top = net.max(axis=1, keepdims=True)
+        best = net >= top - 1e-12 * np.maximum(1.0, np.abs(top))
+        alone = best.sum(axis=1) == 1  # a weight at which one lever alone is best
+        on[row, best[alone].argmax(axis=1)] = True
+    return pd.DataFrame(on, index=benefit.index, columns=levers)
 
 
 def _typical(results: SweepResults, points: pd.Index) -> str:
