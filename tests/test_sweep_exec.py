@@ -278,3 +278,25 @@ def test_ctrl_c_keeps_finished_batches_and_says_how_to_resume(tmp_path: Path, ba
     said = re.search(r"interrupted: (\d+) finished runs are kept in (.+?); .* --resume", err)
     assert said and said.group(2) == str(out), err
     assert kept >= 2 and int(said.group(1)) in {kept * 3, (kept - 1) * 3}  # Ctrl-C mid-write
+
+
+def test_a_signal_inside_the_pools_futures_waits_until_their_locks_are_free() -> None:
+    """Ctrl-C while the driver waits on futures is delivered right after the wait, not inside
+    it: raised inside, it could leave a future's lock taken and hang the pool's shutdown."""
+    from sim.sweep.ctrl_c import signals_held
+
+    reached = []
+    with pytest.raises(KeyboardInterrupt), signals_held():
+        signal.raise_signal(signal.SIGINT)
+        reached.append("rest of the block")  # not interrupted here
+    assert reached == ["rest of the block"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, "handler restored"
+    seen = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        with signals_held():
+            signal.raise_signal(signal.SIGTERM)
+            assert seen == []
+        assert seen == [signal.SIGTERM]
+    finally:
+        signal.signal(signal.SIGTERM, previous)

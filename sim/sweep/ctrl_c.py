@@ -78,3 +78,36 @@ def dask_setup(worker) -> None:  # noqa: ARG001 - the hook Dask calls with the n
     driver = os.environ.get(DRIVER_PID)
     if driver:
         die_with_driver(int(driver), use_prctl=False)
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and SIGTERM while the driver is inside the pool's futures, and deliver a
+    held one (its handler runs: the command line's raises) as soon as the block ends.
+
+    concurrent.futures takes a lock per future while it waits; an exception raised by a signal
+    handler between taking and releasing one leaves the lock taken, and the pool's shutdown
+    then waits for it forever (a sweep's driver hung after Ctrl-C this way, under load). Held
+    here, the handler runs outside the library. Keep the block short: it delays the signal.
+    Only the main thread receives signals; in any other thread this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[tuple[int, object]] = []
+
+    def hold(signum: int, frame: object) -> None:
+        caught.append((signum, frame))
+
+    previous = {s: signal.signal(s, hold) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signum, frame = caught[0]
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler != signal.SIG_IGN:  # the default action (SIGTERM: end the process)
+                signal.raise_signal(signum)

@@ -43,7 +43,7 @@ from sim.outcome_registry import columns, run_outcomes
 from sim.runner import MARGINAL_BASELINE, Progress, point_seed, replicate_seeds, size_names
 from sim.scenario import StrategySpec
 from sim.sweep import provenance, store
-from sim.sweep.ctrl_c import DRIVER_PID, leave_ctrl_c_to_the_driver
+from sim.sweep.ctrl_c import DRIVER_PID, leave_ctrl_c_to_the_driver, signals_held
 from sim.sweep.design import Points, make_points
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
@@ -260,11 +260,19 @@ class Pool(Backend):
         return not self.accepting()
 
     def submit(self, payload: dict, cells: list) -> Any:
-        return self.pool.submit(run_cells, payload, cells)
+        with signals_held():
+            return self.pool.submit(run_cells, payload, cells)
 
     def wait_some(self, pending: set) -> tuple[set, set]:
-        done, rest = wait_futures(pending, return_when=FIRST_COMPLETED)
+        # signals wait until the futures' locks are released (ctrl_c.signals_held); the
+        # timeout lets a held Ctrl-C through within half a second
+        with signals_held():
+            done, rest = wait_futures(pending, timeout=0.5, return_when=FIRST_COMPLETED)
         return set(done), set(rest)
+
+    def result(self, future: Any) -> list[dict]:
+        with signals_held():
+            return future.result()
 
     def close(self) -> None:
         self.wait_accepting()
