@@ -73,9 +73,13 @@ def leave_ctrl_c_to_the_driver(driver: int | None = None) -> None:
 
 
 def dask_setup(worker) -> None:  # noqa: ARG001 - the hook Dask calls with the new worker
-    """The same, in each worker (and nanny) of a LocalCluster that preloads this module."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    """The same, in each worker (and nanny) of a LocalCluster that preloads this module. A
+    LocalCluster's nannies live in the driver's own process: there Ctrl-C stays the driver's."""
     driver = os.environ.get(DRIVER_PID)
+    if driver and int(driver) == os.getpid():
+        return
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if driver:
         die_with_driver(int(driver), use_prctl=False)
 
