@@ -285,6 +285,8 @@ def test_a_signal_inside_the_pools_futures_waits_until_their_locks_are_free() ->
     it: raised inside, it could leave a future's lock taken and hang the pool's shutdown."""
     from sim.sweep.ctrl_c import signals_held
 
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's own
+    request_restore = before if before is not None else signal.SIG_DFL
     reached = []
     with pytest.raises(KeyboardInterrupt), signals_held():
         signal.raise_signal(signal.SIGINT)
@@ -300,3 +302,4 @@ def test_a_signal_inside_the_pools_futures_waits_until_their_locks_are_free() ->
         assert seen == [signal.SIGTERM]
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, request_restore)
