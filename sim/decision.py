@@ -475,7 +475,7 @@ def value_of_information(x: Inputs) -> Part | None:
     clauses = []
     for r in rows:
         ci = ("" if r["low"] is None else f", {LEVEL:.0%} CI {_n(r['low'])} to {_n(r['high'])}")
-        worth = _signed(r["value_of_information"])
+        worth = signed(r["value_of_information"])
         clauses.append(f"{r['strategy']}'s evidence gate is worth {worth}{ci} over the same "
                        "schedule on the prior alone")
     worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
@@ -504,10 +504,6 @@ def value_of_information(x: Inputs) -> Part | None:
              "share_of_replicates_better": "share of replicates"}
     return Part("value_of_information", "Value of information", "; ".join(clauses), rows,
                 units, notes)
-
-
-def _signed(x: float) -> str:
-    return signed(x)
 
 
 def what_would_change_it(x: Inputs) -> Part:
