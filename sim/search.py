@@ -209,6 +209,8 @@ class Evaluator:
         self.payload = {"key": "search:" + spec.digest(), "base": base.model_dump(mode="json"),
                         "strategies": runs, "n_levers": len(labels), "reuse": True}
         self.backend = backend
+        # each scenario of the ensemble its own replicate seeds, the same for every design
+        self.seeds = [point_seeds(spec.seed, j, spec.replicates) for j in range(len(self.ensemble))]
 
     def values(self, unit: np.ndarray) -> list[dict[str, Any]]:
         """Lever values of each design (a row of unit-interval coordinates)."""
@@ -233,8 +235,8 @@ class Evaluator:
         for k, levers in enumerate(designs):
             for j in range(n_points):
                 overrides = {**self.ensemble.overrides(j), **levers}
-                seeds = point_seeds(self.spec.seed, j, self.spec.replicates)
-                cells += [(k * n_points + j, r, s, overrides) for r, s in enumerate(seeds)]
+                cells += [(k * n_points + j, r, s, overrides)
+                          for r, s in enumerate(self.seeds[j])]
         rows = run_batches(self.backend, self.payload, cells, batch_cells=max(1, 64 // len(
             self.payload["strategies"])))
         df = pd.DataFrame([r for r in rows if r["strategy"] == self.design])
