@@ -31,15 +31,20 @@ def _print_table(df: pd.DataFrame, title: str, headers: dict[str, str] | None = 
     console.print(t)
 
 
+# where the runs of a sweep or a search go (sim.sweep.execute backends)
+WORKERS = typer.Option(None, "--workers", "-w", min=1,
+                       help="Local worker processes (default: all cores).")
+SCHEDULER = typer.Option(None, "--scheduler", help="Address of a running Dask scheduler.")
+DASK_LOCAL = typer.Option(None, "--dask-local", min=1,
+                          help="Start a Dask LocalCluster of N workers.")
+
+
 def sweep(
     file: Path = typer.Argument(..., help="Sweep YAML file (docs/sweeps.md)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for Parquet results and manifest."),
-    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
-                                       help="Local worker processes (default: all cores)."),
-    scheduler: str | None = typer.Option(None, "--scheduler",
-                                         help="Address of a running Dask scheduler."),
-    dask_local: int | None = typer.Option(None, "--dask-local", min=1,
-                                          help="Start a Dask LocalCluster of N workers."),
+    workers: int | None = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    dask_local: int | None = DASK_LOCAL,
     resume: bool = typer.Option(False, "--resume", help="Run only what is missing in --out."),
     force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
                                "limits (docs/errors.md)."),
@@ -302,12 +307,9 @@ def _check_choices(results, runs: pd.DataFrame, folder: Path, outcomes: list[str
 def search(
     file: Path = typer.Argument(..., help="Search YAML file (docs/sweeps.md)."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder for the checkpoint and tables."),
-    workers: int | None = typer.Option(None, "--workers", "-w", min=1,
-                                       help="Local worker processes (default: all cores)."),
-    scheduler: str | None = typer.Option(None, "--scheduler",
-                                         help="Address of a running Dask scheduler."),
-    dask_local: int | None = typer.Option(None, "--dask-local", min=1,
-                                          help="Start a Dask LocalCluster of N workers."),
+    workers: int | None = WORKERS,
+    scheduler: str | None = SCHEDULER,
+    dask_local: int | None = DASK_LOCAL,
     resume: bool = typer.Option(False, "--resume", help="Carry on from the last generation "
                                 "checkpointed in --out (or run more generations)."),
 ) -> None:
