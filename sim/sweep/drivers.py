@@ -253,6 +253,7 @@ _CACHE: dict[tuple, tuple[pd.DataFrame, float]] = {}  # the forest, fitted once 
 def read_sweep(sweep: SweepResults, scenario: Scenario, option: str = "sweep") -> SweepReading:
     """What the sweep says about this scenario's decision (see the module docstring)."""
     from sim.sweep.analysis import _features, point_means
+    from sim.sweep.regions import point_winners
 
     sweep = finished_sweep(sweep, option)
     same, left_out, not_compared = compared_levers(sweep, scenario, option)
@@ -268,7 +269,7 @@ def read_sweep(sweep: SweepResults, scenario: Scenario, option: str = "sweep") -
     if whole.empty:
         raise InputError(str(sweep.folder), option, f"no design point has finished runs of "
                          f"{', '.join(same)} (they all failed); {ALLOWED}")
-    winners = whole.idxmax(axis=1).astype(str)
+    winners = point_winners(whole).astype(str)  # the same rule as the when-each-wins map
     design, cats = _features(sweep)
     values = sweep.points().set_index("point")
     here, unused = _scenario_values(sweep, scenario, factors, cats)
