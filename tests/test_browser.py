@@ -373,12 +373,16 @@ def test_uploaded_scenarios_are_named_and_their_errors_shown_in_the_pop_over(ser
             str(tmp_path / name))
         settle(page)
         page.get_by_role("button", name=f"Scenario: {name}").wait_for(timeout=30_000)
+        settle(page)  # the label is drawn first: let the rerun finish drawing the pop-over
         body = page.locator("[data-testid='stPopoverBody']")
         if body.count() == 0 or not body.is_visible():  # the pop-over closed: open it again
             page.get_by_role("button", name=f"Scenario: {name}").click()
             settle(page)
         if error:  # the rerun may still be drawing: wait for this file's message
             body.get_by_text(error).wait_for(timeout=30_000)
+        else:  # the previous file's error is a stale element until the rerun ends
+            gone(page, body.get_by_text("This scenario is invalid"),
+                 f"the previous upload's error stays after a valid {name}", seconds=30)
         inside = body.inner_text()
         if error:
             assert error in inside and name in inside, inside
