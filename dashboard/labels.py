@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import numbers
+from sim.labels import parameter_label  # noqa: F401 - the dashboard's one place for words
 from sim.outcome_registry import OUTCOMES, POINTS_UNIT
 
 # ------------------------------------------------------------------------------ strategies
@@ -218,30 +219,3 @@ MEASURE_NAMES = {
 def measure_label(name: str) -> str:
     """A calibration measure in words ('roberta_accuracy' -> 'RoBERTa detector accuracy')."""
     return MEASURE_NAMES.get(name, name.replace("_", " ").capitalize())
-
-
-# ------------------------------------------------------------------------------ parameters
-PARAMETER_NAMES = {
-    "harm_weight": "Harm weight (benefit lost per unit of harm)",
-    "horizon_weeks": "Horizon (weeks from announcement)",
-    "mapping.misuse_elasticity": "How much misuse grows with model quality (elasticity)",
-    "mapping.evasion_multiplier": "How well misuse evades detectors (multiplier)",
-    "other_labs.base_replication_weeks": "Weeks for another lab to replicate the 1.5B model",
-    "other_labs.publish_share": "Share of other labs that publish their replication",
-    "partners.leak_probability": "Weekly chance that a partner leaks the weights",
-    "defenders.deployment_lag_weeks": "Weeks to deploy a new detector",
-    "defenders.platform_coverage": "Share of platforms running detectors",
-    "malicious.proof_of_concept_boost": "Extra misuse after a public proof of concept",
-    "beneficial.adoption_rate": "Weekly chance a developer adopts a model",
-}
-
-
-def parameter_label(path: str) -> str:
-    """A lever or uncertainty in words: 'partners.leak_probability' -> 'Weekly chance that a
-    partner leaks the weights'; others from their dotted path ('Spam phishing: count')."""
-    if path in PARAMETER_NAMES:
-        return PARAMETER_NAMES[path]
-    parts = path.split(".")
-    if parts[0] in ("malicious", "beneficial") and len(parts) >= 4:  # kinds.NAME.field
-        return f"{parts[2].replace('_', ' ').capitalize()}: {parts[-1].replace('_', ' ')}"
-    return ": ".join(p.replace("_", " ") for p in parts).capitalize()

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.labels import parameter_phrase, rule_in_words
 from sim.numbers import number, signed
 from sim.outcome_registry import HARM_UNIT, VALUE_UNIT
 
@@ -544,7 +545,9 @@ def _without_sweep() -> Part:
 
 
 def _assumption(name: str) -> str:
-    return f"{name} (a value judgement)" if name == "harm_weight" else name
+    """An assumption inside a sentence, in words ('the harm weight (a value judgement)')."""
+    words = parameter_phrase(name)
+    return f"the {words} (a value judgement)" if name == "harm_weight" else words
 
 
 def _and(names: list[str]) -> str:
@@ -578,7 +581,7 @@ def _sweep_sentence(x: Inputs, r: SweepReading) -> str:
         what = f"which of {among} is best depends most on {_and(named)}"
     won = round(r.region["density"] * r.region["points"])
     where = (f"this scenario lies in the region where {r.region['winner']} wins "
-             f"({r.region['rule']}; {won} of its {r.region['points']} scenarios)")
+             f"({rule_in_words(r.region['rule'])}; {won} of its {r.region['points']} scenarios)")
     best_here = str(x.net[r.strategies].mean().idxmax())
     if best_here == r.region["winner"]:
         agree = f", as this comparison finds{_off_map(r)}"
@@ -595,7 +598,8 @@ def _sweep_sentence(x: Inputs, r: SweepReading) -> str:
 def _off_map(r: SweepReading) -> str:
     if not r.outside:
         return ""
-    return f" (though {_and(r.outside)} here lie{'s' if len(r.outside) == 1 else ''} outside " \
+    words = _and([parameter_phrase(a) for a in r.outside])
+    return f" (though {words} here lie{'s' if len(r.outside) == 1 else ''} outside " \
         "the sweep's range)"
 
 

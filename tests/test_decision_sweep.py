@@ -17,8 +17,11 @@ import pytest
 
 from sim.api import Scenario, run_comparison
 from sim.decision import SWEEP_COMMAND
+from sim.labels import parameter_label, parameter_phrase, rule_in_words
 from sim.sweep import run_sweep, store, sweep_from_dict
 from sim.sweep.drivers import region_at, winner_importance
+from sim.sweep.spec import load_sweep_file
+from tests.conftest import SCENARIOS
 from tests.hardening_helpers import assert_one_message, call, write
 
 STRATEGIES = ["full", "partnership_only", "closed"]
@@ -120,7 +123,7 @@ def test_run_with_a_sweep_writes_what_would_change_it_to_decision_json(made, tmp
     assert p["rows"][0]["here"] == 1.0
     assert p["closing"] in decision["bottom_line"]
     assert "Across the sweep 'tiny' (20 scenarios x 1 replicate)" in p["closing"]
-    assert "depends most on harm_weight (a value judgement)" in p["closing"]
+    assert "depends most on the harm weight (a value judgement)" in p["closing"], "in words"
     assert "this scenario lies in the region where" in p["closing"]
     assert "break-even" not in p["closing"] and "takes over above" in decision["bottom_line"]
     assert "What would change it" in printed and "Across the sweep 'tiny'" in printed
@@ -134,8 +137,8 @@ def test_the_region_agrees_with_the_sweep_at_the_scenarios_weight(made):
 
     results = Results.load(made["results"])
     results.sweep = made["sweep"]
-    for weight, winner, side in ((0.2, "full", "harm_weight <="), (80.0, "closed",
-                                                                   "harm_weight >")):
+    for weight, winner, side in ((0.2, "full", "harm weight at most"),
+                                 (80.0, "closed", "harm weight above")):
         results.scenario = results.scenario.model_copy(update={"harm_weight": weight})
         closing = part(results.decision().to_dict())["closing"]
         assert f"the region where {winner} wins ({side}" in closing, closing
@@ -269,3 +272,32 @@ def test_report_refuses_a_bad_sweep_and_writes_nothing(case, made, sweep, tmp_pa
     code, _, err = call(capsys, "report", made["results"], "--out", out, "--sweep", given)
     assert_one_message(code, err, str(given), "--sweep", *expected)
     assert not (out / "report.md").exists()
+
+
+SWEEP_FILES = [p for p in sorted((SCENARIOS / "sweeps").glob("*.yaml"))
+               if "\ngoal:" not in p.read_text()]  # search files ('release-sim search') aside
+
+
+@pytest.mark.parametrize("sweep_file", SWEEP_FILES, ids=lambda p: p.stem)
+def test_every_shipped_sweeps_assumptions_are_named_in_words(sweep_file):
+    """The bottom line and the Sweep page name what a shipped sweep varies in words, never by
+    its dotted path ('defenders.deployment_lag_weeks' reads 'Weeks to deploy a new detector')."""
+    spec = load_sweep_file(sweep_file)
+    for path in [*spec.uncertainties, *spec.lever_ranges]:
+        label = parameter_label(path)
+        assert "." not in label.replace("1.5B", "") and "_" not in label, (path, label)
+        phrase = parameter_phrase(path)
+        assert phrase[0].islower() or phrase.split()[0].isupper(), (path, phrase)
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ("harm_weight <= 12.9", "harm weight at most 12.9"),
+    ("harm_weight > 2 and defenders.deployment_lag_weeks <= 30.6",
+     "harm weight above 2 and weeks to deploy a new detector at most 30.6"),
+    ("uncertainty.worlds.severe.probability > 0.25",
+     "prior probability of the severe world above 0.25"),
+    ("strategies.staged.spacing_weeks <= 1,200", "staged: spacing weeks at most 1,200"),
+    ("everywhere", "everywhere"),
+])
+def test_a_regions_rule_reads_in_words(rule, words):
+    assert rule_in_words(rule) == words

@@ -1,0 +1,75 @@
+"""Words for the scenario's parameters, in one place: what the decision summary, the sweep
+pages and charts call a lever or an uncertainty ('partners.leak_probability' -> 'Weekly chance
+that a partner leaks the weights'), and a sweep region's rule in words.
+
+The dotted path stays the name a scenario file and a sweep file use; these words are for
+readers. Parameters without a listed name are read from their path.
+"""
+
+from __future__ import annotations
+
+import re
+
+PARAMETER_NAMES = {
+    "harm_weight": "Harm weight (benefit lost per unit of harm)",
+    "horizon_weeks": "Horizon (weeks from announcement)",
+    "mapping.misuse_elasticity": "How much misuse grows with model quality (elasticity)",
+    "mapping.evasion_multiplier": "How well misuse evades detectors (multiplier)",
+    "other_labs.base_replication_weeks": "Weeks for another lab to replicate the 1.5B model",
+    "other_labs.publish_share": "Share of other labs that publish their replication",
+    "other_labs.growth_per_year": "Yearly growth of the number of labs able to replicate",
+    "partners.leak_probability": "Weekly chance that a partner leaks the weights",
+    "defenders.deployment_lag_weeks": "Weeks to deploy a new detector",
+    "defenders.platform_coverage": "Share of platforms running detectors",
+    "defenders.research_rate_public": "Detection research speed on public samples",
+    "defenders.api_monitoring": "Share of API misuse the provider catches",
+    "malicious.proof_of_concept_boost": "Extra misuse after a public proof of concept",
+    "beneficial.adoption_rate": "Weekly chance a developer adopts a model",
+    "beneficial.api_value_share": "Share of a model's value an API user gets",
+    "evidence.items_per_report": "Misuse items behind one report the lab sees",
+}
+
+_WORLD_FIELDS = {"probability": "Prior probability of the {} world",
+                 "misuse_multiplier": "Misuse multiplier of the {} world"}
+
+
+def parameter_label(path: str) -> str:
+    """A lever or uncertainty in words: 'partners.leak_probability' -> 'Weekly chance that a
+    partner leaks the weights'; 'uncertainty.worlds.severe.probability' -> 'Prior probability
+    of the severe world'; others from their dotted path ('Spam phishing: count')."""
+    if path in PARAMETER_NAMES:
+        return PARAMETER_NAMES[path]
+    parts = path.split(".")
+    if len(parts) == 4 and parts[:2] == ["uncertainty", "worlds"] and parts[3] in _WORLD_FIELDS:
+        return _WORLD_FIELDS[parts[3]].format(parts[2])
+    if parts[0] == "strategies" and len(parts) == 3:  # strategies.NAME.setting
+        return f"{parts[1].replace('_', ' ').capitalize()}: {parts[2].replace('_', ' ')}"
+    if parts[0] in ("malicious", "beneficial") and len(parts) >= 4:  # kinds.NAME.field
+        return f"{parts[2].replace('_', ' ').capitalize()}: {parts[-1].replace('_', ' ')}"
+    return ": ".join(p.replace("_", " ") for p in parts).capitalize()
+
+
+def parameter_phrase(path: str) -> str:
+    """The label inside a sentence: first letter lower-case, no parenthesis ('the harm
+    weight' reads 'harm weight'); a name starting with an acronym keeps its capital."""
+    label = re.sub(r"\s*\([^)]*\)$", "", parameter_label(path))
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() or first[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+_CONDITION = re.compile(r"^(?P<name>\S+) (?P<op><=|>) (?P<value>\S+)$")
+
+
+def rule_in_words(rule: str) -> str:
+    """A sweep region's rule ('harm_weight <= 12.9 and defenders.deployment_lag_weeks > 3')
+    in words ('harm weight at most 12.9 and weeks to deploy a new detector above 3'); a part
+    that is not a condition is kept as written."""
+    out = []
+    for part in rule.split(" and "):
+        m = _CONDITION.match(part.strip())
+        if m is None:
+            out.append(part)
+            continue
+        op = "at most" if m["op"] == "<=" else "above"
+        out.append(f"{parameter_phrase(m['name'])} {op} {m['value']}")
+    return " and ".join(out)
