@@ -368,21 +368,42 @@ def report(
 
 
 @app.command()
-def validate(files: list[Path] = typer.Argument(..., help="Scenario YAML files.")) -> None:
-    """Check scenario files; print what is wrong, with file, line and field."""
-    from sim.scenario import load_scenario  # not sim.api: checking needs no model (quick)
-
+def validate(files: list[Path] = typer.Argument(
+        ..., help="Scenario, sweep or search YAML files.")) -> None:
+    """Check scenario, sweep and search files; print what is wrong, with file, line and field.
+    A file is read as a sweep when it has 'design', 'levers' or 'uncertainties' at the top,
+    as a search when it has 'goal', else as a scenario."""
     failed = 0
     for f in files:
         try:
-            sc = load_scenario(f)
+            console.print(f"{f}: valid ({_checked(f)})")
         except InputError as exc:
             err_console.print(f"[red]{escape(str(exc))}[/red]", highlight=False)
             failed += 1
-        else:
-            console.print(f"{f}: valid ({sc.name}: {', '.join(sc.strategy_names())})")
     if failed:
         raise typer.Exit(2)
+
+
+def _checked(path: Path) -> str:
+    """Load the file as what it is (scenario, sweep or search); what it holds, in words."""
+    from sim.scenario import load_scenario  # not sim.api: checking needs no model (quick)
+    from sim.yamlio import parse_yaml, read_text_file
+
+    top = parse_yaml(read_text_file(path, "scenario"), str(path))[0]
+    keys = set(top) if isinstance(top, dict) else set()
+    if "goal" in keys:
+        from sim.search import load_search_file
+
+        spec = load_search_file(path)
+        return f"search {spec.name}"
+    if keys & {"design", "levers", "uncertainties"}:
+        from sim.sweep.spec import load_sweep_file
+
+        spec = load_sweep_file(path)
+        return (f"sweep {spec.name}: {len(spec.levers)} levers, {len(spec.uncertainties)} "
+                f"uncertainties, {spec.design.method} design")
+    sc = load_scenario(path)
+    return f"{sc.name}: {', '.join(sc.strategy_names())}"
 
 
 @app.command()

@@ -184,3 +184,33 @@ def test_a_calibration_file_with_a_problem_is_named_with_its_own_line(tmp_path, 
     scenario = write(tmp_path / "s.yaml", "calibration: cal.yaml\n")
     code, out, err = call(capsys, "validate", scenario)
     assert code == 2 and str(cal) in err and "line 1" in err, err
+
+
+# ----------------------------------------------------- validate reads sweep and search files
+VALIDATED = {
+    "a sweep": ("levers: [full, closed]\nuncertainties:\n  harm_weight: {low: 1, high: 5}\n",
+                0, "valid (sweep sweep: 2 levers, 1 uncertainties, lhs design)"),
+    "a sweep, bad design": ("levers: [full]\ndesign: {method: magic}\n", 2,
+                            "design.method: Input should be 'factorial', 'lhs'"),
+    "a sweep, bad uncertainty path": ("levers: [full]\nuncertainties:\n  harm_wieght: "
+                                      "{low: 1, high: 2}\n", 2, "harm_wieght"),
+    "a sweep, no levers": ("uncertainties:\n  harm_weight: {low: 1, high: 2}\n", 2, "levers"),
+    "a search": ("strategy: {kind: staged}\nlevers:\n  strategies.0.spacing_weeks: {low: 0, "
+                 "high: 20}\n"
+                 "goal: net_value\n", 0, "valid (search"),
+    "a search, bad goal": ("strategy: {kind: staged}\nlevers:\n  spacing_weeks: {low: 0, "
+                           "high: 20}\ngoal: fame\n", 2, "goal: Input should be"),
+    "a scenario": ("strategies: [full, closed]\n", 0, "valid (scenario: full, closed)"),
+    "a scenario, bad field": ("strategies: [full]\nharm_wieght: 2\n", 2, "harm_wieght"),
+}
+
+
+@pytest.mark.parametrize("case", VALIDATED, ids=list(VALIDATED))
+def test_validate_reads_a_sweep_or_search_file_as_what_it_is(tmp_path, capsys, case):
+    """`release-sim validate` checks sweep and search files against their own schema (not the
+    scenario's), naming the file, line and field."""
+    text, expected_code, says = VALIDATED[case]
+    path = write(tmp_path / "file.yaml", text)
+    code, out, err = call(capsys, "validate", path)
+    assert code == expected_code and "Traceback" not in err, (out, err)
+    assert says in out + err and str(path) in out + err, (out, err)
