@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from sim.errors import InputError, InputErrors
+from sim.field_trend import BAR_ORDERS, FIT_YEARS
 
 calibrate_app = typer.Typer(
     help="Measure generation quality from text samples, report it, and check the 2019 history.",
@@ -161,3 +162,36 @@ def history(
             raise write_failed(out, "--out", exc, "The comparison is printed above; free "
                                "space or choose another file and run again.") from None
         console.print(f"Written to [bold]{out}[/bold]")
+
+
+@calibrate_app.command()
+def field(
+    data: Path | None = typer.Option(
+        None, "--data", help="Epoch AI's 'Notable AI Models' CSV (notable_ai_models.csv from "
+        "https://epoch.ai/data/ai-models); default: the shipped table of its language models."),
+    orders: float = typer.Option(BAR_ORDERS, "--orders", min=0.5, max=6.0,
+                                 help="The bar: a model counts within 10**ORDERS of its year's "
+                                 "largest training compute."),
+    first: int = typer.Option(FIT_YEARS[0], "--from", help="First year of the fit."),
+    last: int = typer.Option(FIT_YEARS[1], "--to", help="Last year of the fit."),
+) -> None:
+    """Measure how fast the number of capable labs grows (other_labs.growth_per_year)."""
+    from sim.cli import console
+    from sim.field_trend import measure_growth
+    from sim.scenario import OtherLabs
+
+    g = measure_growth(data, orders, (first, last))
+    t = Table(title=f"Organisations with a notable language model within 10^{orders:g} of the "
+              "year's largest training compute", header_style="bold", show_lines=False)
+    for col in ("year", "largest (FLOP)", "bar (FLOP)", "models", "organisations", "names"):
+        t.add_column(col, overflow="fold")
+    for r in g.table.itertuples(index=False):
+        t.add_row(str(r.year), f"{r.largest_flop:.2g}", f"{r.bar_flop:.2g}", str(r.models),
+                  str(r.organisations), r.names)
+    console.print(t)
+    shipped = OtherLabs.model_fields["growth_per_year"].default
+    console.print(f"Growth of the organisation count, {first} to {last} (least squares on its "
+                  f"logarithm): [bold]{g.growth_per_year:+.0%} a year[/bold] (90% CI "
+                  f"{g.low:+.0%} to {g.high:+.0%}). Source: {g.source}.")
+    console.print(f"The shipped default other_labs.growth_per_year is {shipped:g}; set it in a "
+                  "scenario file to use another value.")

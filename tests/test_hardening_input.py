@@ -330,7 +330,8 @@ def test_the_shipped_sweep_uncertainty_on_one_kind_keeps_the_others():
 
 
 TOO_BIG = {
-    "replicates and horizon at their maxima": ("replicates: 100000\nhorizon_weeks: 2600\n",
+    "replicates and horizon at their maxima": ("replicates: 100000\nhorizon_weeks: 2600\n"
+                                               "other_labs: {growth_per_year: 0}\n",
                                                "hours of work"),
     "memory of the tables": ("replicates: 100000\nhorizon_weeks: 1000\n", "GB of memory"),
 }
@@ -342,6 +343,16 @@ def test_a_comparison_too_big_to_finish_is_refused_up_front(case, tmp_path, caps
     file = write(tmp_path / "big.yaml", text)
     code, out, err = call(capsys, "run", file, "--out", tmp_path / "out")
     assert_one_message(code, err, "big.yaml", "replicates", expected, "--force")
+    assert out == "" and not (tmp_path / "out").exists()
+
+
+def test_a_horizon_beyond_the_fields_trend_names_the_growth_to_lower(tmp_path, capsys):
+    """Fifty years of the measured field growth (+17% a year) would need 25,000 labs: refused
+    with the setting to change, before any run."""
+    file = write(tmp_path / "long.yaml", "horizon_weeks: 2600\n")
+    code, out, err = call(capsys, "run", file, "--out", tmp_path / "out")
+    assert_one_message(code, err, "long.yaml", "other_labs", "growth_per_year 0.17",
+                       "at most 1000", "lower growth_per_year")
     assert out == "" and not (tmp_path / "out").exists()
 
 

@@ -1,0 +1,124 @@
+"""The field's growth from data: `release-sim calibrate field` measures the yearly growth of the
+organisations near the frontier from Epoch AI's dataset, and the shipped default is that
+measurement."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from sim.field_trend import measure_growth, organisations_per_year, read_models
+from sim.scenario import OtherLabs
+from tests.hardening_helpers import assert_one_message, call, write
+
+HEADER = ["Model", "Organization", "Publication date", "Domain", "Training compute (FLOP)"]
+
+
+def dataset(path, rows):
+    """A file shaped like Epoch AI's download (its column names), from (org, date, domain,
+    compute) rows."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEADER)
+        for i, (org, day, domain, compute) in enumerate(rows):
+            w.writerow([f"m{i}", org, day, domain, compute])
+    return path
+
+
+def doubling(first=2017, years=6):
+    """Organisations near the frontier double each year: 1, 2, 4, ... (growth +100%)."""
+    rows = []
+    for k in range(years):
+        for j in range(2**k):
+            rows.append((f"Lab {j}", f"{first + k}-06-01", "Language", 1e22 * 10**k))
+    return rows
+
+
+def test_a_field_that_doubles_each_year_measures_plus_100_percent(tmp_path):
+    g = measure_growth(dataset(tmp_path / "d.csv", doubling()), years=(2017, 2022))
+    assert list(g.table["organisations"]) == [1, 2, 4, 8, 16, 32]
+    assert g.growth_per_year == pytest.approx(1.0)
+    assert g.low == pytest.approx(1.0) and g.high == pytest.approx(1.0), "a perfect fit"
+
+
+def test_the_bar_moves_with_the_frontier_and_one_company_counts_once(tmp_path):
+    """A model below 1/100 of its year's largest does not count; divisions of one company
+    (DeepMind, Google Brain) count as it; the lead organisation counts, not co-authors;
+    models without a compute estimate or outside language are left out."""
+    rows = [("OpenAI", "2020-05-28", "Language", 3e23),
+            ("DeepMind", "2020-03-01", "Language", 1e22),
+            ("Google Brain,University X", "2020-04-01", "Multimodal,Language,Vision", 5e21),
+            ("Small Lab", "2020-02-01", "Language", 1e21),  # 1/300 of the largest
+            ("No Estimate", "2020-02-01", "Language", ""),
+            ("Vision Lab", "2020-02-01", "Vision", 1e23)]
+    models = read_models(dataset(tmp_path / "d.csv", rows))
+    table = organisations_per_year(models, orders=2)
+    assert table.loc[0, "names"] == "Google, OpenAI"
+    assert table.loc[0, "models"] == 3 and table.loc[0, "organisations"] == 2
+    wider = organisations_per_year(models, orders=3)
+    assert wider.loc[0, "names"] == "Google, OpenAI, Small Lab"
+
+
+def test_the_shipped_default_is_the_measurement_of_the_shipped_table():
+    g = measure_growth()
+    assert g.years == (2017, 2025) and "Epoch AI" in g.source
+    assert OtherLabs().growth_per_year == round(g.growth_per_year, 2)
+    assert g.low < g.growth_per_year < g.high
+    assert g.table.set_index("year").loc[2019, "organisations"] == 6  # as docs/model.md says
+
+
+def test_the_command_prints_the_table_and_the_growth(capsys):
+    code, out, _ = call(capsys, "calibrate", "field", "--from", "2018", "--to", "2024")
+    assert code == 0
+    assert "+28% a year (90% CI +17% to +40%)" in " ".join(out.split()), out
+    assert "Epoch AI" in out and "OpenAI" in out
+
+
+BAD = {
+    "no such file": (None, "no such file"),
+    "a folder": ("<dir>", "this is a folder"),
+    "empty": ("", "not a readable CSV file"),
+    "binary": (bytes(range(256)) * 8, "not a readable CSV file"),
+    "no organisation column": ("Model,Publication date,Domain,Training compute (FLOP)\n",
+                               "Organization: column missing"),
+    "no compute column": ("Model,Organization,Publication date,Domain\n",
+                          "Training compute (FLOP): column missing"),
+    "the shipped table without domain": ("model,organization,publication_date,"
+                                         "training_compute_flop\n", "Domain: column missing"),
+    "no language model": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                          "X,2020-01-01,Vision,1e20\n", "Domain: no row is a language model"),
+    "no dates": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                 "X,soon,Language,1e20\n", "Domain: no row is a language model"),
+    "no compute numbers": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                           "X,2020-01-01,Language,lots\n", "no row is a language model"),
+    "too few years": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                      "X,2020-01-01,Language,1e20\nY,2021-01-01,Language,1e20\n",
+                      "--from/--to: 2 year(s) with counts"),
+}
+
+
+@pytest.mark.parametrize("case", BAD, ids=list(BAD))
+def test_bad_data_gets_one_message_naming_the_file_and_what_is_wrong(case, tmp_path, capsys):
+    content, words = BAD[case]
+    path = tmp_path / "notable_ai_models.csv"
+    if content == "<dir>":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        write(path, content)
+    code, _, err = call(capsys, "calibrate", "field", "--data", path)
+    assert_one_message(code, err, str(path), words)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--from", "2025", "--to", "2017"], "the first year (2025) is after the last (2017)"),
+    (["--from", "2030", "--to", "2040"], "0 year(s) with counts in 2030 to 2040"),
+    (["--orders", "0"], "--orders"),
+    (["--orders", "many"], "--orders"),
+    (["--from", "last year"], "--from"),
+])
+def test_bad_options_get_one_message(args, words, capsys):
+    code, _, err = call(capsys, "calibrate", "field", *args)
+    assert_one_message(code, err, words)
