@@ -387,9 +387,10 @@ def validate(files: list[Path] = typer.Argument(
 def _checked(path: Path) -> str:
     """Load the file as what it is (scenario, sweep or search); what it holds, in words."""
     from sim.scenario import load_scenario  # not sim.api: checking needs no model (quick)
-    from sim.yamlio import parse_yaml, read_text_file
+    from sim.yamlio import holds_nothing, parse_yaml, read_text_file
 
-    top = parse_yaml(read_text_file(path, "scenario"), str(path))[0]
+    text = read_text_file(path, "scenario")
+    top = None if holds_nothing(text) else parse_yaml(text, str(path))[0]  # empty: a scenario's
     keys = set(top) if isinstance(top, dict) else set()
     if "goal" in keys:
         from sim.search import load_search_file
