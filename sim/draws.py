@@ -27,6 +27,27 @@ from sim.scenario import Scenario
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
 STREAM_TRUTH, STREAM_REPORTS = 5, 6
+WORLD_BITS = 16  # a replicate seed's lowest bits: where in the prior its true world is read
+WORLD_MARK = 1 << 62  # set in a replicate seed (sim.runner): its lowest bits hold a quantile
+
+
+def world_quantile(seed: int) -> float:
+    """Where in the prior a run's true world is read, a number in (0, 1). A replicate seed
+    (sim.runner.replicate_seeds, marked by WORLD_MARK) holds it in its lowest WORLD_BITS bits,
+    set along a low-discrepancy sequence so that a comparison's replicates meet the worlds in
+    proportion to the prior; any other seed draws it from a stream of its own. The seed alone
+    fixes the world either way, so a run is reproduced from its seed."""
+    if seed & WORLD_MARK:
+        return ((seed & ((1 << WORLD_BITS) - 1)) + 0.5) / (1 << WORLD_BITS)
+    return float(np.random.default_rng(np.random.SeedSequence(
+        seed, spawn_key=(STREAM_TRUTH,))).random())
+
+
+def world_at(prior: np.ndarray, quantile: float) -> int:
+    """The world at this quantile of the prior (inverse distribution function); a world of
+    probability 0 is never chosen."""
+    cdf = np.cumsum(prior) / prior.sum()
+    return min(int(np.searchsorted(cdf, quantile, side="right")), len(prior) - 1)
 
 
 class ReportClock:
@@ -146,7 +167,7 @@ def draw(spec: DrawSpec) -> Draws:
     )
     prior = np.array(spec.prior)
     return Draws(
-        true_world=int(stream(STREAM_TRUTH).choice(len(prior), p=prior / prior.sum())),
+        true_world=world_at(prior, world_quantile(spec.seed)),
         poc_threshold=float(stream(STREAM_WORLD).exponential()),
         reports=ReportClock(spec.seed),
         labs=labs,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.draws import WORLD_BITS, WORLD_MARK
 from sim.errors import Interrupted, RunsFailed, signal_number
 from sim.family import Family, family_of
 from sim.model import ReleaseModel
@@ -33,25 +34,50 @@ Progress = Callable[[int, int], None]
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """Seed of each replicate: fixed by (seed, i) alone, whatever the replicate count."""
-    return [_seed_of(seed, (i,)) for i in range(replicates)]
+    """Seed of each replicate: fixed by (seed, i) alone, whatever the replicate count. The
+    replicates meet the prior's worlds in proportion (world_quantiles), not by lottery."""
+    start = _world_start(seed, ())
+    return [_seed_of(seed, (i,), _world_quantile(start, i)) for i in range(replicates)]
 
 
 def point_seeds(seed: int, point: int, replicates: int) -> list[int]:
     """Seed of each replicate at one point of a sweep or a search's ensemble when every point
-    draws its own (a sweep's `seed_per_point`): fixed by (seed, point, i) alone. Points then
-    face independent draws of the true world (uncertainty.worlds), instead of the same few."""
-    return [_seed_of(seed, (point, i)) for i in range(replicates)]
+    draws its own (a sweep's `seed_per_point`): fixed by (seed, point, i) alone. Each point's
+    replicates meet the worlds in proportion to the point's prior, from a start of its own."""
+    start = _world_start(seed, (point,))
+    return [_seed_of(seed, (point, i), _world_quantile(start, i)) for i in range(replicates)]
 
 
 def point_seed(seed: int, point: int, replicate: int) -> int:
     """One replicate's seed at one point (point_seeds)."""
-    return _seed_of(seed, (point, replicate))
+    start = _world_start(seed, (point,))
+    return _seed_of(seed, (point, replicate), _world_quantile(start, replicate))
 
 
-def _seed_of(seed: int, key: tuple[int, ...]) -> int:
+# Replicate i reads its true world at quantile (start + i x GOLDEN) mod 1 of the prior: a
+# low-discrepancy (Weyl) sequence, so any first n replicates hold each world within a couple
+# of replicates of n x its probability, where independent draws would stray by about
+# sqrt(n x p x (1 - p)). The start is drawn from the seed, so the sequence is unbiased.
+GOLDEN = (5**0.5 - 1) / 2
+_START_KEY = 2**32 - 1  # spawn key of the start; replicate and point indices stay below it
+
+
+def _world_start(seed: int, key: tuple[int, ...]) -> float:
+    state = np.random.SeedSequence(seed, spawn_key=(*key, _START_KEY)).generate_state(1)
+    return int(state[0]) / 2**32
+
+
+def _world_quantile(start: float, i: int) -> float:
+    return (start + i * GOLDEN) % 1.0
+
+
+def _seed_of(seed: int, key: tuple[int, ...], quantile: float) -> int:
+    """A run seed below 2**63: WORLD_MARK, 46 bits from SeedSequence(seed, key), and in its
+    lowest WORLD_BITS the quantile of the prior its true world is read at
+    (sim.draws.world_quantile)."""
     a, b = np.random.SeedSequence(seed, spawn_key=key).generate_state(2, np.uint32)
-    return int(a) << 31 | int(b) >> 1
+    mixed = (int(a) << 30 | int(b) >> 2) >> WORLD_BITS << WORLD_BITS  # below WORLD_MARK
+    return WORLD_MARK | mixed | int(quantile * (1 << WORLD_BITS))
 
 
 @dataclass

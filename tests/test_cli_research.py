@@ -23,7 +23,9 @@ class Broken(Strategy):
 
 def test_analyze_names_a_lever_whose_runs_all_failed_and_refuses_unknown_versus(
         tmp_path: Path, capsys) -> None:
-    data = {"scenario": {"horizon_weeks": 4}, "replicates": 1, "seed": 2,
+    benign = {"worlds": {"benign": {"probability": 1}, "central": {"probability": 0},
+                         "severe": {"probability": 0}}}  # net value never below 0
+    data = {"scenario": {"horizon_weeks": 4, "uncertainty": benign}, "replicates": 1, "seed": 2,
             "levers": ["full", "staged", {"kind": f"{__name__}:Broken", "label": "broken"}],
             "uncertainties": {"harm_weight": {"low": 0.5, "high": 5}},
             "design": {"method": "lhs", "samples": 4}, "seed_per_point": False}
