@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -124,7 +125,13 @@ def open_page(page, server: str, path: str, heading: str) -> None:
     settle(page)
 
 
-def run(page, expect: str | None = None) -> float:
+def answer_at(weight: str = "") -> re.Pattern:
+    """The answer's heading at this harm weight: the best strategy, or the one ahead when the
+    replicates cannot tell it from the runner-up (which of the two depends on the numbers)."""
+    return re.compile(rf"comes out (best|ahead) at a harm weight of {re.escape(weight)}")
+
+
+def run(page, expect: str | re.Pattern | None = None) -> float:
     """Press Run comparison; seconds until the answer for these settings is on the page (the
     note that the settings changed since the shown results has gone, and `expect` is shown)."""
     started = time.perf_counter()
@@ -172,15 +179,15 @@ def test_a_session_never_breaks(server, browser):
     page.wait_for_timeout(4000)  # a user reads the page before pressing Run
     timings["default comparison, first click in a session (s)"] = run(page)
     assert_clean(page, "first run")
-    assert page.get_by_text("comes out best at a harm weight of").count() == 1
+    assert page.get_by_text(answer_at()).count() == 1
     timings["same settings again (s)"] = run(page)
     assert_clean(page, "second run with the same settings")
     weight = "Harm weight (benefit lost per unit of harm)"
     set_number(page, weight, "3")
     timings["a changed lever, not run before (s)"] = run(
-        page, expect="comes out best at a harm weight of 3")
+        page, expect=answer_at("3"))
     set_number(page, weight, "1")
-    run(page, expect="comes out best at a harm weight of 1")
+    run(page, expect=answer_at("1"))
     assert_clean(page, "a lever changed and changed back")
     for tab in TABS:
         page.get_by_role("tab", name=tab).click()
@@ -198,7 +205,7 @@ def test_a_session_never_breaks(server, browser):
     other.get_by_role("button", name="Run comparison").click()
     for p in (page, other):
         settle(p)
-        p.get_by_text("comes out best at a harm weight of 2").wait_for(timeout=120_000)
+        p.get_by_text(answer_at("2")).wait_for(timeout=120_000)
         assert_clean(p, "two sessions at once")
     other.context.close()
     ctx.close()
@@ -238,7 +245,7 @@ def test_editor_scenario_runs_on_compare(server, browser):
     page.get_by_role("button", name="Use this scenario on the Compare page").click()
     page.get_by_role("heading", name=HEADING).wait_for(timeout=60_000)
     settle(page)
-    run(page, expect="comes out best at a harm weight of 7")
+    run(page, expect=answer_at("7"))
     assert_clean(page, "edited scenario on Compare")
     page.context.close()
 
@@ -248,7 +255,7 @@ def test_report_opens_offline_with_its_basis(server, browser, tmp_path):
                                accept_downloads=True).new_page()
     open_page(page, server, "", HEADING)
     set_number(page, "Harm weight (benefit lost per unit of harm)", "4")
-    run(page, expect="comes out best at a harm weight of 4")
+    run(page, expect=answer_at("4"))
     page.get_by_role("tab", name="Downloads").click()
     settle(page)
     with page.expect_download() as info:
@@ -287,6 +294,8 @@ def test_sweep_runs_from_the_page(server, browser):
     """Run, cancel, continue, results: while the sweep runs and once it is finished, no Run or
     Continue button is left on the page; the results name their sensitivity method and open
     'When does a strategy lose' on analyze's pair."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
     open_page(page, server, "sweeps", "Sweep explorer")
     offered = page.get_by_role("button", name="the sweep (")  # Run or Continue, with runs
@@ -294,7 +303,8 @@ def test_sweep_runs_from_the_page(server, browser):
     cancel = page.get_by_role("button", name="Cancel the sweep")
     cancel.wait_for(timeout=60_000)
     gone(page, offered, "no Run button beside a running sweep")
-    cancel.click()
+    with contextlib.suppress(PlaywrightTimeout):  # on idle cores it may finish before the click
+        cancel.click(timeout=5_000)
     cancelled = page.get_by_text("Cancelled after")
     ready = page.get_by_text("Results of this sweep are ready")
     # on idle cores the quick sweep (a few seconds) can finish before the click reaches it
@@ -390,7 +400,7 @@ def test_uploaded_scenarios_are_named_and_their_errors_shown_in_the_pop_over(ser
             assert "invalid" not in inside.lower(), inside
         assert_clean(page, f"upload of {name}")
     page.keyboard.press("Escape")
-    run(page, expect="comes out best at a harm weight of")  # the last upload, valid, runs
+    run(page, expect=answer_at())  # the last upload, valid, runs
     assert page.get_by_role("button", name="Scenario: s_half.yaml").count() == 1
     assert_clean(page, "the uploaded scenario run")
     page.context.close()
