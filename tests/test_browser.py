@@ -144,6 +144,11 @@ def run(page, expect: str | re.Pattern | None = None) -> float:
         page.get_by_text(expect).first.wait_for(timeout=120_000)
     elapsed = time.perf_counter() - started
     settle(page)
+    answers = page.get_by_role("heading", name="The answer")
+    deadline = time.time() + 15  # a stale heading of the previous run leaves with the rerun
+    while answers.count() > 1 and time.time() < deadline:
+        page.wait_for_timeout(250)
+    assert answers.count() == 1, "one answer on the page once the run is drawn"
     return elapsed
 
 
