@@ -564,7 +564,8 @@ def _default_worlds() -> dict[str, MisuseWorld]:
 
 class Uncertainty(Section):
     """What nobody knows in advance: how much the family will be misused (MODEL.md, "Why labs
-    stage"). Each replicate draws its true world once, the same for every strategy."""
+    stage"). Each replicate has one true world, the same for every strategy; a comparison's
+    replicates meet the worlds in proportion to the prior (sim.draws.world_quantile)."""
 
     worlds: dict[str, MisuseWorld] = Field(
         default_factory=_default_worlds,

@@ -231,8 +231,9 @@ def checks(scenario: Scenario, runs: pd.DataFrame) -> list[Check]:
             consistent=misuse < 1.0,
             note="Target of defenders.detected_threshold_items (the evidence scale): one "
                  "unit, that many visible detected items a week, is read as strong evidence, "
-                 "an interpretation, not a published threshold. The true world is drawn per "
-                 "replicate, so the severe world's replicates are in here too.",
+                 "an interpretation, not a published threshold. The replicates meet the "
+                 "prior's worlds in proportion, so the severe world's replicates are in here "
+                 "too.",
         ),
         Check(
             "check", "research on the 1.5B's own samples reaches the published detector",
