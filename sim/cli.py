@@ -371,8 +371,9 @@ def report(
 def validate(files: list[Path] = typer.Argument(
         ..., help="Scenario, sweep or search YAML files.")) -> None:
     """Check scenario, sweep and search files; print what is wrong, with file, line and field.
-    A file is read as a sweep when it has 'design', 'levers' or 'uncertainties' at the top,
-    as a search when it has 'goal', else as a scenario."""
+    A file is read as a search when it has a field only a search has ('strategy', 'goal',
+    'ensemble', ...), as a sweep when it has 'levers', 'uncertainties' or 'design', else as a
+    scenario."""
     failed = 0
     for f in files:
         try:
@@ -384,6 +385,13 @@ def validate(files: list[Path] = typer.Argument(
         raise typer.Exit(2)
 
 
+# Top-level fields that only a search file has, and those a sweep file has (a search file
+# has levers and uncertainties too); a file with neither is a scenario.
+SEARCH_KEYS = {"goal", "strategy", "references", "ensemble", "population", "generations"}
+SWEEP_KEYS = {"design", "levers", "uncertainties", "lever_ranges", "seed_per_point",
+              "batch_runs"}
+
+
 def _checked(path: Path) -> str:
     """Load the file as what it is (scenario, sweep or search); what it holds, in words."""
     from sim.scenario import load_scenario  # not sim.api: checking needs no model (quick)
@@ -392,19 +400,24 @@ def _checked(path: Path) -> str:
     text = read_text_file(path, "scenario")
     top = None if holds_nothing(text) else parse_yaml(text, str(path))[0]  # empty: a scenario's
     keys = set(top) if isinstance(top, dict) else set()
-    if "goal" in keys:
+    if keys & SEARCH_KEYS:
         from sim.search import load_search_file
 
         spec = load_search_file(path)
         return f"search {spec.name}"
-    if keys & {"design", "levers", "uncertainties"}:
+    if keys & SWEEP_KEYS:
         from sim.sweep.spec import load_sweep_file
 
         spec = load_sweep_file(path)
-        return (f"sweep {spec.name}: {len(spec.levers)} levers, {len(spec.uncertainties)} "
-                f"uncertainties, {spec.design.method} design")
+        return (f"sweep {spec.name}: {_count(len(spec.levers), 'lever')}, "
+                f"{_count(len(spec.uncertainties), 'uncertainty', 'uncertainties')}, "
+                f"{spec.design.method} design")
     sc = load_scenario(path)
     return f"{sc.name}: {', '.join(sc.strategy_names())}"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @app.command()

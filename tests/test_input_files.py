@@ -189,12 +189,19 @@ def test_a_calibration_file_with_a_problem_is_named_with_its_own_line(tmp_path, 
 # ----------------------------------------------------- validate reads sweep and search files
 VALIDATED = {
     "a sweep": ("levers: [full, closed]\nuncertainties:\n  harm_weight: {low: 1, high: 5}\n",
-                0, "valid (sweep sweep: 2 levers, 1 uncertainties, lhs design)"),
+                0, "valid (sweep sweep: 2 levers, 1 uncertainty, lhs design)"),
     "a sweep, bad design": ("levers: [full]\ndesign: {method: magic}\n", 2,
                             "design.method: Input should be 'factorial', 'lhs'"),
     "a sweep, bad uncertainty path": ("levers: [full]\nuncertainties:\n  harm_wieght: "
                                       "{low: 1, high: 2}\n", 2, "harm_wieght"),
     "a sweep, no levers": ("uncertainties:\n  harm_weight: {low: 1, high: 2}\n", 2, "levers"),
+    "a sweep of one lever": ("levers: [full]\n", 0, "1 lever, 0 uncertainties"),
+    "a search without goal (its default)": (
+        "strategy: {kind: staged}\nreferences: [full]\nlevers:\n  strategies.0.spacing_weeks: "
+        "{low: 0, high: 20}\nensemble: {method: lhs, samples: 4}\n", 0, "valid (search"),
+    "a search with goal misspelt": (
+        "strategy: {kind: staged}\nlevers:\n  strategies.0.spacing_weeks: {low: 0, high: 20}\n"
+        "gaol: regret\n", 2, "gaol"),
     "a search": ("strategy: {kind: staged}\nlevers:\n  strategies.0.spacing_weeks: {low: 0, "
                  "high: 20}\n"
                  "goal: net_value\n", 0, "valid (search"),
