@@ -6,8 +6,9 @@ Breiman et al. 1984) over the uncertainties' values partitions the design into a
 each labelled with the lever that wins most of its points: a readable map of the assumptions,
 with, for each lever, the boxes it wins, their coverage (share of the lever's winning points
 inside them) and density (share of the boxes' points that the lever wins). A lever that wins
-no point is reported as dominated, with the lever that beats it where it comes closest and its
-smallest regret, so that the reader sees how close it comes and to what.
+no point is reported with the lever that beats it where it comes closest and its smallest
+regret, so that the reader sees how close it comes and to what; it is called dominated only
+when no harm weight would make it best at any point (below).
 
 Net value is benefit - harm_weight x harm, a line in the harm weight, so at each point a lever
 can be best for some harm weight only if it lies on the upper envelope of the levers' lines
@@ -138,7 +139,8 @@ def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
 
 def _typical(results: SweepResults, points: pd.Index) -> str:
     """The two assumptions whose values at these points differ most from the design as a
-    whole, as their interquartile range there ('typically a x to y, b ...'); fewer than five
+    whole, as their interquartile range there ('the middle half of its points: a x to y, b
+    ...'); fewer than five
     points are too few to describe."""
     if len(points) < 5:
         return f"{len(points)} points, too few to describe a region"
@@ -153,7 +155,7 @@ def _typical(results: SweepResults, points: pd.Index) -> str:
     for name in sorted(shifts, key=shifts.get, reverse=True)[:2]:
         values = pd.to_numeric(design.loc[points, name], errors="coerce")
         parts.append(f"{name} {_num(values.quantile(0.25))} to {_num(values.quantile(0.75))}")
-    return "typically " + ", ".join(parts) if parts else ""
+    return "the middle half of its points: " + ", ".join(parts) if parts else ""
 
 
 def _leaf_rules(tree, names: list[str]) -> dict[int, str]:
@@ -226,7 +228,10 @@ def markdown(regions: Regions, explanations: dict[str, str] | None = None) -> st
                  f"wins no box; {r.typical}" if r.share_best > 0 else "")
         never = ""
         if r.share_best == 0:
-            never = (f"dominated: smallest regret {_num(r.least_regret)}, median "
+            # dominated only when no harm weight makes it best at any point (the envelope)
+            word = ("dominated" if r.best_at_some_weight == 0 else
+                    "never best at the points' harm weights")
+            never = (f"{word}: smallest regret {_num(r.least_regret)}, median "
                      f"{_num(r.median_regret)}, behind {r.beaten_by} where it comes closest")
             if r.strategy in explanations:
                 never += f". {explanations[r.strategy]}"
