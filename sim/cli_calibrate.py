@@ -190,8 +190,11 @@ def field(
                   str(r.organisations), r.names)
     console.print(t)
     shipped = OtherLabs.model_fields["growth_per_year"].default
-    console.print(f"Growth of the organisation count, {first} to {last} (least squares on its "
-                  f"logarithm): [bold]{g.growth_per_year:+.0%} a year[/bold] (90% CI "
-                  f"{g.low:+.0%} to {g.high:+.0%}). Source: {g.source}.")
+    console.print(f"{g.language_models} language models in the file; {g.left_out} left out "
+                  "(no training compute, date or organisation: they cannot be placed against "
+                  "the bar).")
+    console.print(f"Growth of the organisation count, {g.years[0]} to {g.years[1]} (least "
+                  f"squares on its logarithm): [bold]{g.growth_per_year:+.0%} a year[/bold] "
+                  f"(90% CI {g.low:+.0%} to {g.high:+.0%}). Source: {g.source}.")
     console.print(f"The shipped default other_labs.growth_per_year is {shipped:g}; set it in a "
                   "scenario file to use another value.")

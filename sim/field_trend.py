@@ -70,9 +70,11 @@ class Growth:
     growth_per_year: float
     low: float
     high: float
-    years: tuple[int, int]
+    years: tuple[int, int]  # the first and last year the fit used
     orders: float
     source: str
+    language_models: int  # language models in the file
+    left_out: int  # of them, without a training compute above 0, a date or an organisation
 
 
 def shipped_data() -> Path:
@@ -106,16 +108,28 @@ def read_models(path: str | Path) -> pd.DataFrame:
         picked[meaning] = raw[found[0]]
     df = pd.DataFrame(picked)
     df = df[df["domain"].astype(str).str.contains("Language", na=False)]
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    df["compute"] = pd.to_numeric(df["compute"], errors="coerce")
-    df = df.dropna(subset=["date", "compute", "organization"])
     if df.empty:
-        raise InputError(shown, "Domain", "no row is a language model (Domain listing "
-                         "'Language') with a training compute, a date and an organisation")
-    lead = df["organization"].astype(str).str.split(",").str[0].str.strip()
-    return pd.DataFrame({"organisation": lead.replace(ALIASES),
-                         "year": df["date"].dt.year.astype(int),
-                         "compute": df["compute"].astype(float)}).reset_index(drop=True)
+        raise InputError(shown, "Domain", "no row is a language model (a Domain listing "
+                         "'Language', as 'Language' or 'Multimodal,Language,Vision')")
+    language = len(df)
+    df["date"] = pd.to_datetime(df["date"], errors="coerce", format="%Y-%m-%d")
+    df["compute"] = pd.to_numeric(df["compute"], errors="coerce")
+    df = df[df["compute"] > 0].dropna(subset=["organization"])
+    if df.empty:
+        raise InputError(shown, "Training compute (FLOP)", f"none of the {language} language "
+                         "models has a training compute above 0 (a number of FLOP, such as "
+                         "3.14e+23) and an organisation")
+    dated = df.dropna(subset=["date"])
+    if dated.empty:
+        raise InputError(shown, "Publication date", "no language model with a training "
+                         "compute has a date written YYYY-MM-DD (as in Epoch AI's file)")
+    lead = dated["organization"].astype(str).str.split(",").str[0].str.strip()
+    models = pd.DataFrame({"organisation": lead.replace(ALIASES),
+                           "year": dated["date"].dt.year.astype(int),
+                           "compute": dated["compute"].astype(float)}).reset_index(drop=True)
+    models.attrs["language_models"] = language  # rows read, and rows left out (said, not hidden)
+    models.attrs["left_out"] = language - len(models)
+    return models
 
 
 def organisations_per_year(models: pd.DataFrame, orders: float = BAR_ORDERS) -> pd.DataFrame:
@@ -134,10 +148,11 @@ def organisations_per_year(models: pd.DataFrame, orders: float = BAR_ORDERS) -> 
                                        "organisations", "names"])
 
 
-def fit_growth(table: pd.DataFrame, years: tuple[int, int] = FIT_YEARS) -> tuple[float, float,
-                                                                               float]:
+def fit_growth(table: pd.DataFrame, years: tuple[int, int] = FIT_YEARS
+               ) -> tuple[float, float, float, tuple[int, int]]:
     """Growth per year of the organisation count over the years (inclusive): exp(slope) - 1
-    of a least-squares line through log(count), with the 90% t interval of the slope."""
+    of a least-squares line through log(count), with the 90% t interval of the slope, and
+    the first and last year with a count that the fit used."""
     from scipy import stats
 
     part = table[(table["year"] >= years[0]) & (table["year"] <= years[1])
@@ -147,7 +162,9 @@ def fit_growth(table: pd.DataFrame, years: tuple[int, int] = FIT_YEARS) -> tuple
                          f"{years[1]}; at least 3 are needed to fit a growth")
     fit = stats.linregress(part["year"], np.log(part["organisations"]))
     half = stats.t.ppf(0.95, len(part) - 2) * fit.stderr
-    return (math.expm1(fit.slope), math.expm1(fit.slope - half), math.expm1(fit.slope + half))
+    used = (int(part["year"].min()), int(part["year"].max()))
+    return (math.expm1(fit.slope), math.expm1(fit.slope - half), math.expm1(fit.slope + half),
+            used)
 
 
 def measure_growth(path: str | Path | None = None, orders: float = BAR_ORDERS,
@@ -157,10 +174,12 @@ def measure_growth(path: str | Path | None = None, orders: float = BAR_ORDERS,
     if years[0] > years[1]:
         raise InputError(str(data), "--from/--to", f"the first year ({years[0]}) is after the "
                          f"last ({years[1]}); give --from <= --to")
-    table = organisations_per_year(read_models(data), orders)
+    models = read_models(data)
+    table = organisations_per_year(models, orders)
     try:
-        growth, low, high = fit_growth(table, years)
+        growth, low, high, used = fit_growth(table, years)
     except InputError as exc:
         raise InputError(str(data), "--from/--to", exc.message) from None
     source = SOURCE if path is None else f"{data} (Epoch AI, 'Notable AI Models')"
-    return Growth(table, growth, low, high, years, orders, source)
+    return Growth(table, growth, low, high, used, orders, source,
+                  models.attrs["language_models"], models.attrs["left_out"])

@@ -178,7 +178,7 @@ class OtherLabs(Section):
         "language model within 1/100 of the year's largest training compute, 4 in 2017, 6 in "
         "2019, 9 in 2021, 12 in 2023, 19 in 2024; a least-squares line through their "
         "logarithm over 2017-2025 gives +17% a year (90% CI +8% to +28%). "
-        "'release-sim calibrate field' measures it (docs/calibration.md).",
+        "'release-sim calibrate field' measures it (docs/model.md, 'The field over time').",
         ge=0,
         le=5,
     )

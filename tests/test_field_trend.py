@@ -70,9 +70,21 @@ def test_the_shipped_default_is_the_measurement_of_the_shipped_table():
 
 def test_the_command_prints_the_table_and_the_growth(capsys):
     code, out, _ = call(capsys, "calibrate", "field", "--from", "2018", "--to", "2024")
+    said = " ".join(out.split())
     assert code == 0
-    assert "+28% a year (90% CI +17% to +40%)" in " ".join(out.split()), out
+    assert "2018 to 2024 (least squares on its logarithm): +28% a year (90% CI +17% to +40%)" \
+        in said, out
     assert "Epoch AI" in out and "OpenAI" in out
+    assert "434 language models in the file; 174 left out" in said, "what is dropped is said"
+    code, out, _ = call(capsys, "calibrate", "field", "--from", "1990", "--to", "2030")
+    assert "2017 to 2025 (least squares" in " ".join(out.split()), "the years the fit used"
+
+
+def test_rows_in_another_date_format_are_left_out_and_counted(tmp_path):
+    rows = [*doubling(years=4), ("Late Lab", "03/15/2019", "Language", 1e24)]
+    g = measure_growth(dataset(tmp_path / "d.csv", rows), years=(2017, 2020))
+    assert g.language_models == len(rows) and g.left_out == 1
+    assert g.growth_per_year == pytest.approx(1.0)
 
 
 BAD = {
@@ -89,9 +101,17 @@ BAD = {
     "no language model": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                           "X,2020-01-01,Vision,1e20\n", "Domain: no row is a language model"),
     "no dates": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
-                 "X,soon,Language,1e20\n", "Domain: no row is a language model"),
+                 "X,soon,Language,1e20\n", "Publication date: no language model"),
+    "dates in another format": ("Organization,Publication date,Domain,Training compute (FLOP)"
+                                "\nX,03/15/2019,Language,1e20\n", "written YYYY-MM-DD"),
     "no compute numbers": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
-                           "X,2020-01-01,Language,lots\n", "no row is a language model"),
+                           "X,2020-01-01,Language,lots\n",
+                           "Training compute (FLOP): none of the 1 language models"),
+    "compute of 0 or below": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                              "X,2020-01-01,Language,0\nY,2021-01-01,Language,-1e22\n",
+                              "above 0"),
+    "no organisation": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
+                        ",2020-01-01,Language,1e22\n", "and an organisation"),
     "too few years": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                       "X,2020-01-01,Language,1e20\nY,2021-01-01,Language,1e20\n",
                       "--from/--to: 2 year(s) with counts"),
