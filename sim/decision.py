@@ -64,6 +64,7 @@ MIN_IMPORTANCE = 0.01  # Assumption: an assumption matters when shuffling it mis
 # best strategy at one held-out point in a hundred or more
 NAMED = 3  # assumptions named in the bottom line; the part's table lists every one
 LISTED_DIFFERENCES = 5  # differences from the sweep's base named in a note
+WEAK_GAIN = 0.1  # held-out accuracy above always naming the most common winner: below, weak
 RESAMPLES = 1000  # bootstrap resamples of the replicates for the break-even intervals
 BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart from the
 # replicates' keys (i,) for any count below 721,013, and from a sweep point's (point, i)
@@ -476,13 +477,15 @@ def value_of_information(x: Inputs) -> Part | None:
     clauses = []
     for r in rows:
         ci = ("" if r["low"] is None else f", {LEVEL:.0%} CI {_n(r['low'])} to {_n(r['high'])}")
-        worth = signed(r["value_of_information"])
+        worth = f"{signed(r['value_of_information'])} {VALUE_UNIT}"
+        costs = ("; waiting for the evidence costs more than it saves here"
+                 if r["high"] is not None and r["high"] < 0 else "")
         clauses.append(f"{r['strategy']}'s evidence gate is worth {worth}{ci} over the same "
-                       "schedule on the prior alone")
+                       f"schedule on the prior alone{costs}")
     worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
     if len(info["by_world"]) > 1:
         clauses.append(f"knowing the true world would be worth {_n(info['evpi'])} "
-                       f"(best per world: {worlds})")
+                       f"{VALUE_UNIT} (best per world: {worlds})")
     rows.append({"strategy": "perfect information about the world",
                  "value_of_information": info["evpi"], "low": None, "high": None,
                  "share_of_replicates_better": None})
@@ -592,7 +595,35 @@ def _sweep_sentence(x: Inputs, r: SweepReading) -> str:
     if r.left_out:
         cannot = (f" The sweep cannot speak for {_and(list(r.left_out))} (see What would "
                   "change it).")
-    return f"{head}, {what}; {where}{agree}.{cannot}"
+    return f"{head}, {what}; {where}{agree}.{_caveats(x, r)}{cannot}"
+
+
+def _held_otherwise(x: Inputs, r: SweepReading) -> list[dict]:
+    """Inputs the sweep does not vary that its base scenario holds at other values than this
+    scenario (its map describes that base)."""
+    return [d for d in differences(x.results.scenario, r.base)
+            if d["field"] not in set(r.sampled) and d["field"] != "baseline"
+            and not d["field"].startswith("strategies")
+            and not (r.harm_weight is not None and d["field"] == "harm_weight")]
+
+
+def _caveats(x: Inputs, r: SweepReading) -> str:
+    """What limits the sweep's reading, for the bottom line: a weak classifier, a base that
+    holds other inputs."""
+    out = []
+    if not math.isnan(r.accuracy) and r.accuracy - r.majority < WEAK_GAIN:
+        out.append(f"The assumptions predict the winner only a little better than always "
+                   f"naming the most common one ({r.accuracy:.0%} of held-out points against "
+                   f"{r.majority:.0%}), so this ranking is weak.")
+    diffs = _held_otherwise(x, r)
+    if diffs:
+        names = [parameter_phrase(d["field"]) for d in diffs[:3]]
+        shown = (", ".join(names) + f" and {len(diffs) - 3} more" if len(diffs) > 3
+                 else _and(names))
+        out.append(f"The sweep held {len(diffs)} input{'s' if len(diffs) != 1 else ''} at "
+                   f"other values than here ({shown}); its map may not hold where they "
+                   "matter.")
+    return (" " + " ".join(out)) if out else ""
 
 
 def _off_map(r: SweepReading) -> str:
@@ -641,10 +672,7 @@ def _sweep_notes(x: Inputs, r: SweepReading) -> list[str]:
     if r.failed_points:
         notes.append(f"{r.failed_points} sweep points are left out: a compared strategy has "
                      "no finished run there.")
-    diffs = [d for d in differences(x.results.scenario, r.base)
-             if d["field"] not in set(r.sampled) and d["field"] != "baseline"
-             and not d["field"].startswith("strategies")
-             and not (r.harm_weight is not None and d["field"] == "harm_weight")]
+    diffs = _held_otherwise(x, r)
     if diffs:
         listed = "; ".join(f"{d['field']} {d['value']} (sweep: {d['reference']})"
                            for d in diffs[:LISTED_DIFFERENCES])

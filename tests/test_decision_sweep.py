@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,8 @@ def test_another_base_and_other_strategies_are_said_plainly(made):
     p = part(results.decision().to_dict())
     notes = " ".join(p["notes"])
     assert "another base scenario" in notes and "horizon_weeks 6 (sweep: 8)" in notes
+    assert "The sweep held 1 input at other values than here (horizon)" in p["closing"], \
+        "the bottom line says so too"
     assert "staged is left out of the sweep's reading: not run by the sweep" in notes
     assert ("partnership_only is left out of the sweep's reading: an api_only strategy here, "
             "a partnership_only strategy in the sweep") in notes
@@ -244,7 +247,7 @@ def _break(case: str, folder: Path, made: dict, tmp_path: Path) -> tuple[Path, s
         text = COMPARISON.replace("[full, partnership_only, closed]",
                                   "[full, {kind: partnership_only, output_dataset_week: 4}]")
         return folder, text, ["run by the sweep with other settings (output_dataset_week "
-                              "None; here output_dataset_week 4)"]
+                              "none; here output_dataset_week 4)"]
     raise AssertionError(case)
 
 
@@ -301,3 +304,18 @@ def test_every_shipped_sweeps_assumptions_are_named_in_words(sweep_file):
 ])
 def test_a_regions_rule_reads_in_words(rule, words):
     assert rule_in_words(rule) == words
+
+
+def test_the_bottom_line_says_when_the_sweeps_ranking_is_weak(made):
+    """When the assumptions predict the winner little better than always naming the most
+    common one, the bottom line says the ranking is weak, not only a note under the table."""
+    from sim.results import Results
+
+    results = Results.load(made["results"])
+    results.sweep = made["sweep"]
+    p = part(results.decision().to_dict())
+    found = re.search(r"The forest names the winner at (\d+)% of held-out points; the most "
+                      r"common winner alone would at (\d+)%", " ".join(p["notes"]))
+    assert found, p["notes"]
+    weak = int(found[1]) - int(found[2]) < 10
+    assert ("so this ranking is weak" in p["closing"]) == weak, (found[0], p["closing"])

@@ -162,8 +162,8 @@ def compared_levers(sweep: SweepResults, scenario: Scenario, option: str = "swee
         a, b = _settings(mine), _settings(other)
         differ = [k for k in a if k not in ranged.get(mine.name, set()) and a[k] != b.get(k)]
         if differ:
-            here = ", ".join(f"{k} {a[k]}" for k in differ)
-            there = ", ".join(f"{k} {b.get(k)}" for k in differ)
+            here = ", ".join(f"{k} {_setting(a[k])}" for k in differ)
+            there = ", ".join(f"{k} {_setting(b.get(k))}" for k in differ)
             left_out[mine.name] = f"run by the sweep with other settings ({there}; here {here})"
             continue
         same.append(mine.name)
@@ -175,6 +175,11 @@ def compared_levers(sweep: SweepResults, scenario: Scenario, option: str = "swee
                          f"it can speak for {len(same)} of the compared strategies "
                          f"({', '.join(scenario.strategy_names())}): {why}; {ALLOWED}")
     return same, left_out, not_compared
+
+
+def _setting(value: Any) -> str:
+    """A strategy setting's value in words ('none' where it is not set, e.g. no gate)."""
+    return "none" if value is None else str(value)
 
 
 def _a(word: str) -> str:
