@@ -248,14 +248,16 @@ def print_decision(decision) -> None:
             header = name.replace("_", " ") + bracket + rest + (f" ({unit})" if unit else "")
             t.add_column(escape(header),
                          justify="left" if k in ("strategy", "best") else "right")
+        shares = {k for k in keys if part.units.get(k) == SHARE_UNIT}  # as the bottom line
         for row in part.rows:
-            t.add_row(*[escape(_cell(row.get(k), part.digits.get(k, 3))) for k in keys])
+            t.add_row(*[escape(_cell(row.get(k), part.digits.get(k, 3), k in shares))
+                        for k in keys])
         console.print(t)
         for note in part.notes:
             console.print(f"  {escape(note)}", highlight=False)
     console.print(f"[bold]{escape(decision.basis_heading)}[/bold]")
     for d in decision.basis:
-        console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (there: "
+        console.print(f"  - {escape(d['field'])} = {escape(d['value'])} (instead of "
                       f"{escape(d['reference'])})", highlight=False)
     if not decision.basis:
         console.print("  none", highlight=False)
@@ -265,11 +267,16 @@ def print_decision(decision) -> None:
     console.print()
 
 
-def _cell(value, digits: int = 3) -> str:
+SHARE_UNIT = "share of replicates"  # a decision part's column printed as a percentage
+
+
+def _cell(value, digits: int = 3, percent: bool = False) -> str:
     from sim.numbers import number
 
     if value is None:
         return "-"
+    if percent and isinstance(value, int | float) and value == value:
+        return f"{value:.0%}"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return number(value, digits)
     return str(value)

@@ -105,6 +105,11 @@ def test_cli_prints_the_bottom_line_and_break_even_weights_before_the_tables(tmp
     assert {p["name"] for p in saved["parts"]} >= {"expected_value", "probability_best",
                                                      "harm_risk", "break_even"}
     assert " ".join(saved["bottom_line"].split()[:6]) in " ".join(text.split())
+    # shares of replicates print as percentages, as the bottom line says them
+    best = next(p for p in saved["parts"] if p["name"] == "probability_best")["rows"][0]
+    row = next(line for line in text.splitlines() if line.startswith(f"│ {best['strategy']} ")
+               and "%" in line)
+    assert f"{best['probability_best']:.0%}" in row, row
 
 
 def test_one_replicate_says_intervals_cannot_be_estimated(scenario):
