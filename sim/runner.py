@@ -35,7 +35,8 @@ Progress = Callable[[int, int], None]
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Seed of each replicate: fixed by (seed, i) alone, whatever the replicate count. The
-    replicates meet the prior's worlds in proportion (world_quantiles), not by lottery."""
+    replicates meet the prior's worlds in proportion (sim.draws.world_quantile), not by
+    lottery."""
     start = _world_start(seed, ())
     return [_seed_of(seed, (i,), _world_quantile(start, i)) for i in range(replicates)]
 
