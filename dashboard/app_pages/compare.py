@@ -28,7 +28,7 @@ DEFAULT_REPLICATES = 20
 # the uncertainties offered here; labels from dashboard.labels, help from the schema
 UNCERTAINTIES = ["mapping.misuse_elasticity", "mapping.evasion_multiplier",
                  "other_labs.base_replication_weeks", "other_labs.publish_share",
-                 "partners.leak_probability", "defenders.deployment_lag_weeks",
+                 "other_labs.growth_per_year", "partners.leak_probability", "defenders.deployment_lag_weeks",
                  "defenders.platform_coverage", "malicious.proof_of_concept_boost",
                  "beneficial.adoption_rate"]
 HARM_WEIGHT_HELP = (f"How much benefit one unit of misuse harm cancels: {VALUE_UNIT} of "
