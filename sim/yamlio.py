@@ -262,6 +262,15 @@ def _message(model: type[BaseModel], err: dict) -> str:
     return msg
 
 
+_UNION_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date"}
+
+
+def _is_union_tag(part: Any) -> bool:
+    """A pydantic error location's member of a union ('float' in 'high.float'), not a field."""
+    return isinstance(part, str) and (part in _UNION_TAGS or part.startswith(("list[", "dict[",
+                                                                               "tuple[")))
+
+
 def validate[M: BaseModel](
     model: type[M],
     data: Any,
@@ -278,11 +287,17 @@ def validate[M: BaseModel](
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        errors = []
-        for k, err in enumerate(exc.errors()):
+        errors, seen = [], set()
+        for err in exc.errors():
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
             )
+            while loc and _is_union_tag(loc[-1]):  # 'high.float', 'high.int': one error, 'high'
+                loc = loc[:-1]
+            if loc in seen and err["type"] != "extra_forbidden":
+                continue  # the other members of a union: the first one's message says it
+            seen.add(loc)
+            k = len(errors)
             path = ".".join(p for p in (prefix, format_path(loc)) if p)
             at = line_of(lines, loc) if lines else line
             # only the first MAX_LISTED are shown: the rest are counted, not worded

@@ -212,6 +212,17 @@ SWEEP_NONSENSE = {
                                                "vary": {"spacing_weeks": [4]}}]},
                                   "levers[0]", "not a valid template"),
     "set value inf": ({"set": {"harm_weight": float("inf")}}, "set.harm_weight", "finite"),
+    # a bound is a number or an integer (a union): one message on the field, not one per member
+    "range bound as text": ({"uncertainties": {"harm_weight": {"low": 1, "high": "x"}}},
+                            "uncertainties.harm_weight.high: Input should be a valid number",
+                            "(got 'x')"),
+    "range bound as a list": ({"uncertainties": {"harm_weight": {"low": [1], "high": 2}}},
+                              "uncertainties.harm_weight.low: Input should be a valid number",
+                              "(got [1])"),
+    "normal mean as text": ({"uncertainties": {"harm_weight": {"dist": "normal", "mean": "m",
+                                                               "sd": 1}}},
+                            "uncertainties.harm_weight.mean: Input should be a valid number",
+                            "(got 'm')"),
 }
 
 
@@ -224,6 +235,7 @@ def test_sweep_values_that_make_no_sense_are_refused(case, tmp_path, capsys):
     file = write(tmp_path / "sweep.yaml", yaml.safe_dump(data))
     code, _, err = call(capsys, "sweep", file, "--out", tmp_path / "out")
     assert_one_message(code, err, "sweep.yaml", field, expected)
+    assert "problems" not in err and ".float" not in err and ".int:" not in err, err
     assert not (tmp_path / "out").exists()
 
 
