@@ -81,7 +81,7 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
     x = alt.X("weight:Q", title="Harm weight (benefit lost per unit of harm)",
               scale=alt.Scale(nice=False))
     line = alt.Chart(lines).mark_line(strokeWidth=3).encode(
-        x=x, y=alt.Y("net_value:Q", title=f"Expected net value ({VALUE_UNIT})"), color=colour,
+        x=x, y=alt.Y("net_value:Q", title=["Expected net value", f"({VALUE_UNIT})"]), color=colour,
         tooltip=["Strategy", alt.Tooltip("weight:Q", format=".3~g", title="harm weight"),
                  alt.Tooltip("net_value:Q", format=",.3~g", title="expected net value")])
     strip = alt.Chart(best).mark_rect(opacity=0.9).encode(

@@ -7,12 +7,14 @@ them in words with display names and draws net value against the harm weight.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
 from dashboard.labels import (
+    STRATEGY_NAMES,
     VALUE_UNIT,
     interval,
     number,
@@ -90,9 +92,17 @@ def information_text(results: Results, d) -> str:
         if r["strategy"] not in results.strategies:
             continue
         ci = interval(r["value_of_information"], r["low"], r["high"], "", n)
+        if r["high"] is not None and r["high"] < 0:
+            meaning = ": waiting for the evidence costs more than it saves here"
+        elif r["low"] is not None and r["low"] <= 0 <= r["high"]:
+            meaning = (f": {n} simulated worlds cannot tell whether acting on the evidence helps "
+                       "or costs")
+        else:
+            meaning = ""
         parts.append(f"**{strategy_label(r['strategy'])}** acts on the evidence it sees; that "
                      f"is worth {ci.replace('[', '(90% CI ').replace(']', ')')} {VALUE_UNIT} "
-                     "against the same strategy with the lab's belief held at its prior")
+                     f"against the same strategy with the lab's belief held at its prior"
+                     f"{meaning}")
     perfect = next((r for r in rows if r["strategy"] == "perfect information about the world"),
                    None)
     if perfect is not None and perfect["value_of_information"] is not None:
@@ -109,13 +119,24 @@ def information_text(results: Results, d) -> str:
     return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
 
 
+def in_words(text: str, d) -> str:
+    """A decision summary's sentence with strategies by their display names ('the runner-up,
+    partnership_only' reads 'the runner-up, Partnership only'): the summary names them as a
+    scenario file does."""
+    names = sorted({*d.strategies, *STRATEGY_NAMES}, key=len, reverse=True)
+    for name in names:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! release)",
+                      strategy_label(name), text)
+    return text
+
+
 def against_best_text(d) -> str:
     """The decision summary's sentence on the best against the runner-up, for the page."""
     try:
         part = d.part("against_best")
     except KeyError:
         return ""
-    text = part.sentence
+    text = in_words(part.sentence, d)
     if text.startswith("but "):
         text = text[4:]
     return text[0].upper() + text[1:] + "." if text else ""
@@ -147,7 +168,7 @@ def show_sweep_reading(d) -> None:
     part = d.part("what_would_change_it")
     if not part.rows:
         return
-    st.markdown(f"**What the sweep says**: {part.closing}")
+    st.markdown(f"**What the sweep says**: {in_words(part.closing, d)}")
     with st.expander("Which assumptions decide the best strategy, from the sweep"):
         table = pd.DataFrame({
             "Assumption": [parameter_label(r["assumption"]) for r in part.rows],
@@ -158,7 +179,7 @@ def show_sweep_reading(d) -> None:
                                    for r in part.rows],
         })
         st.table(table, hide_index=True)
-        st.markdown("\n".join(f"- {n}" for n in part.notes))
+        st.markdown("\n".join(f"- {in_words(n, d)}" for n in part.notes))
 
 
 def _value(v) -> str:
@@ -200,7 +221,7 @@ def show_answer(results: Results) -> None:
             st.markdown(gap)
         explanation = d.part("probability_best").explanation
         if explanation:
-            st.markdown(explanation)
+            st.markdown(in_words(explanation, d))
         st.markdown(what_changes_it(ranges, sc.harm_weight))
         show_sweep_reading(d)
         learning = information_text(results, d)
@@ -244,8 +265,8 @@ def show_answer(results: Results) -> None:
             st.markdown(f"**{d.basis_heading}**")
             if d.basis:
                 st.table(report.basis_table(d), hide_index=True)
-            st.markdown("\n".join(f"- {a}" for a in d.assumptions))
-            st.markdown(f"> {d.bottom_line}")
+            st.markdown("\n".join(f"- {in_words(a, d)}" for a in d.assumptions))
+            st.markdown(f"> {in_words(d.bottom_line, d)}")
             st.markdown("Other uncertain assumptions can change the answer too: the **Sweep "
                         "explorer** varies them all at once and shows which matter; read a "
                         "finished sweep on this page (above the answer) to see which matter "

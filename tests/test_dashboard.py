@@ -295,7 +295,9 @@ def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
     assert not at.exception and not at.error
     said = [m.value for m in at.markdown if "What the sweep says" in m.value]
     assert said and "Across the sweep 'quick'" in said[0]
-    assert "The sweep cannot speak for staged" in said[0], "its staged has no gate"
+    assert "The sweep cannot speak for Staged release" in said[0], "its staged has no gate"
+    shown = " ".join(m.value for m in at.markdown)
+    assert "partnership_only" not in shown and "Partnership only" in shown, "display names"
     assert any("Range in the sweep" in t.columns for t in tables(at))
     at.text_input(key="cmp_sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value

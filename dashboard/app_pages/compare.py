@@ -28,9 +28,9 @@ DEFAULT_REPLICATES = 20
 # the uncertainties offered here; labels from dashboard.labels, help from the schema
 UNCERTAINTIES = ["mapping.misuse_elasticity", "mapping.evasion_multiplier",
                  "other_labs.base_replication_weeks", "other_labs.publish_share",
-                 "other_labs.growth_per_year", "partners.leak_probability", "defenders.deployment_lag_weeks",
-                 "defenders.platform_coverage", "malicious.proof_of_concept_boost",
-                 "beneficial.adoption_rate"]
+                 "other_labs.growth_per_year", "partners.leak_probability",
+                 "defenders.deployment_lag_weeks", "defenders.platform_coverage",
+                 "malicious.proof_of_concept_boost", "beneficial.adoption_rate"]
 HARM_WEIGHT_HELP = (f"How much benefit one unit of misuse harm cancels: {VALUE_UNIT} of "
                     f"beneficial value lost per {HARM_UNIT}. A value judgement that is yours to "
                     "make; the chart of the answer shows every weight, so you can see where the "
