@@ -157,8 +157,8 @@ def against_best_table(d, n: int) -> pd.DataFrame | None:
         "Best higher in": ["n/a" if n < 2 else f"{r['share_of_replicates_best_higher']:.0%}"
                            for r in rows],
         "Worlds likely needed to tell apart": [
-            "" if r["replicates_to_separate"] is None else number(r["replicates_to_separate"])
-            for r in rows],
+            number(r["replicates_to_separate"]) if r["replicates_to_separate"] is not None
+            else "n/a" if r["low"] is None else "told apart now" for r in rows],
     })
 
 
