@@ -158,7 +158,8 @@ def against_best_table(d, n: int) -> pd.DataFrame | None:
                            for r in rows],
         "Worlds likely needed to tell apart": [
             number(r["replicates_to_separate"]) if r["replicates_to_separate"] is not None
-            else "n/a" if r["low"] is None else "told apart now" for r in rows],
+            else "n/a" if r["low"] is None or r["low"] <= 0 <= r["high"] else "told apart now"
+            for r in rows],
     })
 
 
