@@ -354,3 +354,14 @@ def test_a_sweep_worker_imports_the_app_without_drawing_it():
     assert done.returncode == 0, done.stderr
     said = done.stdout + done.stderr
     assert "ScriptRunContext" not in said and "streamlit run" not in said, said
+
+
+def test_sweep_page_says_what_the_sweep_holds_fixed_and_that_it_samples_the_harm_weight():
+    """Why a sweep's answer can differ from the Compare page's: its fixed inputs and the
+    harm weight it samples are said beside the sweep, in words."""
+    at = start("app_pages/sweeps.py")
+    assert not at.exception
+    said = " ".join(c.value for c in at.caption)
+    assert "Held fixed in this sweep: Horizon (weeks from announcement) 52" in said, said
+    assert "Prior probability of the severe world 0" in said
+    assert "It samples the harm weight from 0.5 to 20" in said

@@ -110,6 +110,7 @@ def choose_shipped() -> Path | None:
     levers = ", ".join(strategy_label(s) for s in spec.labels())
     assumptions = "; ".join(parameter_label(u) for u in spec.uncertainties)
     st.caption(f"{runs:,} runs. Strategies: {levers}. Uncertain assumptions: {assumptions}.")
+    st.caption(held_fixed(spec))
     folder = folder_for(chosen)
     job = sweep_jobs().get(folder)
     if job is not None and job.active:
@@ -143,6 +144,22 @@ def choose_folder() -> Path | None:
         st.info("Choose or type a sweep folder.")
         return None
     return Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
+
+
+def held_fixed(spec) -> str:
+    """What the sweep holds at other values than its base scenario, and whether it samples
+    the harm weight: why its answers can differ from the Compare page's."""
+    fixed = "; ".join(f"{parameter_label(k)} {v}" for k, v in (spec.set or {}).items())
+    out = [f"Held fixed in this sweep: {fixed}." if fixed else
+           "The sweep holds every other input at its base scenario's value."]
+    if "harm_weight" in spec.uncertainties:
+        u = spec.uncertainties["harm_weight"]
+        span = (f" from {u.low:g} to {u.high:g}"
+                if getattr(u, "low", None) is not None else "")
+        out.append(f"It samples the harm weight{span}, the value judgement you set on the "
+                   "Compare page, so its results show how the answer turns with it; the "
+                   "Compare page answers at one weight.")
+    return " ".join(out)
 
 
 def sensitivity_view(results, outcome: str) -> None:
@@ -295,8 +312,10 @@ def discovery_view(results, outcome: str) -> None:
         "Narrower than the sampled range": box["restricted"].map({True: "yes", False: "no"}),
     })
     st.dataframe(table, hide_index=True, width="stretch", key="sweep_discovery")
-    st.caption(f"Coverage {box['coverage'].iloc[0]:.0%}, density {box['density'].iloc[0]:.0%} "
-               f"({int(box['points_in_box'].iloc[0])} scenarios inside the ranges).")
+    st.caption(f"Coverage {box['coverage'].iloc[0]:.0%}: the share of the scenarios where it "
+               f"loses that lie inside these ranges; density {box['density'].iloc[0]:.0%}: the "
+               f"share of the {int(box['points_in_box'].iloc[0])} scenarios inside the ranges "
+               "where it loses.")
 
 
 def analyse(folder: Path, describe: bool = True) -> None:
