@@ -287,16 +287,18 @@ def validate[M: BaseModel](
     try:
         return model.model_validate(data if data is not None else {})
     except ValidationError as exc:
-        errors, seen = [], set()
+        errors, unions = [], set()
         for err in exc.errors():
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function"))
             )
+            member = bool(loc) and _is_union_tag(loc[-1])
             while loc and _is_union_tag(loc[-1]):  # 'high.float', 'high.int': one error, 'high'
                 loc = loc[:-1]
-            if loc in seen and err["type"] != "extra_forbidden":
-                continue  # the other members of a union: the first one's message says it
-            seen.add(loc)
+            if member:
+                if loc in unions:
+                    continue  # another member of the same union: the first one's message says it
+                unions.add(loc)
             k = len(errors)
             path = ".".join(p for p in (prefix, format_path(loc)) if p)
             at = line_of(lines, loc) if lines else line
