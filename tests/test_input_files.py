@@ -221,3 +221,16 @@ def test_validate_reads_a_sweep_or_search_file_as_what_it_is(tmp_path, capsys, c
     code, out, err = call(capsys, "validate", path)
     assert code == expected_code and "Traceback" not in err, (out, err)
     assert says in out + err and str(path) in out + err, (out, err)
+
+
+def test_validates_reading_of_a_file_follows_the_sweep_and_search_schemas():
+    """`validate` tells a search from a sweep from a scenario by top-level fields it keeps
+    written out (for speed); they are exactly what the schemas make distinctive."""
+    from sim.cli import SEARCH_KEYS, SWEEP_KEYS
+    from sim.scenario import Scenario
+    from sim.search import SearchSpec
+    from sim.sweep.spec import SweepSpec
+
+    sweep, search = set(SweepSpec.model_fields), set(SearchSpec.model_fields)
+    assert search - sweep == SEARCH_KEYS
+    assert sweep - set(Scenario.model_fields) == SWEEP_KEYS
