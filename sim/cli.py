@@ -230,6 +230,8 @@ def print_decision(decision) -> None:
     from rich.markup import escape
     from rich.panel import Panel
 
+    from sim.decision import SHARE_UNIT
+
     console.print(Panel(escape(decision.bottom_line), title="Bottom line", title_align="left",
                         border_style="bold"))
     for part in decision.parts:
@@ -265,9 +267,6 @@ def print_decision(decision) -> None:
     for line in decision.assumptions:
         console.print(f"  - {escape(line)}", highlight=False)
     console.print()
-
-
-SHARE_UNIT = "share of replicates"  # a decision part's column printed as a percentage
 
 
 def _cell(value, digits: int = 3, percent: bool = False) -> str:

@@ -65,6 +65,7 @@ MIN_IMPORTANCE = 0.01  # Assumption: an assumption matters when shuffling it mis
 NAMED = 3  # assumptions named in the bottom line; the part's table lists every one
 LISTED_DIFFERENCES = 5  # differences from the sweep's base named in a note
 WEAK_GAIN = 0.1  # held-out accuracy above always naming the most common winner: below, weak
+SHARE_UNIT = "share of replicates"  # the unit of a column of shares (printed as %)
 RESAMPLES = 1000  # bootstrap resamples of the replicates for the break-even intervals
 BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart from the
 # replicates' keys (i,) for any count below 721,013, and from a sweep point's (point, i)
@@ -247,7 +248,7 @@ def against_best(x: Inputs) -> Part | None:
              "rough planning figure, since the difference itself is uncertain. Blank where "
              "the interval already excludes 0 or cannot be estimated."]
     units = {"best_minus_strategy": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
-             "sd": VALUE_UNIT, "share_of_replicates_best_higher": "share of replicates",
+             "sd": VALUE_UNIT, "share_of_replicates_best_higher": SHARE_UNIT,
              "replicates_to_separate": "replicates"}
     for r in rows:
         if r["strategy"] not in tied:
@@ -317,7 +318,7 @@ def probability_best(x: Inputs) -> Part:
                 f"other replicates outweigh its leads, so {best} has the higher average.")
             notes.append(explanation)
     return Part("probability_best", "Probability of being best", sentence, rows,
-                {"probability_best": "share of replicates"}, notes, explanation=explanation)
+                {"probability_best": SHARE_UNIT}, notes, explanation=explanation)
 
 
 def harm_risk(x: Inputs) -> Part:
@@ -505,7 +506,7 @@ def value_of_information(x: Inputs) -> Part | None:
         "gated strategy ends up doing in each world is among the compared strategies.",
     ]
     units = {"value_of_information": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
-             "share_of_replicates_better": "share of replicates"}
+             "share_of_replicates_better": SHARE_UNIT}
     return Part("value_of_information", "Value of information", "; ".join(clauses), rows,
                 units, notes)
 
