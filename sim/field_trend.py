@@ -77,12 +77,22 @@ class Growth:
     left_out: int  # of them, without a training compute above 0, a date or an organisation
 
 
+@dataclass(frozen=True)
+class Models:
+    """The language models of a file that can be placed against the bar, and how many of the
+    file's language models could not (said, not hidden)."""
+
+    frame: pd.DataFrame  # organisation, year, compute
+    language_models: int  # language models in the file
+    left_out: int  # of them, without a training compute above 0, a date or an organisation
+
+
 def shipped_data() -> Path:
     """The shipped table of the dataset's language models (2017 to 2025)."""
     return Path(str(resources.files("sim.data") / SHIPPED_DATA))
 
 
-def read_models(path: str | Path) -> pd.DataFrame:
+def read_models(path: str | Path) -> Models:
     """The language models with a known training compute: lead organisation, year, compute.
     Refuses (InputError) a file that is missing, not a CSV, or lacks a needed column."""
     path = Path(path)
@@ -124,19 +134,17 @@ def read_models(path: str | Path) -> pd.DataFrame:
         raise InputError(shown, "Publication date", "no language model with a training "
                          "compute has a date written YYYY-MM-DD (as in Epoch AI's file)")
     lead = dated["organization"].astype(str).str.split(",").str[0].str.strip()
-    models = pd.DataFrame({"organisation": lead.replace(ALIASES),
-                           "year": dated["date"].dt.year.astype(int),
-                           "compute": dated["compute"].astype(float)}).reset_index(drop=True)
-    models.attrs["language_models"] = language  # rows read, and rows left out (said, not hidden)
-    models.attrs["left_out"] = language - len(models)
-    return models
+    frame = pd.DataFrame({"organisation": lead.replace(ALIASES),
+                          "year": dated["date"].dt.year.astype(int),
+                          "compute": dated["compute"].astype(float)}).reset_index(drop=True)
+    return Models(frame, language, language - len(frame))
 
 
-def organisations_per_year(models: pd.DataFrame, orders: float = BAR_ORDERS) -> pd.DataFrame:
+def organisations_per_year(models: Models, orders: float = BAR_ORDERS) -> pd.DataFrame:
     """Per year: the largest training compute, the bar (10**-orders of it), the models at or
     above the bar and the distinct organisations that made them (with their names)."""
     rows = []
-    for year, group in models.groupby("year"):
+    for year, group in models.frame.groupby("year"):
         largest = float(group["compute"].max())
         bar = largest / 10**orders
         above = group[group["compute"] >= bar]
@@ -152,14 +160,14 @@ def fit_growth(table: pd.DataFrame, years: tuple[int, int] = FIT_YEARS
                ) -> tuple[float, float, float, tuple[int, int]]:
     """Growth per year of the organisation count over the years (inclusive): exp(slope) - 1
     of a least-squares line through log(count), with the 90% t interval of the slope, and
-    the first and last year with a count that the fit used."""
+    the first and last year with a count that the fit used. ValueError: fewer than 3 years."""
     from scipy import stats
 
     part = table[(table["year"] >= years[0]) & (table["year"] <= years[1])
                  & (table["organisations"] > 0)]
     if len(part) < 3:
-        raise InputError("", "years", f"{len(part)} year(s) with counts in {years[0]} to "
-                         f"{years[1]}; at least 3 are needed to fit a growth")
+        raise ValueError(f"{len(part)} year(s) with counts in {years[0]} to {years[1]}; at "
+                         "least 3 are needed to fit a growth")
     fit = stats.linregress(part["year"], np.log(part["organisations"]))
     half = stats.t.ppf(0.95, len(part) - 2) * fit.stderr
     used = (int(part["year"].min()), int(part["year"].max()))
@@ -178,8 +186,8 @@ def measure_growth(path: str | Path | None = None, orders: float = BAR_ORDERS,
     table = organisations_per_year(models, orders)
     try:
         growth, low, high, used = fit_growth(table, years)
-    except InputError as exc:
-        raise InputError(str(data), "--from/--to", exc.message) from None
+    except ValueError as exc:
+        raise InputError(str(data), "--from/--to", str(exc)) from None
     source = SOURCE if path is None else f"{data} (Epoch AI, 'Notable AI Models')"
-    return Growth(table, growth, low, high, used, orders, source,
-                  models.attrs["language_models"], models.attrs["left_out"])
+    return Growth(table, growth, low, high, used, orders, source, models.language_models,
+                  models.left_out)
