@@ -154,8 +154,7 @@ def held_fixed(spec) -> str:
            "The sweep holds every other input at its base scenario's value."]
     if "harm_weight" in spec.uncertainties:
         u = spec.uncertainties["harm_weight"]
-        span = (f" from {u.low:g} to {u.high:g}"
-                if getattr(u, "low", None) is not None else "")
+        span = f" from {u.low:g} to {u.high:g}" if u.low is not None else ""
         out.append(f"It samples the harm weight{span}, the value judgement you set on the "
                    "Compare page, so its results show how the answer turns with it; the "
                    "Compare page answers at one weight.")
