@@ -58,8 +58,10 @@ class SweepJob:
         self.cancel_event.set()
 
     def _progress(self, done: int, total: int) -> None:
+        """Records progress; stops the sweep if Cancel was pressed and runs are left (a Cancel
+        that arrives with the last batch lets the sweep finish: there is nothing to stop)."""
         self.done, self.total, self.status = done, total, "running"
-        if self.cancel_event.is_set():
+        if self.cancel_event.is_set() and done < total:
             raise Cancelled
 
     def _run(self, workers: int | None) -> None:
