@@ -62,14 +62,30 @@ _CONDITION = re.compile(r"^(?P<name>\S+) (?P<op><=|>) (?P<value>\S+)$")
 
 def rule_in_words(rule: str) -> str:
     """A sweep region's rule ('harm_weight <= 12.9 and defenders.deployment_lag_weeks > 3')
-    in words ('harm weight at most 12.9 and weeks to deploy a new detector above 3'); a part
+    in words ('harm weight at most 12.9 and weeks to deploy a new detector above 3'); both
+    bounds of one assumption read as one range ('harm weight between 5.74 and 10.7'); a part
     that is not a condition is kept as written."""
-    out = []
+    bounds: dict[str, dict[str, str]] = {}  # name -> {op: value}, in the rule's order
+    out: list[str | tuple[str]] = []
     for part in rule.split(" and "):
         m = _CONDITION.match(part.strip())
         if m is None:
             out.append(part)
             continue
-        op = "at most" if m["op"] == "<=" else "above"
-        out.append(f"{parameter_phrase(m['name'])} {op} {m['value']}")
-    return " and ".join(out)
+        if m["name"] not in bounds:
+            bounds[m["name"]] = {}
+            out.append((m["name"],))
+        bounds[m["name"]][m["op"]] = m["value"]
+    said = []
+    for part in out:
+        if isinstance(part, str):
+            said.append(part)
+            continue
+        name = part[0]
+        b = bounds[name]
+        if "<=" in b and ">" in b:
+            said.append(f"{parameter_phrase(name)} between {b['>']} and {b['<=']}")
+        else:
+            op, value = next(iter(b.items()))
+            said.append(f"{parameter_phrase(name)} {'at most' if op == '<=' else 'above'} {value}")
+    return " and ".join(said)

@@ -301,6 +301,9 @@ def test_every_shipped_sweeps_assumptions_are_named_in_words(sweep_file):
      "prior probability of the severe world above 0.25"),
     ("strategies.staged.spacing_weeks <= 1,200", "staged: spacing weeks at most 1,200"),
     ("everywhere", "everywhere"),
+    ("harm_weight <= 10.7 and mapping.misuse_elasticity > 4.26 and harm_weight > 5.74",
+     "harm weight between 5.74 and 10.7 and how much misuse grows with model quality above "
+     "4.26"),
 ])
 def test_a_regions_rule_reads_in_words(rule, words):
     assert rule_in_words(rule) == words

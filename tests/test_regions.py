@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pytest
+
 from sim.sweep import load_sweep_file, run_sweep, sweep_from_dict
-from sim.sweep.regions import markdown, winning_regions
+from sim.sweep.regions import fit_boxes, markdown, winning_regions
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -38,6 +42,27 @@ def test_regions_split_on_the_harm_weight_between_full_and_closed(tmp_path: Path
     assert "harm_weight <=" in by_lever.loc["full", "region"]
     assert "harm_weight >" in by_lever.loc["closed", "region"]
     assert "| closed |" in markdown(regions)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_winner_is_one_box_where_the_tree_splits_it_in_two(seed: int) -> None:
+    """A wins where x <= 0.5; B and C share x > 0.5, split by y. The tree first separates A
+    from B and C, then (for purity) may split A's side again: A is still one box, 'x <= 0.5',
+    and every point lies in exactly one box."""
+    rng = np.random.default_rng(seed)
+    design = pd.DataFrame({"x": rng.uniform(size=240), "y": rng.uniform(size=240)})
+    winners = pd.Series(np.where(design["x"] <= 0.5, "A", np.where(design["y"] <= 0.5, "B",
+                                                                         "C")))
+    noise = rng.uniform(size=240) < 0.1  # a tenth of the points won by chance
+    winners[noise] = rng.choice(["A", "B", "C"], size=int(noise.sum()))
+    _, nodes, boxes = fit_boxes(design, winners)
+    assert sorted(boxes["winner"]) == ["A", "B", "C"], boxes
+    a = boxes.set_index("winner").loc["A"]
+    assert a["rule"].startswith("x <= 0.")
+    assert " and " not in a["rule"], "A's box is not cut in pieces"
+    assert boxes["points"].sum() == len(winners) == len(nodes)
+    for node, points in zip(boxes["_node"], boxes["points"], strict=True):
+        assert (nodes == node).sum() == points
 
 
 def test_the_when_each_wins_sweep_has_every_shipped_strategy_and_a_reason_for_each_range():

@@ -245,7 +245,7 @@ def region_at(design: pd.DataFrame, winners: pd.Series, point: dict[str, float],
     tree, _, boxes = fit_boxes(design, winners, depth)
     at = np.array([[float(point[c]) for c in design.columns]])
     leaf = int(tree.apply(at)[0])
-    box = boxes.set_index("_leaf").loc[leaf]
+    box = boxes[boxes["_leaves"].map(lambda inside: leaf in inside)].iloc[0]
     return {"rule": str(box["rule"]), "winner": str(box["winner"]),
             "density": float(box["density"]), "points": int(box["points"])}
 

@@ -39,6 +39,10 @@ class Regions:
     boxes: pd.DataFrame  # box, rule, points, winner, density
     levers: pd.DataFrame  # strategy, share_best, best_at_some_weight, region, coverage, ...
     features: list[str] = field(default_factory=list)
+    # lever -> the middle half of its winning points on the two assumptions that set them
+    # apart most: [(assumption, 25th percentile, 75th percentile)] (the column 'typical'
+    # says it in a line); empty for a lever that wins fewer than five points
+    typical_ranges: dict[str, list[tuple[str, float, float]]] = field(default_factory=dict)
 
 
 def point_winners(means: pd.DataFrame, maximise: bool = True) -> pd.Series:
@@ -59,21 +63,23 @@ def winning_regions(
     features = [u for u in results.uncertainties]
     design = results.points().set_index("point").loc[winners.index, features]
     numeric = design.apply(pd.to_numeric, errors="coerce").astype(float).fillna(0.0)
-    _, leaves, boxes = fit_boxes(numeric, winners, depth, min_leaf)
+    _, nodes, boxes = fit_boxes(numeric, winners, depth, min_leaf)
     regret = (means.max(axis=1).to_numpy()[:, None] - means) if maximise else (
         means - means.min(axis=1).to_numpy()[:, None])
     envelope = _on_envelope(results, list(means.columns)) if outcome == "net_value" else None
     rows = []
+    ranges = {}
     for lever in means.columns:
         won = winners == lever
+        ranges[lever] = _typical(results, winners.index[won])
         mine = boxes[boxes["winner"] == lever]
-        in_boxes = np.isin(leaves, mine["_leaf"].to_numpy())
+        in_boxes = np.isin(nodes, mine["_node"].to_numpy())
         row = {
             "strategy": lever,
             "share_best": float(won.mean()),
             "best_at_some_weight": float(envelope[lever].mean()) if envelope is not None
             else np.nan,
-            "typical": _typical(results, winners.index[won]) if won.any() else "",
+            "typical": _typical_line(ranges[lever], int(won.sum())) if won.any() else "",
             "region": " or ".join(f"[{r}]" for r in mine["rule"]) if len(mine) else "",
             "coverage": float((won & in_boxes).sum() / won.sum()) if won.any() else np.nan,
             "density": float((won & in_boxes).sum() / in_boxes.sum()) if in_boxes.any()
@@ -86,31 +92,51 @@ def winning_regions(
             row["beaten_by"] = str(winners.loc[regret[lever].idxmin()])
         rows.append(row)
     levers = pd.DataFrame(rows).sort_values("share_best", ascending=False, kind="stable")
-    return Regions(outcome, len(winners), winners, boxes.drop(columns="_leaf"),
-                   levers.reset_index(drop=True), features)
+    return Regions(outcome, len(winners), winners, boxes.drop(columns=["_node", "_leaves"]),
+                   levers.reset_index(drop=True), features, ranges)
 
 
 def fit_boxes(design: pd.DataFrame, winners: pd.Series, depth: int = 3,
               min_leaf: int | None = None) -> tuple[Any, np.ndarray, pd.DataFrame]:
     """A shallow tree over the design (numeric columns, one row per point) that predicts each
-    point's winner: (tree, leaf of each point, boxes). Boxes: box, rule, points, winner (the
-    lever that wins most of the box's points), density (the share it wins), _leaf (tree node).
-    A leaf holds at least min_leaf points (default: a twentieth of the points, at least 3)."""
+    point's winner: (tree, box node of each point, boxes). Two sibling leaves won by the same
+    lever are one box (their parent), bottom up, so that the map says 'x <= 10' once rather
+    than 'x <= 5' and '5 < x <= 10' for the same winner. Boxes: box, rule, points, winner (the
+    lever that wins most of the box's points), density (the share it wins), _node (tree node)
+    and _leaves (the tree's leaves inside it). A leaf holds at least min_leaf points (default:
+    a twentieth of the points, at least 3)."""
     from sklearn.tree import DecisionTreeClassifier
 
     leaf = max(3, min_leaf or len(winners) // 20)
+    x = design.to_numpy(dtype=float)
     tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=0)
-    tree.fit(design.to_numpy(dtype=float), winners.to_numpy())
-    leaves = tree.apply(design.to_numpy(dtype=float))
-    rules = _leaf_rules(tree, list(design.columns))
+    tree.fit(x, winners.to_numpy())
+    leaves = tree.apply(x)
+    t = tree.tree_
+
+    def top(inside: set[int]) -> str:
+        return str(winners[np.isin(leaves, list(inside))].value_counts().index[0])
+
+    def boxes_under(node: int) -> list[tuple[int, set[int]]]:
+        if t.children_left[node] == t.children_right[node]:
+            return [(node, {node})]
+        left, right = boxes_under(t.children_left[node]), boxes_under(t.children_right[node])
+        if len(left) == len(right) == 1 and top(left[0][1]) == top(right[0][1]):
+            return [(node, left[0][1] | right[0][1])]
+        return left + right
+
+    found = boxes_under(0)
+    node_of_leaf = {lf: node for node, inside in found for lf in inside}
+    nodes = np.array([node_of_leaf[lf] for lf in leaves])
+    rules = _node_rules(tree, list(design.columns))
     box_rows = []
-    for i, leaf_id in enumerate(sorted(set(leaves))):
-        inside = winners[leaves == leaf_id]
-        top = inside.value_counts()
-        box_rows.append({"box": i + 1, "rule": rules[leaf_id], "points": len(inside),
-                         "winner": str(top.index[0]), "density": float(top.iloc[0] / len(inside)),
-                         "_leaf": leaf_id})
-    return tree, leaves, pd.DataFrame(box_rows)
+    for i, (node, inside) in enumerate(found):
+        counts = winners[nodes == node].value_counts()
+        box_rows.append({"box": i + 1, "rule": rules[node], "points": int(counts.sum()),
+                         "winner": str(counts.index[0]),
+                         "density": float(counts.iloc[0] / counts.sum()),
+                         "_node": node, "_leaves": sorted(inside)})
+    return tree, nodes, pd.DataFrame(box_rows)
 
 
 def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
@@ -137,13 +163,12 @@ def _on_envelope(results: SweepResults, levers: list[str]) -> pd.DataFrame:
     return pd.DataFrame(on, index=benefit.index, columns=levers)
 
 
-def _typical(results: SweepResults, points: pd.Index) -> str:
+def _typical(results: SweepResults, points: pd.Index) -> list[tuple[str, float, float]]:
     """The two assumptions whose values at these points differ most from the design as a
-    whole, as their interquartile range there ('the middle half of its points: a x to y, b
-    ...'); fewer than five
-    points are too few to describe."""
+    whole, with their interquartile range there; fewer than five points are too few to
+    describe (an empty list)."""
     if len(points) < 5:
-        return f"{len(points)} points, too few to describe a region"
+        return []
     design = results.points().set_index("point")
     shifts = {}
     for name in results.uncertainties:
@@ -151,21 +176,29 @@ def _typical(results: SweepResults, points: pd.Index) -> str:
         if unit is None or not np.issubdtype(unit.dtype, np.number):
             continue
         shifts[name] = abs(float(unit.loc[points].median()) - 0.5)
-    parts = []
+    out = []
     for name in sorted(shifts, key=shifts.get, reverse=True)[:2]:
         values = pd.to_numeric(design.loc[points, name], errors="coerce")
-        parts.append(f"{name} {_num(values.quantile(0.25))} to {_num(values.quantile(0.75))}")
+        out.append((name, float(values.quantile(0.25)), float(values.quantile(0.75))))
+    return out
+
+
+def _typical_line(ranges: list[tuple[str, float, float]], points: int) -> str:
+    """'the middle half of its points: a x to y, b ...', or why there is none."""
+    if points < 5:
+        return f"{points} points, too few to describe a region"
+    parts = [f"{name} {_num(low)} to {_num(high)}" for name, low, high in ranges]
     return "the middle half of its points: " + ", ".join(parts) if parts else ""
 
 
-def _leaf_rules(tree, names: list[str]) -> dict[int, str]:
-    """The path to each leaf as 'a <= x and b > y'."""
+def _node_rules(tree, names: list[str]) -> dict[int, str]:
+    """The path to each node of the tree as 'a <= x and b > y' ('everywhere' at the root)."""
     t = tree.tree_
     out: dict[int, str] = {}
 
     def walk(node: int, conds: list[str]) -> None:
+        out[node] = " and ".join(_merge(conds)) or "everywhere"
         if t.children_left[node] == t.children_right[node]:
-            out[node] = " and ".join(_merge(conds)) or "everywhere"
             return
         name, thr = names[t.feature[node]], t.threshold[node]
         walk(t.children_left[node], [*conds, f"{name} <= {_num(thr)}"])
