@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.labels import strategy_label
 from sim.api import InputError
 from sim.uploads import scenario_from_text
 
@@ -210,6 +212,34 @@ def test_sweep_page(sweep_folder):
     assert not at.exception
     at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
+
+
+def test_sweep_page_says_where_each_strategy_wins_in_words(lhs_folder):
+    """The Sweep page's bottom line is the CLI's map (sim.sweep.regions): the same shares of
+    scenarios per strategy, with the regions' rules in words, not dotted paths."""
+    from sim.sweep import open_sweep
+    from sim.sweep.regions import winning_regions
+
+    at = open_folder(lhs_folder)
+    assert [h.value for h in at.subheader][:2] == ["When does each strategy win",
+                                                  "Which strategy is robust"]
+    shown = next(t for t in tables(at) if "Where it wins" in t.columns)
+    regions = winning_regions(open_sweep(lhs_folder), "net_value")
+    expected = {strategy_label(r.strategy): f"{r.share_best:.0%}"
+                for r in regions.levers.itertuples()}
+    assert dict(zip(shown["Strategy"], shown["Best in (share of scenarios)"],
+                    strict=True)) == expected
+    assert "Best at some harm weight" in shown.columns
+    words = " ".join(shown["Where it wins"])
+    assert "." not in re.sub(r"\d\.\d|\.( |$)", "", words), "no dotted paths"
+    assert "Mostly where" in words or "Never best" in words
+    top = regions.levers.iloc[0]
+    lead = f"{top.share_best:.0%} of the {regions.points} scenarios"
+    assert any(lead in m.value for m in at.markdown)
+    at.selectbox(key="sweep_outcome").set_value("harm").run()
+    assert not at.exception
+    shown = next(t for t in tables(at) if "Where it wins" in t.columns)
+    assert "Best at some harm weight" not in shown.columns, "a harm weight only for net value"
 
 
 def open_folder(folder: Path) -> AppTest:

@@ -20,7 +20,9 @@ from dashboard.labels import (
 )
 from dashboard.sweep_jobs import SweepJobs, folder_for, shipped_sweeps
 from sim.api import InputError
+from sim.labels import parameter_phrase, rule_in_words
 from sim.sweep import analysis, load_sweep_file, open_sweep, store
+from sim.sweep.regions import Regions, winning_regions
 
 RUN, OPEN = "Run a shipped sweep", "Open a sweep folder"
 INDEX_WORDS = {  # what each index means; which method estimated it comes with the analysis
@@ -59,6 +61,84 @@ def sensitivity_table(folder: str, version: tuple[str, int], outcome: str) -> pd
     """analysis.sensitivity of a sweep folder, kept while its version stays the same
     (the bootstrap intervals take seconds, and every widget on the page reruns it)."""
     return analysis.sensitivity(open_sweep(folder), outcome)
+
+
+@st.cache_data(show_spinner="Finding where each strategy wins...", max_entries=32)
+def regions_table(folder: str, version: tuple[str, int], outcome: str) -> Regions:
+    """sim.sweep.regions.winning_regions of a sweep folder, kept while its version stays."""
+    return winning_regions(open_sweep(folder), outcome)
+
+
+def where_it_wins(regions: Regions, row) -> str:
+    """Where one strategy wins, in words: its regions of the assumptions, else the middle half
+    of its winning scenarios, else how close it comes where it never wins."""
+    boxes = regions.boxes[regions.boxes["winner"] == row.strategy]
+    if row.share_best == 0:
+        return (f"Never best. It comes closest where {strategy_label(row.beaten_by)} wins "
+                f"(smallest regret {number(row.least_regret)}).")
+    if len(boxes):
+        rules = [rule_in_words(r) if r != "everywhere" else "across the whole sweep"
+                 for r in boxes["rule"]]
+        return (f"Mostly where {'; or where '.join(rules)} ({row.coverage:.0%} of its wins lie "
+                "there)")
+    ranges = regions.typical_ranges.get(row.strategy) or []
+    if not ranges:
+        return "In a few scattered scenarios, too few to describe as a region."
+    said = " and ".join(f"{parameter_phrase(name)} {number(low)} to {number(high)}"
+                        for name, low, high in ranges)
+    return f"Scattered; half of its wins have {said}."
+
+
+def regions_view(results, outcome: str) -> None:
+    """The bottom line of a sweep: which strategy is best where (sim.sweep.regions)."""
+    if len(results.levers) < 2 or not results.uncertainties or not analysis.ranked(outcome):
+        return
+    st.subheader("When does each strategy win")
+    try:
+        regions = regions_table(str(results.folder), version(results), outcome)
+    except (ValueError, InputError) as exc:
+        st.warning(f"The regions where each strategy wins cannot be found: {exc}")
+        return
+    words = outcome_words(outcome)
+    best = "lowest" if words.direction == "minimise" else "highest"
+    top = regions.levers.iloc[0]
+    never = [strategy_label(s) for s in regions.levers.loc[regions.levers["share_best"] == 0,
+                                                           "strategy"]]
+    text = (f"**{strategy_label(top['strategy'])}** has the {best} {words.label.lower()} in "
+            f"{top['share_best']:.0%} of the {regions.points} scenarios.")
+    if never:
+        text += f" Never best in any scenario: {', '.join(never)}."
+    st.markdown(text)
+    st.caption(f"A strategy wins a scenario when its {words.label.lower()}, averaged over the "
+               "scenario's replicates, is the best. The regions are ranges of the assumptions, "
+               "found by a shallow decision tree, in each of which one strategy wins most "
+               "scenarios.")
+    levers = regions.levers
+    table = pd.DataFrame({
+        "Strategy": levers["strategy"].map(strategy_label),
+        "Best in (share of scenarios)": levers["share_best"].map("{:.0%}".format),
+    })
+    config = {}
+    if outcome == "net_value":
+        column = "Best at some harm weight"
+        table[column] = levers["best_at_some_weight"].map("{:.0%}".format)
+        config[column] = st.column_config.TextColumn(help=(
+            "Share of scenarios in which some harm weight (another value judgement than the "
+            "one each scenario uses) would make the strategy best. 0% means that no harm "
+            "weight makes it best anywhere: it is dominated."))
+    table["Where it wins"] = [where_it_wins(regions, r) for r in levers.itertuples()]
+    st.dataframe(table, hide_index=True, width="stretch", key="sweep_regions",
+                 column_config=config)
+    with st.expander("The regions"):
+        boxes = regions.boxes
+        st.dataframe(pd.DataFrame({
+            "Region": boxes["box"],
+            "Where": boxes["rule"].map(lambda r: rule_in_words(r) if r != "everywhere"
+                                       else "the whole sweep"),
+            "Scenarios": boxes["points"],
+            "Won most by": boxes["winner"].map(strategy_label),
+            "Share it wins there": boxes["density"].map("{:.0%}".format),
+        }), hide_index=True, width="stretch", key="sweep_region_boxes")
 
 
 def index_axis(index: str, outcome: str) -> str:
@@ -345,8 +425,9 @@ def analyse(folder: Path, describe: bool = True) -> None:
         if said:
             st.warning(said[0].upper() + said[1:], icon=":material/warning:")
     outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
-    sensitivity_view(results, outcome)
+    regions_view(results, outcome)
     robustness_view(results, outcome)
+    sensitivity_view(results, outcome)
     discovery_view(results, outcome)
 
 
