@@ -184,6 +184,12 @@ def _tables(results: Results) -> None:
     st.caption(_spread_note(n))
     st.table(memo(results, "outcome_table", lambda: outcome_table(results)))
     st.markdown("##### Per model size")
+    horizon = results.scenario.steps * results.scenario.step_weeks  # the last simulated week
+    st.caption("Defender lead time: weeks from the first defender or partner access to a size "
+               "to the first malicious access. When only one side reached the size, the other "
+               f"counts as the end of the horizon (week {horizon}), so a lead of {horizon} "
+               "weeks means defenders had the size from the start and attackers never did "
+               "within the horizon.")
     st.table(memo(results, "size_table", lambda: size_table(results)))
     baseline = strategy_label(results.scenario.baseline)
     st.markdown(f"##### Differences against {baseline}")

@@ -28,7 +28,7 @@ import yaml
 
 from sim.family import family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
-from sim.numbers import interval
+from sim.numbers import interval, number
 from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
 from sim.runner import RunResult, assemble, belief_twins, size_names
 from sim.scenario import Scenario, resolved_scenario
@@ -89,7 +89,7 @@ class Results:
         if not outside:
             return []
         params = family.calibration.table["parameters"]
-        span = f"{params.min():.3g} to {params.max():.3g} parameters"
+        span = f"{number(params.min())} to {number(params.max())} parameters"
         return [
             f"Sizes {', '.join(outside)} lie outside the calibrated range ({span}): their "
             "quality, misuse capacity and detectability are extrapolated along the fitted curve."

@@ -70,6 +70,11 @@ st.title("Calibration: quality per model size")
 st.caption("How capable each model size is for misuse, and how detectable its text is, comes "
            "from measured generation quality: figures published with the GPT-2 releases and "
            "papers, and figures measured with `release-sim calibrate measure` where present.")
+st.info("**Who needs this page.** Comparing strategies does not: the Compare page uses this "
+        "calibration already. Open it to see where the model's numbers per size come from, and "
+        "how misuse capacity and detection per size change with the two assumptions below "
+        "(changing them here changes no result).",
+        icon=":material/info:")
 scenario_picker()
 
 c1, c2 = st.columns(2)

@@ -100,6 +100,10 @@ st.title("Scenario editor")
 st.caption("Edit the scenario as a form or as YAML; it is checked as you go with the same "
            "messages as the command line. To run it, press 'Use this scenario on the Compare "
            "page' below.")
+st.info("**Who needs this page.** The Compare page already offers the main settings. Open "
+        "this one to change any other input of a scenario (every actor's numbers, the model "
+        "family, the strategies), or to save a scenario as a file to share or run later from "
+        "the command line.", icon=":material/info:")
 scenario_picker()
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
