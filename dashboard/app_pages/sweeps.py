@@ -118,17 +118,15 @@ def regions_view(results, outcome: str) -> None:
         "Strategy": levers["strategy"].map(strategy_label),
         "Best in (share of scenarios)": levers["share_best"].map("{:.0%}".format),
     })
-    config = {}
     if outcome == "net_value":
-        column = "Best at some harm weight"
-        table[column] = levers["best_at_some_weight"].map("{:.0%}".format)
-        config[column] = st.column_config.TextColumn(help=(
-            "Share of scenarios in which some harm weight (another value judgement than the "
-            "one each scenario uses) would make the strategy best. 0% means that no harm "
-            "weight makes it best anywhere: it is dominated."))
+        table["Best at some harm weight"] = levers["best_at_some_weight"].map("{:.0%}".format)
     table["Where it wins"] = [where_it_wins(regions, r) for r in levers.itertuples()]
-    st.dataframe(table, hide_index=True, width="stretch", key="sweep_regions",
-                 column_config=config)
+    st.table(table, hide_index=True)  # a table wraps the sentences that a data grid would cut
+    if outcome == "net_value":
+        st.caption("Best at some harm weight: the share of scenarios in which some harm weight "
+                   "(another value judgement than the one each scenario uses) would make the "
+                   "strategy best; 0% means no harm weight makes it best anywhere: it is "
+                   "dominated.")
     with st.expander("The regions"):
         boxes = regions.boxes
         st.dataframe(pd.DataFrame({
