@@ -232,7 +232,7 @@ def test_sweep_page_says_where_each_strategy_wins_in_words(lhs_folder):
     assert "Best at some harm weight" in shown.columns
     words = " ".join(shown["Where it wins"])
     assert "." not in re.sub(r"\d\.\d|\.( |$)", "", words), "no dotted paths"
-    assert "Mostly where" in words or "Never best" in words
+    assert "here " in words or "Never best" in words
     top = regions.levers.iloc[0]
     lead = f"{top.share_best:.0%} of the {regions.points} scenarios"
     assert any(lead in m.value for m in at.markdown)

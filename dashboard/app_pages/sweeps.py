@@ -79,8 +79,10 @@ def where_it_wins(regions: Regions, row) -> str:
     if len(boxes):
         rules = [rule_in_words(r) if r != "everywhere" else "across the whole sweep"
                  for r in boxes["rule"]]
-        return (f"Mostly where {'; or where '.join(rules)} ({row.coverage:.0%} of its wins lie "
-                "there)")
+        where = "; or where ".join(rules)
+        if row.coverage >= 0.995:
+            return f"Where {where}."
+        return f"Mostly where {where} ({row.coverage:.0%} of its wins lie there)."
     ranges = regions.typical_ranges.get(row.strategy) or []
     if not ranges:
         return "In a few scattered scenarios, too few to describe as a region."
