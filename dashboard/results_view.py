@@ -117,6 +117,7 @@ def size_table(results: Results) -> pd.DataFrame:
     time; rows in words, one column per strategy."""
     runs = report.shown(results, results.runs)
     names = shown_names(results)
+    horizon = results.scenario.steps * results.scenario.step_weeks  # a lead's cap
     rows: dict[str, dict[str, str]] = {}
     for size in results.size_names:
         week_col = size_column("time_to_public_weeks", size)
@@ -157,6 +158,11 @@ def size_table(results: Results) -> pd.DataFrame:
                 lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1
                           else (np.nan, np.nan))
                 cell = "median " + interval(float(np.median(lead)), lo, hi, "weeks", len(lead))
+                capped = int((lead >= horizon).sum())
+                if capped:
+                    cell += (f"; in {capped} of {len(mine)} replicates defenders had it from "
+                             f"week 0 and attackers did not reach it (counted as {horizon:g} "
+                             "weeks)")
                 if unreached:
                     cell += f"; nobody reached the size in {unreached} of {len(mine)} replicates"
             rows[lead_row][col] = cell

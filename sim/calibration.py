@@ -309,6 +309,16 @@ def calibration_text(ref: str) -> tuple[str, str]:
     return read_text_file(ref, "calibration"), str(Path(ref))
 
 
+def calibration_in_words(ref: str) -> str:
+    """A calibration reference as a reader says it: 'the built-in gpt2 calibration (published
+    figures; builtin:gpt2)' or 'the calibration file cal/mine.yaml'."""
+    if ref.startswith(BUILTIN_PREFIX):
+        name = ref[len(BUILTIN_PREFIX):]
+        label = "GPT-2" if name == "gpt2" else name
+        return f"the built-in {label} calibration (published figures; {ref})"
+    return f"the calibration file {ref}"
+
+
 @cache
 def load_calibration(ref: str = "builtin:gpt2") -> Calibration:
     """Load and fit a calibration by reference (cached: calibrations are immutable)."""

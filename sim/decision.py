@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.calibration import calibration_in_words
 from sim.labels import parameter_phrase, rule_in_words
 from sim.numbers import number, signed
 from sim.outcome_registry import HARM_UNIT, VALUE_UNIT
@@ -774,9 +775,10 @@ def assumptions_of(results: Results) -> list[str]:
     out = [f"Harm weight {_n(sc.harm_weight)}: value ({VALUE_UNIT}) lost per unit of misuse "
            f"harm ({HARM_UNIT}). A value judgement; the break-even weights show where it "
            "matters.", discounting_text(sc.discount_rate_weekly),
-           f"{sc.replicates} replicate{'s' if sc.replicates != 1 else ''} per strategy on common "
-           f"random numbers (seed {sc.seed}), horizon {sc.horizon_weeks} weeks from "
-           f"{sc.start_date}, calibration {sc.calibration}."]
+           f"{sc.replicates} replicate{'s' if sc.replicates != 1 else ''} per strategy, every "
+           f"strategy on the same random numbers (common random numbers, seed {sc.seed}), "
+           f"horizon {sc.horizon_weeks} weeks from {sc.start_date}, "
+           f"{calibration_in_words(sc.calibration)}."]
     return out + results.notes()
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.access import LEVEL_NAMES
-from sim.calibration import Calibration
+from sim.calibration import Calibration, calibration_in_words
 from sim.decision import Decision, Part
 from sim.numbers import interval as number_interval
 from sim.numbers import number, points
@@ -259,7 +259,8 @@ def _md_table(df: pd.DataFrame, index: bool = False) -> str:
 def _setup_text(results: Results) -> str:
     sc = results.scenario
     return (f"{sc.replicates} replicates per strategy, seed {sc.seed}, horizon "
-            f"{sc.horizon_weeks} weeks from {sc.start_date}, calibration {sc.calibration}. "
+            f"{sc.horizon_weeks} weeks from {sc.start_date}, "
+            f"{calibration_in_words(sc.calibration)}. "
             "Strategies share random numbers per replicate, so differences are paired.")
 
 

@@ -302,15 +302,16 @@ def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs
     spec = chart_spec(at)
     layers = spec.get("layer") or [spec]
     x = layers[0]["encoding"]["x"]
-    assert x["title"] == ("mu*: mean absolute effect of moving an assumption across its range "
-                          "(thousand developer-weeks)")
+    assert x["title"] == ("Average effect of moving the assumption across its range "
+                          "(mu*, thousand developer-weeks)")
     assert x["scale"]["domainMin"] == 0
     assert layers[0]["encoding"]["y"]["title"] == "Uncertain assumption"
     at = open_folder(lhs_folder)
     text = " ".join(m.value for m in at.markdown)
     assert "estimated by **RBD-FAST**" in text and "Sobol" not in text
     x = (chart_spec(at).get("layer") or [{}])[0]["encoding"]["x"]
-    assert x["title"] == "First-order index S1 (share of the outcome's variance, 0 to 1)"
+    assert x["title"] == ("Share of the outcome's variation due to the assumption alone "
+                          "(S1, 0 to 1)")
     expected = analysis.sensitivity(open_sweep(lhs_folder), "net_value").attrs["warnings"]
     shown = [w.value for w in at.warning]
     assert all(w in shown for w in expected), (expected, shown)

@@ -34,6 +34,7 @@ INDEX_WORDS = {  # what each index means; which method estimated it comes with t
     "sigma": "How much that effect depends on the other assumptions (sigma)",
 }
 IN_PROCESS_RUNS = 2000  # sweeps up to this many runs run in the dashboard's own process
+FEW_SCENARIOS = 10  # a region of fewer scenarios is called a tendency (a judgement, not a test)
 
 
 @st.cache_resource
@@ -69,20 +70,29 @@ def regions_table(folder: str, version: tuple[str, int], outcome: str) -> Region
     return winning_regions(open_sweep(folder), outcome)
 
 
+def amount(x: float, outcome: str) -> str:
+    """A value of the outcome with its unit ('56.9 thousand developer-weeks')."""
+    unit = outcome_words(outcome).unit
+    return number(x, "%") if unit == "%" else f"{number(x)} {unit}".strip()
+
+
 def where_it_wins(regions: Regions, row) -> str:
     """Where one strategy wins, in words: its regions of the assumptions, else the middle half
     of its winning scenarios, else how close it comes where it never wins."""
     boxes = regions.boxes[regions.boxes["winner"] == row.strategy]
     if row.share_best == 0:
         return (f"Never best. It comes closest where {strategy_label(row.beaten_by)} wins "
-                f"(smallest regret {number(row.least_regret)}).")
+                f"(its smallest regret: {amount(row.least_regret, regions.outcome)}).")
     if len(boxes):
         rules = [rule_in_words(r) if r != "everywhere" else "across the whole sweep"
                  for r in boxes["rule"]]
         where = "; or where ".join(rules)
+        small = int(boxes["points"].sum())
+        few = (f" Only {small} scenarios: read it as a tendency." if small < FEW_SCENARIOS
+               else "")
         if row.coverage >= 0.995:
-            return f"Where {where}."
-        return f"Mostly where {where} ({row.coverage:.0%} of its wins lie there)."
+            return f"Where {where}.{few}"
+        return f"Mostly where {where} ({row.coverage:.0%} of its wins lie there).{few}"
     ranges = regions.typical_ranges.get(row.strategy) or []
     if not ranges:
         return "In a few scattered scenarios, too few to describe as a region."
@@ -142,15 +152,15 @@ def regions_view(results, outcome: str) -> None:
 
 
 def index_axis(index: str, outcome: str) -> str:
-    """Axis title of a sensitivity index, with its unit."""
+    """Axis title of a sensitivity index in words first, its symbol and unit after."""
     if index in ("S1", "ST"):
-        kind = "First-order" if index == "S1" else "Total-order"
-        return f"{kind} index {index} (share of the outcome's variance, 0 to 1)"
+        kind = "alone" if index == "S1" else "with its interactions"
+        return f"Share of the outcome's variation due to the assumption {kind} ({index}, 0 to 1)"
     unit = outcome_words(outcome).unit
     name = index.replace("_star", "*")
-    what = ("mean absolute effect of moving an assumption across its range" if index == "mu_star"
-            else "spread of that effect over the other assumptions")
-    return f"{name}: {what}" + (f" ({unit})" if unit else "")
+    what = ("Average effect of moving the assumption across its range" if index == "mu_star"
+            else "How much that effect depends on the other assumptions")
+    return f"{what} ({name}" + (f", {unit})" if unit else ")")
 
 
 def complete(folder: Path) -> bool:
@@ -251,8 +261,12 @@ def sensitivity_view(results, outcome: str) -> None:
     a = sens.attrs
     main = a["main_index"]
     st.markdown(
-        "A longer bar means the outcome changes more when that assumption changes: it is worth "
-        f"pinning down before deciding. {INDEX_WORDS[main]}, estimated by **{a['method']}** "
+        "A longer bar means the outcome changes more when that assumption changes. This is "
+        "how much each strategy's result moves, not which strategy comes out best: an "
+        "assumption that moves every strategy alike can have a long bar and change no "
+        "decision, and a short bar can still tip the balance between two close strategies. "
+        "Which assumptions decide the winner is in 'When does each strategy win' above. "
+        f"{INDEX_WORDS[main]}, estimated by **{a['method']}** "
         f"({a['reference']}). Thin lines: 95% confidence interval of the index, where it can "
         "be estimated.")
     st.caption(a["caveat"])
@@ -285,9 +299,9 @@ def sensitivity_view(results, outcome: str) -> None:
         "Strategy": sens["strategy"].map(strategy_label),
         "Assumption": sens["parameter"].map(parameter_label),
         "Index": sens["index"].map(lambda i: INDEX_WORDS.get(i, i)),
-        "Value": sens["value"].map(lambda v: f"{v:.3g}"),
+        "Value": sens["value"].map(number),
         "95% half-width": sens["conf"].map(lambda c: "cannot be estimated" if pd.isna(c)
-                                           else f"{c:.2g}"),
+                                           else number(c)),
     })
     with st.expander(f"Every index ({a['method']})"):
         st.dataframe(table[~sens["index"].isin(["mu"])], hide_index=True, width="stretch",
@@ -326,7 +340,7 @@ def robustness_view(results, outcome: str) -> None:
     top = rob.iloc[0]
     often = rob.sort_values("share_best", ascending=False).iloc[0]
     text = (f"**{strategy_label(top['strategy'])}** has the smallest worst-case regret "
-            f"({number(top['max_regret'])}) and is best in {top['share_best']:.0%} of "
+            f"({amount(top['max_regret'], outcome)}) and is best in {top['share_best']:.0%} of "
             "scenarios.")
     if often["strategy"] != top["strategy"]:
         text += (f" **{strategy_label(often['strategy'])}** is best most often "
@@ -335,9 +349,11 @@ def robustness_view(results, outcome: str) -> None:
     with st.expander("Regret in every scenario"):
         try:
             reg = analysis.regret_table(results, outcome)
-            reg = reg.assign(strategy=reg["strategy"].map(strategy_label)).rename(columns={
-                "point": "Scenario", "strategy": "Strategy", "value": words.label,
-                "regret": "Regret", "best": "Best here",
+            reg = reg.assign(strategy=reg["strategy"].map(strategy_label),
+                             value=reg["value"].map(number), regret=reg["regret"].map(number),
+                             best=reg["best"].map({True: "yes", False: ""})).rename(columns={
+                "point": "Scenario", "strategy": "Strategy", "value": f"{words.label}{unit}",
+                "regret": f"Regret{unit}", "best": "Best here",
                 **{u: parameter_label(u) for u in results.uncertainties}})
             st.dataframe(reg, hide_index=True, width="stretch", key="sweep_regret")
         except (ValueError, InputError) as exc:
@@ -411,8 +427,13 @@ def analyse(folder: Path, describe: bool = True) -> None:
     if describe:
         st.markdown(f"**{m.get('name', folder.name)}**: "
                     f"{' '.join(results.spec.description.split())}")
-    st.caption(f"{len(runs):,} runs of {', '.join(strategy_label(s) for s in results.levers)}; "
-               f"{m.get('points', '?')} scenarios; {failed} failed runs; "
+    extra = [s for s in dict.fromkeys(runs["strategy"]) if s not in results.levers]
+    also = (f" and {', '.join(strategy_label(s) for s in extra)} (run as the baseline for "
+            "marginal harm)" if extra else "")
+    reps = int(results.spec.replicates)
+    st.caption(f"{len(runs):,} runs: {', '.join(strategy_label(s) for s in results.levers)}"
+               f"{also}, in {m.get('points', '?')} scenarios x {reps} "
+               f"replicate{'s' if reps != 1 else ''}; {failed} failed runs; "
                f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
     numeric = [c for c in runs.columns if runs[c].dtype.kind == "f" and "[" not in c
                and c not in results.uncertainties and outcome_words(c).direction != "information"]
