@@ -272,8 +272,8 @@ def print_decision(decision) -> None:
 def _cell(value, digits: int = 3, percent: bool = False) -> str:
     from sim.numbers import number
 
-    if value is None:
-        return "-"
+    if value is None:  # blank, as the tables' notes say ("Blank where ...")
+        return ""
     if percent and isinstance(value, int | float) and value == value:
         return f"{value:.0%}"
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -423,7 +423,9 @@ def _checked(path: Path) -> str:
                 f"{_count(len(spec.uncertainties), 'uncertainty', 'uncertainties')}, "
                 f"{spec.design.method} design")
     sc = load_scenario(path)
-    return f"{sc.name}: {', '.join(sc.strategy_names())}"
+    rescaled = sc.uncertainty.rescaled()
+    return f"{sc.name}: {', '.join(sc.strategy_names())}" + (f"; note: {rescaled}" if rescaled
+                                                              else "")
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -81,7 +81,8 @@ def sweep(
     failed = len(results.failed())
     console.print(
         f"{m['name']}: {m['total_runs']} runs ({m['points']} points x {m['replicates']} "
-        f"replicates x {m['runs_per_cell']} strategies), {failed} failed; "
+        f"replicate{'s' if m['replicates'] != 1 else ''} x {m['runs_per_cell']} strategies), "
+        f"{failed} failed; "
         f"{m['runs_last_session']} run now in {m['wall_seconds_last_session']:.1f} s "
         f"({m['backend']}, {m['workers']} workers). Results in [bold]{out}[/bold]"
     )

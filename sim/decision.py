@@ -373,7 +373,8 @@ def break_even(x: Inputs) -> Part:
     notes = ["Net value is benefit - w x harm, so each strategy's expected net value is a line "
              "in the harm weight w; the rows give the range of w over which each strategy's "
              "line is highest (exact, from mean benefit and mean harm; no rerun needed).",
-             f"to_low, to_high: {LEVEL:.0%} interval of the break-even weight at to_weight, "
+             f"to low, to high: {LEVEL:.0%} interval of the break-even weight at the 'to "
+             "weight', "
              f"from a paired bootstrap: {RESAMPLES} resamples of the {x.replicates} replicates "
              "(the same replicates for every strategy), each weight recomputed exactly from "
              "the resampled mean benefit and harm of the two strategies that meet there "

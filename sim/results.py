@@ -84,16 +84,19 @@ class Results:
 
     def notes(self) -> list[str]:
         """Caveats a reader must see beside the numbers (e.g. extrapolated model sizes)."""
+        out = []
+        rescaled = self.scenario.uncertainty.rescaled()
+        if rescaled:
+            out.append(rescaled[0].upper() + rescaled[1:] + ".")
         family = family_of(self.scenario)
         outside = family.extrapolated()
-        if not outside:
-            return []
-        params = family.calibration.table["parameters"]
-        span = f"{number(params.min())} to {number(params.max())} parameters"
-        return [
-            f"Sizes {', '.join(outside)} lie outside the calibrated range ({span}): their "
-            "quality, misuse capacity and detectability are extrapolated along the fitted curve."
-        ]
+        if outside:
+            params = family.calibration.table["parameters"]
+            span = f"{number(params.min())} to {number(params.max())} parameters"
+            out.append(f"Sizes {', '.join(outside)} lie outside the calibrated range ({span}): "
+                       "their quality, misuse capacity and detectability are extrapolated along "
+                       "the fitted curve.")
+        return out
 
     def listed_runs(self) -> pd.DataFrame:
         shown = set(self.strategies) | {self.scenario.baseline}

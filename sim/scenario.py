@@ -588,6 +588,18 @@ class Uncertainty(Section):
         total = sum(w.probability for w in self.worlds.values())
         return [w.probability / total for w in self.worlds.values()]
 
+    def rescaled(self) -> str | None:
+        """What was done when the probabilities given do not add up to 1 (they are divided by
+        their sum, as a sweep that sets one of them needs), in words; None when they add up
+        to 1."""
+        total = sum(w.probability for w in self.worlds.values())
+        if abs(total - 1) <= 1e-9:
+            return None
+        used = ", ".join(f"{name} {p:.3g}" for name, p in zip(self.worlds, self.prior(),
+                                                               strict=True))
+        return (f"the worlds' prior probabilities add up to {total:.3g}, not 1; they are used "
+                f"divided by their sum: {used}")
+
     def multipliers(self) -> list[float]:
         return [w.misuse_multiplier for w in self.worlds.values()]
 
@@ -715,14 +727,12 @@ def scenario_data_from_text(
     if not isinstance(base, str):
         raise InputError(name, "base", "must be a path to another scenario file", line)
     base_path = folder / base
+    where = f"base: is read from the scenario file's folder, {folder.resolve()}"
     if base_path.is_dir():
         raise InputError(name, "base", f"'{base}' is a folder, not a scenario file "
-                         f"(base: is resolved relative to {folder})"
-                         f"{yaml_files_hint(base_path)}", line)
+                         f"({where}){yaml_files_hint(base_path)}", line)
     if not base_path.is_file():
-        raise InputError(
-            name, "base", f"'{base}' not found (base: is resolved relative to {folder})", line
-        )
+        raise InputError(name, "base", f"'{base}' not found ({where})", line)
     base_data, _, _ = read_scenario_data(base_path, _chain)
     return _deep_merge(base_data, data), lines
 

@@ -38,7 +38,8 @@ CASES = {
         "malicious:\n  kinds:\n    harassment:\n      entry_rate: -1\n",
         ["malicious.kinds.harassment.entry_rate", "greater than or equal to 0"],
     ),
-    "missing_base": ("base: nothere.yaml\n", ["base", "not found", "nothere.yaml"]),
+    "missing_base": ("base: nothere.yaml\n", ["base", "not found", "nothere.yaml",
+                                              "read from the scenario file's folder, /"]),
     "not_a_mapping": ("- just\n- a list\n", ["must be a mapping"]),
 }
 
@@ -54,6 +55,36 @@ def test_bad_scenario_gives_one_clear_message(tmp_path: Path, case: str):
     assert str(file.name) in message
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
+
+
+@pytest.mark.parametrize(("given", "used"), [
+    ((0.3, 0.5, 0.6), "benign 0.214, central 0.357, severe 0.429"),  # a typo: 0.6 for 0.2
+    ((0.5, 0.5, 0.5), "benign 0.333, central 0.333, severe 0.333"),
+    ((0, 0, 0.5), "benign 0, central 0, severe 1"),
+    ((0.1, 0.2, 0.1), "benign 0.25, central 0.5, severe 0.25"),
+])
+def test_world_probabilities_that_do_not_add_up_to_1_are_said_where_they_are_used(
+        tmp_path: Path, given: tuple[float, float, float], used: str):
+    """They are divided by their sum, and validate and every result's notes say so, since a
+    typo would otherwise change the prior silently."""
+    worlds = "".join(f"    {w}: {{probability: {p}}}\n"
+                     for w, p in zip(["benign", "central", "severe"], given, strict=True))
+    file = tmp_path / "prior.yaml"
+    file.write_text(f"name: prior\nreplicates: 1\nhorizon_weeks: 4\nuncertainty:\n"
+                    f"  worlds:\n{worlds}")
+    out = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(file)],
+                         capture_output=True, text=True)
+    said = " ".join(out.stdout.split())
+    assert out.returncode == 0 and f"not 1; they are used divided by their sum: {used}" in said
+    scenario = load_scenario(file)
+    assert scenario.uncertainty.rescaled().endswith(used)
+    from sim.api import run_comparison
+
+    assert any(used in n for n in run_comparison(scenario).notes())
+
+
+def test_world_probabilities_that_add_up_to_1_need_no_note():
+    assert load_scenario(SCENARIOS / "compare_main_strategies.yaml").uncertainty.rescaled() is None
 
 
 def test_circular_base_is_reported(tmp_path: Path):
