@@ -11,6 +11,10 @@ import altair as alt
 import pandas as pd
 
 from dashboard.labels import VALUE_UNIT, colour_scale_args, strategy_label
+from sim.numbers import number
+
+# parameter counts on an axis as the tables write sizes: 1.5B, not d3's SI '1.5G'
+PARAMETER_LABEL = "replace(format(datum.value, '~s'), 'G', 'B')"
 
 STATE_COLOURS = alt.Scale(
     domain=["unreleased", "partners", "api", "public: released", "public: leaked",
@@ -161,16 +165,16 @@ def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = Non
     df["part"] = df["extrapolating"].map({True: "extrapolated", False: "calibrated"})
     # number the contiguous stretches so a line below and one above the range stay apart
     df["stretch"] = (df["extrapolating"] != df["extrapolating"].shift()).cumsum()
+    df["Parameters"] = df["parameters"].map(number)
     x = alt.X("parameters:Q", scale=alt.Scale(type="log", nice=False),
-              title="Parameters (log scale)", axis=alt.Axis(format="~s"))
+              title="Parameters (log scale)", axis=alt.Axis(labelExpr=PARAMETER_LABEL))
     enc = {"x": x, "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=zero)),
            "strokeDash": alt.StrokeDash("part:N", title="Curve",
                                         scale=alt.Scale(domain=["calibrated", "extrapolated"],
                                                         range=[[1, 0], [6, 4]]),
                                         legend=alt.Legend(orient="bottom", columns=1)),
            "detail": "stretch:N",
-           "tooltip": [alt.Tooltip("parameters:Q", format="~s"),
-                       alt.Tooltip(f"{y}:Q", format=".3f"), "part"]}
+           "tooltip": ["Parameters", alt.Tooltip(f"{y}:Q", format=".3f"), "part"]}
     if detail:
         enc["color"] = alt.Color(f"{detail}:N", legend=alt.Legend(
             orient="bottom", title=None, labelLimit=0, columns=1))
@@ -183,14 +187,15 @@ def _dashed(curves: pd.DataFrame, y: str, y_title: str, colour: str | None = Non
 def quality_curve(curves: pd.DataFrame, table: pd.DataFrame, marks: pd.DataFrame | None):
     """Fitted quality over parameters (dashed where extrapolating) and the calibrated points."""
     line = _dashed(curves, "quality", "Quality index (0 to 1)", "#0072B2")
+    table = table.assign(Parameters=table["parameters"].map(number))
     pts = alt.Chart(table).mark_point(filled=True, size=90, color="black").encode(
         x="parameters:Q", y="quality_index:Q",
-        tooltip=["size", alt.Tooltip("parameters:Q", format="~s"),
-                 alt.Tooltip("quality_index:Q", format=".3f")])
+        tooltip=["size", "Parameters", alt.Tooltip("quality_index:Q", format=".3f")])
     layers = [line, pts]
     if marks is not None and len(marks):
+        marks = marks.assign(Parameters=marks["parameters"].map(number))
         layers.append(alt.Chart(marks).mark_rule(color="gray", strokeDash=[2, 2]).encode(
-            x="parameters:Q", tooltip=["size", alt.Tooltip("parameters:Q", format="~s"),
+            x="parameters:Q", tooltip=["size", "Parameters",
                                        alt.Tooltip("quality:Q", format=".3f")]))
     return alt.layer(*layers).properties(height=320)
 
