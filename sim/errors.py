@@ -39,7 +39,8 @@ class InputErrors(InputError):
     def __str__(self) -> str:
         if len(self.errors) == 1:
             return str(self.errors[0])
-        shown = [f"  {e}" for e in self.errors[:MAX_LISTED]]
+        in_order = sorted(self.errors, key=lambda e: (e.file, e.line is None, e.line or 0))
+        shown = [f"  {e}" for e in in_order[:MAX_LISTED]]
         more = len(self.errors) - MAX_LISTED
         tail = [f"  ... and {more} more (fix the ones above first)"] if more > 0 else []
         return "\n".join([f"{len(self.errors)} problems:", *shown, *tail])

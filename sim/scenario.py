@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.errors import InputError
+from sim.errors import InputError, InputErrors
 from sim.finite import MAX_MAGNITUDE, FiniteModel, finite_number  # noqa: F401 (re-exported)
 from sim.yamlio import (
     LineMap,
@@ -877,8 +877,16 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
     """Checks that need more than one field: strategies exist, sizes fit the calibration."""
     from sim.strategies import resolve_strategy
 
+    problems: list[InputError] = []  # every strategy's, reported together
     for i, spec in enumerate(scenario.strategies):
-        resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)))
+        try:
+            resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)))
+        except InputErrors as exc:
+            problems += exc.errors
+        except InputError as exc:
+            problems.append(exc)
+    if problems:
+        raise InputErrors(problems)
     labels = scenario.strategy_names()
     dupes = {x for x in labels if labels.count(x) > 1}
     if dupes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,15 @@ CASES = {
     "missing_base": ("base: nothere.yaml\n", ["base", "not found", "nothere.yaml",
                                               "read from the scenario file's folder, /"]),
     "not_a_mapping": ("- just\n- a list\n", ["must be a mapping"]),
+    "two_bad_strategies": (
+        "strategies: [full, partnerhsip_only, {kind: staged, spacing_weeks: -2}]\n",
+        ["2 problems", "strategies[1].kind", "did you mean 'partnership_only'",
+         "strategies[2].spacing_weeks", "greater than or equal to 0"],
+    ),
+    "bad_setting_and_bad_kind": (
+        "strategies:\n  - kind: staged\n    gate_severe_probability: 2\n  - nope\n",
+        ["2 problems", "strategies[0].gate_severe_probability", "strategies[1].kind"],
+    ),
 }
 
 
@@ -85,6 +95,17 @@ def test_world_probabilities_that_do_not_add_up_to_1_are_said_where_they_are_use
 
 def test_world_probabilities_that_add_up_to_1_need_no_note():
     assert load_scenario(SCENARIOS / "compare_main_strategies.yaml").uncertainty.rescaled() is None
+
+
+def test_several_problems_are_listed_in_the_files_line_order(tmp_path: Path):
+    """The schema checks fields in its own order; the message follows the file."""
+    file = tmp_path / "many.yaml"
+    file.write_text("partners:\n  leak_probability: 2\nharm_weight: -1\nreplicates: 0\n"
+                    "horizon_weeks: nope\nname: [x]\n")
+    with pytest.raises(InputError) as info:
+        load_scenario(file)
+    lines = [int(m) for m in re.findall(r"line (\d+):", str(info.value))]
+    assert len(lines) == 5 and lines == sorted(lines), str(info.value)
 
 
 def test_circular_base_is_reported(tmp_path: Path):
