@@ -81,6 +81,46 @@ def holds_nothing(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
+# What the parser's words usually mean in a hand-written scenario (first match wins).
+YAML_HINTS = [
+    ("expected ',' or ']'", "a list opened with '[' is not closed with ']', or an item in it "
+     "holds a ',' or ':' and needs quotes"),
+    ("expected ',' or '}'", "a mapping opened with '{' is not closed with '}'"),
+    ("expected key", "the indentation is off here: the fields of one section start at the "
+     "same column, indented with spaces, and a list or value ends before the next field"),
+    ("mapping values are not allowed", "two ':' on one line, or a line indented under a "
+     "value: write one 'field: value' per line, and put quotes around text containing ': '"),
+    ("unexpected end of stream", "a quote (\" or ') is opened and not closed"),
+    ("expected '-' indicator", "'- item' lines and 'field: value' lines are mixed at the same "
+     "indentation"),
+    ("undefined alias", "a value starting with '*' is read as a YAML alias: put quotes "
+     "around it"),
+    ("could not determine a constructor", "a value starting with '!' is read as a YAML tag: "
+     "put quotes around it"),
+    ("cannot start any token", "a value starts with a character YAML reserves (@ or `): put "
+     "quotes around it"),
+]
+
+
+def _char_at(text: str, mark) -> str:
+    """The character where the parser stopped ('' when it is past the text)."""
+    rows = text.splitlines()
+    if mark is None or mark.line >= len(rows) or mark.column >= len(rows[mark.line]):
+        return ""
+    return rows[mark.line][mark.column]
+
+
+def _yaml_hint(problem: str, char: str) -> str:
+    """What the parser's problem usually means, in parentheses; '' when it is not a known one.
+    char: the character where the parser stopped."""
+    if char == "\t":
+        return " (a tab): indent with spaces, not tabs"
+    for words, hint in YAML_HINTS:
+        if words in problem:
+            return f" ({hint})"
+    return ""
+
+
 def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
     """Parse YAML safely; return the data and a map from field path to 1-based line number.
 
@@ -101,7 +141,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(name, "", f"not valid YAML: {problem}", line) from None
+        hint = _yaml_hint(problem, _char_at(text, mark))
+        raise InputError(name, "", f"not valid YAML: {problem}{hint}", line) from None
     except RecursionError:
         raise InputError(name, "", f"nested too deeply (at most {MAX_DEPTH} levels)") from None
     finally:

@@ -97,6 +97,31 @@ def test_world_probabilities_that_add_up_to_1_need_no_note():
     assert load_scenario(SCENARIOS / "compare_main_strategies.yaml").uncertainty.rescaled() is None
 
 
+@pytest.mark.parametrize(("text", "line", "hint"), [
+    ("name: x\nstrategies: [full, staged\nreplicates: 3\n", 3, "is not closed with ']'"),
+    ("name: x\nstrategies: [full, {kind: staged\n", 3, "is not closed with '}'"),
+    ("partners:\n  count: 2\n leak_probability: 0.1\n", 3, "the indentation is off"),
+    ("description: Staging: a test\n", 1, "quotes around text containing ': '"),
+    ("name: x\ndescription: \"open\nreplicates: 3\n", 4, "opened and not closed"),
+    ("- full\nname: x\n", 2, "mixed at the same indentation"),
+    ("strategies:\n- full\nname: x\n- staged\n", 4, "a list or value ends before"),
+    ("name: @home\n", 1, "quotes around it"),
+    ("name: `x`\n", 1, "quotes around it"),
+    ("partners:\n\tcount: 2\n", 2, "indent with spaces, not tabs"),
+    ("name: *star\n", 1, "read as a YAML alias"),
+    ("name: !important\n", 1, "read as a YAML tag"),
+])
+def test_bad_yaml_says_what_the_parser_means(tmp_path: Path, text: str, line: int, hint: str):
+    """The parser's own words ('did not find expected key') and, beside them, what they
+    usually mean in a hand-written scenario, on the line where the parser stopped."""
+    file = tmp_path / "bad.yaml"
+    file.write_text(text)
+    with pytest.raises(InputError) as info:
+        load_scenario(file)
+    message = str(info.value)
+    assert f"bad.yaml, line {line}: not valid YAML" in message and hint in message, message
+
+
 def test_several_problems_are_listed_in_the_files_line_order(tmp_path: Path):
     """The schema checks fields in its own order; the message follows the file."""
     file = tmp_path / "many.yaml"
