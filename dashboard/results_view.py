@@ -201,7 +201,8 @@ def _tables(results: Results) -> None:
     st.markdown(f"##### Differences against {baseline}")
     st.caption("Strategy minus the baseline in the same simulated world, averaged [90% "
                "confidence interval: how precisely the simulation pins that average down], and "
-               "how often the strategy's value is higher than the baseline's." if n > 1
+               "how often the strategy's value is higher than the baseline's. A difference of "
+               "two shares is in percentage points (pp): 30% against 20% is +10 pp." if n > 1
                else _spread_note(n))
     if len([s for s in results.strategies if s != results.scenario.baseline]):
         st.table(memo(results, "paired", lambda: paired_table(results)))

@@ -59,7 +59,16 @@ def interval(mean: float | None, low: float | None, high: float | None, *,
     show = signed if sign else number
     if any(v is None or not math.isfinite(float(v)) for v in (low, high)):
         return show(mean, digits)
-    m, lo, hi = show(mean, digits), show(low, digits), show(high, digits)
+    values = [float(v) for v in (mean, low, high)]
+    top = max(abs(v) for v in values)
+    # one scale for all three: '0.74 million [0.2 million, 3.41 million]', not '739,864 [...]'
+    size, word = next(((size, word) for size, word in WORDS
+                       if top >= size * (1 - 0.5 * 10.0 ** -digits)), (1.0, ""))
+    if word:
+        m, lo, hi = (t if t == "0" else f"{t} {word}"
+                     for t in (show(v / size, digits) for v in values))
+    else:
+        m, lo, hi = (show(v, digits) for v in values)
     return m if lo == hi == m else f"{m} [{lo}{sep}{hi}]"
 
 

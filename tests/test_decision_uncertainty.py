@@ -52,6 +52,10 @@ def test_numbers_read_as_people_write_them(value, digits, text):
     (lambda: interval(12.0, float("nan"), float("nan")), "12"),
     (lambda: interval(0.0, 0.0, 0.0), "0"),
     (lambda: interval(12, 2, 31, sep=" to "), "12 [2 to 31]"),
+    (lambda: interval(739_864, 201_000, 3.41e6), "0.74 million [0.201 million, 3.41 million]"),
+    (lambda: interval(-5e5, -2.5e6, 1e6, sign=True),
+     "-0.5 million [-2.5 million, +1 million]"),
+    (lambda: interval(0, 0, 2e9), "0 [0, 2 billion]"),
 ])
 def test_signed_points_and_intervals(call, text):
     assert call() == text
