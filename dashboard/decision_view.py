@@ -101,7 +101,7 @@ def information_text(results: Results, d) -> str:
             meaning = ""
         parts.append(f"**{strategy_label(r['strategy'])}** acts on the evidence it sees; that "
                      f"is worth {ci.replace('[', '(90% CI ').replace(']', ')')} {VALUE_UNIT} "
-                     f"against the same strategy with the lab's belief held at its prior"
+                     f"against the same strategy when the lab does not learn from the evidence"
                      f"{meaning}")
     perfect = next((r for r in rows if r["strategy"] == "perfect information about the world"),
                    None)

@@ -484,11 +484,11 @@ def value_of_information(x: Inputs) -> Part | None:
         costs = ("; waiting for the evidence costs more than it saves here"
                  if r["high"] is not None and r["high"] < 0 else "")
         clauses.append(f"{r['strategy']}'s evidence gate is worth {worth}{ci} over the same "
-                       f"schedule on the prior alone{costs}")
+                       f"schedule without learning from the evidence{costs}")
     worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
     if len(info["by_world"]) > 1:
         clauses.append(f"knowing the true world would be worth {_n(info['evpi'])} "
-                       f"{VALUE_UNIT} (best per world: {worlds})")
+                       f"{VALUE_UNIT} (the best strategy if each world were known, {worlds})")
     rows.append({"strategy": "perfect information about the world",
                  "value_of_information": info["evpi"], "low": None, "high": None,
                  "share_of_replicates_better": None})

@@ -22,7 +22,8 @@ class Full(Strategy):
 
 @register("closed")
 class Closed(Strategy):
-    summary = "Nothing released: the counterfactual baseline for marginal risk."
+    summary = ("Nothing released: what would happen without this release, against which "
+               "marginal harm is counted.")
 
     def access(self, view: LabView) -> np.ndarray:
         return np.full(len(view.size_names), Access.UNRELEASED)
