@@ -119,15 +119,22 @@ def information_text(results: Results, d) -> str:
     return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
 
 
+# a replicate is a 'simulated world' on this page (the Compare page's setting says so); the
+# summary's one verb, 'to replicate the 1.5B model', is followed by 'the' and left alone
+_REPLICATES = re.compile(r"\breplicates\b")
+_REPLICATE = re.compile(r"\b(one|each|every|same|a|per|any|single) replicate\b", re.IGNORECASE)
+
+
 def in_words(text: str, d) -> str:
-    """A decision summary's sentence with strategies by their display names ('the runner-up,
-    partnership_only' reads 'the runner-up, Partnership only'): the summary names them as a
-    scenario file does."""
+    """A decision summary's sentence in the page's words: strategies by their display names
+    ('the runner-up, partnership_only' reads 'the runner-up, Partnership only') and replicates
+    as simulated worlds; the summary names them as a scenario file does."""
     names = sorted({*d.strategies, *STRATEGY_NAMES}, key=len, reverse=True)
     for name in names:
         text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! release)",
                       strategy_label(name), text)
-    return text
+    text = _REPLICATES.sub("simulated worlds", text)
+    return _REPLICATE.sub(r"\1 simulated world", text)
 
 
 def against_best_text(d) -> str:

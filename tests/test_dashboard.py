@@ -335,6 +335,27 @@ def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
     assert not any("What the sweep says" in m.value for m in at.markdown)
 
 
+@pytest.mark.parametrize(("said", "shown"), [
+    ("at 20 replicates it cannot be told apart from partnership_only",
+     "at 20 simulated worlds it cannot be told apart from Partnership only"),
+    ("in the same replicate, averaged over 20 replicates",
+     "in the same simulated world, averaged over 20 simulated worlds"),
+    ("One replicate: the chance of being best cannot be estimated.",
+     "One simulated world: the chance of being best cannot be estimated."),
+    ("weeks for another lab to replicate the 1.5B model above 30",
+     "weeks for another lab to replicate the 1.5B model above 30"),  # the verb stays
+    ("full release and staged", "full release and Staged release"),
+])
+def test_the_summary_speaks_the_pages_words(said, shown):
+    """The page calls a replicate a simulated world (its setting says they are the same) and
+    a strategy by its display name; the summary speaks as a scenario file does."""
+    from types import SimpleNamespace
+
+    from dashboard.decision_view import in_words
+
+    assert in_words(said, SimpleNamespace(strategies=["full", "staged"])) == shown
+
+
 def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
     """Sessions share finished comparisons; one asking while another runs it waits for it; a
     run stopped by its page (a rerun) leaves the next asker to run it again."""
