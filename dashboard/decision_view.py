@@ -62,8 +62,8 @@ def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
                          f"{upto}")
     return ("**What would change it**: how much one unit of harm counts against benefit (the "
             f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ". Each "
-            "break-even weight comes with its 90% interval over resampled replicates: it "
-            "moves with the simulated worlds drawn.")
+            "break-even weight comes with its 90% interval: it moves with the simulated "
+            "worlds drawn.")
 
 
 def _upto(r) -> str:
