@@ -416,4 +416,5 @@ def test_sweep_page_says_what_the_sweep_holds_fixed_and_that_it_samples_the_harm
     said = " ".join(c.value for c in at.caption)
     assert "Held fixed in this sweep: Horizon (weeks from announcement) 52" in said, said
     assert "Prior probability of the severe world 0" in said
+    assert "The worlds are the possible truths about how much the model family" in said
     assert "It samples the harm weight from 0.5 to 20" in said

@@ -242,6 +242,11 @@ def held_fixed(spec) -> str:
     fixed = "; ".join(f"{parameter_label(k)} {v}" for k, v in (spec.set or {}).items())
     out = [f"Held fixed in this sweep: {fixed}." if fixed else
            "The sweep holds every other input at its base scenario's value."]
+    if any(k.startswith("uncertainty.worlds.") for k in [*(spec.set or {}), *spec.uncertainties]):
+        out.append("The worlds are the possible truths about how much the model family will "
+                   "be misused (for example benign, central and severe, each with its misuse "
+                   "multiplier); each simulated world draws one of them from these "
+                   "probabilities.")
     if "harm_weight" in spec.uncertainties:
         u = spec.uncertainties["harm_weight"]
         span = f" from {u.low:g} to {u.high:g}" if u.low is not None else ""
