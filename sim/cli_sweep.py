@@ -215,6 +215,8 @@ def analyze(
                      "each box's points")
         for line in sentences(regions):
             console.print(f"  {escape(line)}", highlight=False)
+        for line in an.baseline_sentences(results, first):
+            console.print(f"  {escape(line)}", highlight=False)
         _csv(regions.boxes, out / f"regions_{first}.csv")
         _csv(regions.levers, out / f"regions_by_strategy_{first}.csv")
     box = None

@@ -242,6 +242,19 @@ def test_sweep_page_says_where_each_strategy_wins_in_words(lhs_folder):
     assert "Best at some harm weight" not in shown.columns, "a harm weight only for net value"
 
 
+def test_sweep_page_says_the_baseline_is_not_ranked_and_how_often_it_would_win(sweep_folder):
+    """Closed runs beside the levers only as the baseline for marginal harm: the levers' winner
+    is not the best of everything run, and the page says how often closed would beat them."""
+    from sim.sweep import analysis, open_sweep
+
+    won, points = analysis.baseline_wins(open_sweep(sweep_folder), "net_value")["closed"]
+    at = open_folder(sweep_folder)
+    said = " ".join(i.value for i in at.info)
+    assert "Closed (nothing released) is run in every scenario only as the baseline" in said
+    assert (f"best in {won} of the {points} scenarios" if won
+            else "would not be best in any scenario") in said, said
+
+
 def open_folder(folder: Path) -> AppTest:
     at = start("app_pages/sweeps.py")
     at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()

@@ -121,6 +121,8 @@ def regions_view(results, outcome: str) -> None:
     if never:
         text += f" Never best in any scenario: {', '.join(never)}."
     st.markdown(text)
+    for line in analysis.baseline_sentences(results, outcome, strategy_label):
+        st.info(line, icon=":material/info:")
     st.caption(f"A strategy wins a scenario when its {words.label.lower()}, averaged over the "
                "scenario's replicates, is the best. The regions are ranges of the assumptions, "
                "found by a shallow decision tree, in each of which one strategy wins most "

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,40 @@ def point_means(results: SweepResults, outcome: str) -> pd.DataFrame:
                            observed=True)
     levers = [s for s in results.levers if s in table.columns]
     return table.reindex(index=range(results.manifest["points"]), columns=levers)
+
+
+def baseline_wins(results: SweepResults, outcome: str) -> dict[str, tuple[int, int]]:
+    """Strategies run beside the levers only as a baseline (closed, for marginal harm), which
+    no ranking includes: {strategy: (points where its mean outcome beats every lever's, points
+    where both are known)}; {} when there is none. A reader must not take the levers' winner
+    for the best of everything that was run."""
+    runs = results.runs()
+    _check_outcome(runs, outcome)
+    extra = runs[~runs["lever"] & ~store.failed_mask(runs)]
+    if extra.empty:
+        return {}
+    means = point_means(results, outcome)
+    best = means.max(axis=1) if maximised(outcome) else means.min(axis=1)
+    out = {}
+    for name, rows in extra.groupby("strategy", observed=True):
+        mine = rows.groupby("point")[outcome].mean().reindex(means.index)
+        beats = mine > best if maximised(outcome) else mine < best
+        known = mine.notna() & best.notna()
+        out[str(name)] = (int((beats & known).sum()), int(known.sum()))
+    return out
+
+
+def baseline_sentences(results: SweepResults, outcome: str,
+                       name: Callable[[str], str] = str) -> list[str]:
+    """baseline_wins in words, one line per baseline; name: how a strategy is called."""
+    out = []
+    for strategy, (won, points) in baseline_wins(results, outcome).items():
+        would = (f"it would be best in {won} of the {points} scenarios" if won else
+                 "it would not be best in any scenario")
+        out.append(f"{name(strategy)} is run in every scenario only as the baseline for "
+                   f"marginal harm and is not ranked here; {would} (add it to the sweep's "
+                   "levers to rank it).")
+    return out
 
 
 def _check_outcome(runs: pd.DataFrame, outcome: str) -> None:
