@@ -176,6 +176,9 @@ def interval(mean: float, low: float, high: float, unit: str = "", n: int = 2) -
     m = number(mean, unit)
     if n < 2 or any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (low, high)):
         return m
+    if unit != "%" and "week" not in unit and abs(float(mean)) >= 0.0005:
+        # one scale for all three: '3.41 million [0.74 million to 9.88 million]'
+        return numbers.interval(mean, low, high, sep=" to ")
     lo, hi = number(low, unit), number(high, unit)
     if lo == hi == m:
         return m

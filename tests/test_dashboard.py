@@ -369,6 +369,19 @@ def test_the_summary_speaks_the_pages_words(said, shown):
     assert in_words(said, SimpleNamespace(strategies=["full", "staged"])) == shown
 
 
+@pytest.mark.parametrize(("args", "shown"), [
+    ((3.41e6, 739_864, 9.88e6, "items"), "3.41 million [0.74 million to 9.88 million]"),
+    ((282, 263, 301, "thousand developer-weeks"), "282 [263 to 301]"),
+    ((0.3, 0.1, 0.5, "%"), "30% [10% to 50%]"),
+    ((12.0, 2.0, 31.0, "weeks"), "12 [2 to 31]"),
+    ((5.5, 1.0, 9.0, "items", 1), "5.50"),  # one replicate: the mean alone
+])
+def test_a_cell_interval_is_on_one_scale(args, shown):
+    from dashboard.labels import interval
+
+    assert interval(*args) == shown
+
+
 def test_run_store_runs_each_comparison_once(monkeypatch, small_scenario):
     """Sessions share finished comparisons; one asking while another runs it waits for it; a
     run stopped by its page (a rerun) leaves the next asker to run it again."""
