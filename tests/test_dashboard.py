@@ -232,7 +232,7 @@ def test_sweep_page_says_where_each_strategy_wins_in_words(lhs_folder):
     assert "Best at some harm weight" in shown.columns
     words = " ".join(shown["Where it wins"])
     assert "." not in re.sub(r"\d\.\d|\.( |$)", "", words), "no dotted paths"
-    assert "here " in words or "Never best" in words
+    assert "here " in words or "Never best" in words or "every scenario" in words
     top = regions.levers.iloc[0]
     lead = f"{top.share_best:.0%} of the {regions.points} scenarios"
     assert any(lead in m.value for m in at.markdown)
@@ -240,6 +240,12 @@ def test_sweep_page_says_where_each_strategy_wins_in_words(lhs_folder):
     assert not at.exception
     shown = next(t for t in tables(at) if "Where it wins" in t.columns)
     assert "Best at some harm weight" not in shown.columns, "a harm weight only for net value"
+    harm = winning_regions(open_sweep(lhs_folder), "harm").levers.set_index("strategy")
+    for row in shown.itertuples():  # a strategy best everywhere is said so, not as a region
+        code = next(s for s in harm.index if strategy_label(s) == row.Strategy)
+        if harm.loc[code, "share_best"] == 1:
+            assert row._3 == "In every scenario.", row
+    assert "Where across" not in " ".join(shown["Where it wins"])
 
 
 def test_sweep_page_says_the_baseline_is_not_ranked_and_how_often_it_would_win(sweep_folder):

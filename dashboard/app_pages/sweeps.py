@@ -80,16 +80,22 @@ def where_it_wins(regions: Regions, row) -> str:
     """Where one strategy wins, in words: its regions of the assumptions, else the middle half
     of its winning scenarios, else how close it comes where it never wins."""
     boxes = regions.boxes[regions.boxes["winner"] == row.strategy]
+    regret = amount(row.least_regret, regions.outcome)
     if row.share_best == 0:
+        if (regions.winners == row.beaten_by).all():
+            return (f"Never best: {strategy_label(row.beaten_by)} wins every scenario (its "
+                    f"smallest regret: {regret}).")
         return (f"Never best. It comes closest where {strategy_label(row.beaten_by)} wins "
-                f"(its smallest regret: {amount(row.least_regret, regions.outcome)}).")
+                f"(its smallest regret: {regret}).")
+    if row.share_best == 1:
+        return "In every scenario."
     if len(boxes):
-        rules = [rule_in_words(r) if r != "everywhere" else "across the whole sweep"
-                 for r in boxes["rule"]]
-        where = "; or where ".join(rules)
+        if "everywhere" in set(boxes["rule"]):
+            return "Across the whole sweep: no narrower region describes its wins."
+        where = "; or where ".join(rule_in_words(r) for r in boxes["rule"])
         small = int(boxes["points"].sum())
-        few = (f" Only {small} scenarios: read it as a tendency." if small < FEW_SCENARIOS
-               else "")
+        few = (f" Its regions hold only {small} scenarios: read them as a tendency."
+               if small < FEW_SCENARIOS else "")
         if row.coverage >= 0.995:
             return f"Where {where}.{few}"
         return f"Mostly where {where} ({row.coverage:.0%} of its wins lie there).{few}"
