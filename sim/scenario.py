@@ -880,7 +880,8 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
     problems: list[InputError] = []  # every strategy's, reported together
     for i, spec in enumerate(scenario.strategies):
         try:
-            resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)))
+            own = {key[2:]: at for key, at in lines.items() if key[:2] == ("strategies", i)}
+            resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)), own)
         except InputErrors as exc:
             problems += exc.errors
         except InputError as exc:

@@ -28,7 +28,7 @@ CASES = {
     ),
     "bad_setting": (
         "strategies:\n  - kind: staged\n    spacing_wekks: 3\n",
-        ["strategies[0].spacing_wekks", "did you mean 'spacing_weeks'"],
+        ["line 3", "strategies[0].spacing_wekks", "did you mean 'spacing_weeks'"],
     ),
     "wrong_type": ("replicates: many\n", ["line 1", "replicates", "integer", "'many'"]),
     "out_of_range": (
@@ -46,6 +46,11 @@ CASES = {
         "strategies: [full, partnerhsip_only, {kind: staged, spacing_weeks: -2}]\n",
         ["2 problems", "strategies[1].kind", "did you mean 'partnership_only'",
          "strategies[2].spacing_weeks", "greater than or equal to 0"],
+    ),
+    "settings_on_their_lines": (
+        "strategies:\n  - full\n  - kind: staged\n    label: st\n    spacing_weeks: -2\n"
+        "    gate_severe_probability: 3\n",
+        ["line 5: strategies[1].spacing_weeks", "line 6: strategies[1].gate_severe_probability"],
     ),
     "bad_setting_and_bad_kind": (
         "strategies:\n  - kind: staged\n    gate_severe_probability: 2\n  - nope\n",

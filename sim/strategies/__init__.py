@@ -63,11 +63,15 @@ def strategy_class(kind: str, file: str = "<scenario>", field: str = "kind", lin
 
 
 def resolve_strategy(
-    spec, file: str = "<scenario>", field: str = "strategies", line=None
+    spec, file: str = "<scenario>", field: str = "strategies", line=None, lines=None
 ) -> Strategy:
-    """Instantiate a StrategySpec with its validated settings."""
-    cls = strategy_class(spec.kind, file, f"{field}.kind", line)
-    settings = validate(cls.Settings, spec.settings(), file, {}, prefix=field, line=line)
+    """Instantiate a StrategySpec with its validated settings. lines: the lines of the
+    strategy's own keys ({('spacing_weeks',): 9, ...}), so that a bad setting is named on its
+    line; line: the strategy's line, for what has none."""
+    lines = lines or {}
+    cls = strategy_class(spec.kind, file, f"{field}.kind", lines.get(("kind",), line))
+    settings = validate(cls.Settings, spec.settings(), file, {(): line, **lines},
+                        prefix=field, line=line)
     try:
         return cls(settings)
     except Exception as exc:  # noqa: BLE001 - a user's class may fail in any way
