@@ -102,6 +102,11 @@ YAML_HINTS = [
 ]
 
 
+# the parser's contexts that start at an opening quote or bracket
+OPENED = ("while scanning a quoted scalar", "while parsing a flow sequence",
+          "while parsing a flow mapping")
+
+
 def _char_at(text: str, mark) -> str:
     """The character where the parser stopped ('' when it is past the text)."""
     rows = text.splitlines()
@@ -142,6 +147,11 @@ def parse_yaml(text: str, name: str) -> tuple[Any, LineMap]:
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         hint = _yaml_hint(problem, _char_at(text, mark))
+        opened = getattr(exc, "context_mark", None)
+        if getattr(exc, "context", None) in OPENED and opened is not None and line:
+            # a quote or bracket left open: named where it opens, not where the parser gave up
+            hint += f"; it opens on line {opened.line + 1}, and the parser reached line {line}"
+            line = opened.line + 1
         raise InputError(name, "", f"not valid YAML: {problem}{hint}", line) from None
     except RecursionError:
         raise InputError(name, "", f"nested too deeply (at most {MAX_DEPTH} levels)") from None

@@ -103,11 +103,13 @@ def test_world_probabilities_that_add_up_to_1_need_no_note():
 
 
 @pytest.mark.parametrize(("text", "line", "hint"), [
-    ("name: x\nstrategies: [full, staged\nreplicates: 3\n", 3, "is not closed with ']'"),
-    ("name: x\nstrategies: [full, {kind: staged\n", 3, "is not closed with '}'"),
+    ("name: x\nstrategies: [full, staged\nreplicates: 3\n", 2, "is not closed with ']'"),
+    ("name: x\nstrategies: [full, {kind: staged\n", 2, "is not closed with '}'"),
     ("partners:\n  count: 2\n leak_probability: 0.1\n", 3, "the indentation is off"),
     ("description: Staging: a test\n", 1, "quotes around text containing ': '"),
-    ("name: x\ndescription: \"open\nreplicates: 3\n", 4, "opened and not closed"),
+    ("name: x\ndescription: \"open\nreplicates: 3\n", 2, "opened and not closed"),
+    ("name: x\n\ndescription: 'it\n\nreplicates: 3\nharm_weight: 2\n", 3,
+     "it opens on line 3, and the parser reached line 7"),
     ("- full\nname: x\n", 2, "mixed at the same indentation"),
     ("strategies:\n- full\nname: x\n- staged\n", 4, "a list or value ends before"),
     ("name: @home\n", 1, "quotes around it"),
