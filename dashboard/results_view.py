@@ -87,7 +87,7 @@ def show_results(results: Results) -> None:
 def _spread_note(n: int) -> str:
     if n < 2:
         return ("One simulated world (replicate): spreads and intervals cannot be estimated, "
-                "so cells show single values. Run more replicates for intervals.")
+                "so cells show single values. Run more simulated worlds for intervals.")
     return (f"Each cell: mean over {n} simulated worlds [the range in which 90% of worlds "
             "fall]. This is the spread to expect in any one world, not the uncertainty of the "
             "mean; the answer above gives confidence intervals of the mean.")
@@ -134,7 +134,7 @@ def size_table(results: Results) -> pd.DataFrame:
             weeks = mine[week_col].dropna().to_numpy(dtype=float)
             never = len(mine) - len(weeks)
             if len(weeks) == 0:
-                cell = f"not public within the horizon ({never} of {len(mine)} replicates)"
+                cell = f"not public within the horizon ({never} of {len(mine)} simulated worlds)"
             else:
                 lo, hi = np.quantile(weeks, [0.05, 0.95])
                 cell = interval(float(np.median(weeks)), lo, hi, "weeks", len(weeks))
@@ -153,18 +153,18 @@ def size_table(results: Results) -> pd.DataFrame:
             unreached = len(mine) - len(lead)
             if len(lead) == 0:
                 cell = f"nobody reached the size within the horizon ({unreached} of " \
-                    f"{len(mine)} replicates)"
+                    f"{len(mine)} simulated worlds)"
             else:
                 lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1
                           else (np.nan, np.nan))
                 cell = "median " + interval(float(np.median(lead)), lo, hi, "weeks", len(lead))
                 capped = int((lead >= horizon).sum())
                 if capped:
-                    cell += (f"; in {capped} of {len(mine)} replicates defenders had it from "
+                    cell += (f"; in {capped} of {len(mine)} simulated worlds defenders had it from "
                              f"week 0 and attackers did not reach it (counted as {horizon:g} "
                              "weeks)")
                 if unreached:
-                    cell += f"; nobody reached the size in {unreached} of {len(mine)} replicates"
+                    cell += f"; nobody reached the size in {unreached} of {len(mine)} simulated worlds"
             rows[lead_row][col] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
 
@@ -289,9 +289,9 @@ def _definitions(results: Results) -> None:
         "replicate), so a difference between two strategies in one world comes from the "
         "strategies, not from luck.\n"
         "- **[a to b] after a mean** in the tables: 90% of simulated worlds fall in this range. "
-        "It is the spread of outcomes to expect, and it does not shrink with more replicates.\n"
+        "It is the spread of outcomes to expect, and it does not shrink with more simulated worlds.\n"
         "- **90% confidence interval** of a mean or of a difference: how precisely the "
-        "simulation pins the average down. It shrinks with more replicates.\n"
+        "simulation pins the average down. It shrinks with more simulated worlds.\n"
         "- **Chance of being best**: the share of simulated worlds in which a strategy has the "
         "highest net value.")
     st.markdown("#### The strategies")

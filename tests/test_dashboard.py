@@ -169,7 +169,7 @@ def test_cells_read_as_words_not_codes():
     at.button(key="run").click().run()
     cells = " ".join(str(v) for t in tables(at) for v in t.to_numpy().ravel())
     assert "never" not in cells and "-0.000" not in cells and "None" not in cells
-    assert "not public within the horizon (3 of 3 replicates)" in cells
+    assert "not public within the horizon (3 of 3 simulated worlds)" in cells
 
 
 @pytest.fixture(scope="module")

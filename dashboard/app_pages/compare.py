@@ -112,7 +112,7 @@ if scenario is not None:
     replicates = c3.number_input(
         "Simulated worlds (replicates)", 1, 1000, min(DEFAULT_REPLICATES, scenario.replicates),
         key=ns + "replicates", help="Each replicate is one simulated world, run under every "
-        "strategy. More replicates give narrower intervals and take longer. The scenario file "
+        "strategy. More of them give narrower intervals and take longer. The scenario file "
         f"asks for {scenario.replicates}.")
 
     overrides: dict = {"replicates": replicates, "harm_weight": harm_weight}
