@@ -349,7 +349,7 @@ def robustness_view(results, outcome: str) -> None:
         f"Mean {words.label.lower()}{unit}": rob[mean_col].map(number),
         "Most robust (minimax regret)": rob["most_robust"].map({True: "yes", False: ""}),
     })
-    st.dataframe(table, hide_index=True, width="stretch", key="sweep_robustness")
+    st.table(table, hide_index=True)  # a table wraps its headers; a data grid cuts them
     top = rob.iloc[0]
     often = rob.sort_values("share_best", ascending=False).iloc[0]
     text = (f"**{strategy_label(top['strategy'])}** has the smallest worst-case regret "
@@ -412,14 +412,16 @@ def discovery_view(results, outcome: str) -> None:
                 f" than **{strategy_label(versus)}** in {share:.0%} of the {points} scenarios. "
                 "The ranges below describe where most of those losses lie: *coverage* is the "
                 "share of the losses inside the ranges, *density* the share of scenarios inside "
-                "the ranges that lose.")
+                "the ranges that lose. They come from a search for this one pair's losses, so "
+                "their limits need not match the regions of 'When does each strategy win', "
+                "which separate every strategy at once.")
     table = pd.DataFrame({
         "Uncertain assumption": box["uncertainty"].map(parameter_label),
         "From": box["low"].map(lambda v: v if isinstance(v, str) else number(v)),
         "To": box["high"].map(lambda v: v if isinstance(v, str) else number(v)),
         "Narrower than the sampled range": box["restricted"].map({True: "yes", False: "no"}),
     })
-    st.dataframe(table, hide_index=True, width="stretch", key="sweep_discovery")
+    st.table(table, hide_index=True)
     st.caption(f"Coverage {box['coverage'].iloc[0]:.0%}: the share of the scenarios where it "
                f"loses that lie inside these ranges; density {box['density'].iloc[0]:.0%}: the "
                f"share of the {int(box['points_in_box'].iloc[0])} scenarios inside the ranges "
