@@ -261,6 +261,23 @@ def test_sweep_page_says_the_baseline_is_not_ranked_and_how_often_it_would_win(s
             else "would not be best in any scenario") in said, said
 
 
+@pytest.mark.parametrize("outcome", ["net_value", "harm", "beneficial_value"])
+def test_the_default_pair_loses_somewhere_when_any_strategy_does(sweep_folder, outcome):
+    """'When does a strategy lose' opens on a pair with losses to explain: when the most
+    robust strategy never loses (on harm, partnership-only wins every scenario), the default
+    moves down the ranking."""
+    from sim.sweep import analysis, open_sweep
+
+    results = open_sweep(sweep_folder)
+    means = analysis.point_means(results, outcome)
+    better = (lambda a, b: a > b) if analysis.maximised(outcome) else (lambda a, b: a < b)
+    strategy, versus = analysis.discovery_pair(results, outcome)
+    loses = {s: any(better(means[o], means[s]).any() for o in means.columns if o != s)
+             for s in means.columns}
+    if any(loses.values()):
+        assert better(means[versus], means[strategy]).any(), (strategy, versus, loses)
+
+
 def open_folder(folder: Path) -> AppTest:
     at = start("app_pages/sweeps.py")
     at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()

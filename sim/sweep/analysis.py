@@ -373,19 +373,33 @@ def discovery_pair(results: SweepResults, outcome: str = "net_value",
     """The pair whose losses scenario discovery explains unless one is chosen: `strategy`
     (default: the most robust lever, by minimax regret) and the lever that does better than
     it in the most scenarios (None when no other lever has an outcome). When no lever ever
-    beats it, the rival is the first other lever, and discovery finds no loss."""
+    beats the most robust one, the default moves down the robustness ranking to the first lever
+    that does lose somewhere, since a pair without losses has nothing to explain; a chosen
+    `strategy` that never loses gets the first other lever, and discovery finds no loss."""
     means = point_means(results, outcome)
-    if strategy is None:
+    chosen = strategy is not None
+    if chosen:
+        candidates = [strategy]
+    else:
         rob = robustness(results, outcome)
         if rob.empty:
             raise ValueError(f"no lever has a finished run with a value of {outcome}")
-        strategy = str(rob["strategy"].iloc[0])
-    others = [c for c in means.columns if c != strategy]
-    if not others or strategy not in means.columns:
-        return strategy, None
-    diff = means[others].sub(means[strategy], axis=0)
-    wins = (diff > 0) if maximised(outcome) else (diff < 0)
-    return strategy, str(wins.sum().idxmax())
+        candidates = [str(s) for s in rob["strategy"]]
+    first = None
+    for name in candidates:
+        others = [c for c in means.columns if c != name]
+        if not others or name not in means.columns:
+            if first is None:
+                first = (name, None)
+            continue
+        diff = means[others].sub(means[name], axis=0)
+        wins = ((diff > 0) if maximised(outcome) else (diff < 0)).sum()
+        pair = (name, str(wins.idxmax()))
+        if first is None:
+            first = pair
+        if wins.max() > 0:
+            return pair
+    return first
 
 
 def scenario_discovery(results: SweepResults, strategy: str, versus: str,
