@@ -204,6 +204,8 @@ def run(
     results.reference = base_scenario(file)
     results.sweep = chosen_sweep
     results.file_replicates = asked
+    for note in results.scenario.uncertainty.notes():  # before the answer that rests on it
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", highlight=False)
     print_decision(results.decision())
     print_comparison(results)
     if out is not None:
@@ -423,9 +425,8 @@ def _checked(path: Path) -> str:
                 f"{_count(len(spec.uncertainties), 'uncertainty', 'uncertainties')}, "
                 f"{spec.design.method} design")
     sc = load_scenario(path)
-    rescaled = sc.uncertainty.rescaled()
-    return f"{sc.name}: {', '.join(sc.strategy_names())}" + (f"; note: {rescaled}" if rescaled
-                                                              else "")
+    notes = "".join(f"; note: {n}" for n in sc.uncertainty.notes())
+    return f"{sc.name}: {', '.join(sc.strategy_names())}{notes}"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -84,10 +84,7 @@ class Results:
 
     def notes(self) -> list[str]:
         """Caveats a reader must see beside the numbers (e.g. extrapolated model sizes)."""
-        out = []
-        rescaled = self.scenario.uncertainty.rescaled()
-        if rescaled:
-            out.append(rescaled[0].upper() + rescaled[1:] + ".")
+        out = [n[0].upper() + n[1:] + "." for n in self.scenario.uncertainty.notes()]
         family = family_of(self.scenario)
         outside = family.extrapolated()
         if outside:

@@ -588,6 +588,21 @@ class Uncertainty(Section):
         total = sum(w.probability for w in self.worlds.values())
         return [w.probability / total for w in self.worlds.values()]
 
+    def notes(self) -> list[str]:
+        """What a reader of the prior must know before trusting it: probabilities that were
+        rescaled, and two world names so alike that one may be a misspelling of the other
+        (a misspelt world under `base:` adds a world instead of changing one)."""
+        import difflib
+
+        out = [self.rescaled()] if self.rescaled() else []
+        names = list(self.worlds)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if difflib.SequenceMatcher(None, a, b).ratio() >= 0.8:
+                    out.append(f"the worlds '{a}' and '{b}' have nearly the same name; if one "
+                               "is a misspelling of the other, the prior has an extra world")
+        return out
+
     def rescaled(self) -> str | None:
         """What was done when the probabilities given do not add up to 1 (they are divided by
         their sum, as a sweep that sets one of them needs), in words; None when they add up

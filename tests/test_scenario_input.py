@@ -99,7 +99,19 @@ def test_world_probabilities_that_do_not_add_up_to_1_are_said_where_they_are_use
 
 
 def test_world_probabilities_that_add_up_to_1_need_no_note():
-    assert load_scenario(SCENARIOS / "compare_main_strategies.yaml").uncertainty.rescaled() is None
+    assert load_scenario(SCENARIOS / "compare_main_strategies.yaml").uncertainty.notes() == []
+
+
+@pytest.mark.parametrize("typo", ["sever", "severe_", "Severe", "benig"])
+def test_a_misspelt_world_under_base_is_said(tmp_path: Path, typo: str):
+    """Under `base:` a misspelt world adds a world instead of changing one: validate says so."""
+    file = tmp_path / "typo.yaml"
+    file.write_text(f"base: {SCENARIOS / 'compare_main_strategies.yaml'}\nuncertainty:\n"
+                    f"  worlds:\n    {typo}: {{probability: 0.2}}\n")
+    out = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(file)],
+                         capture_output=True, text=True)
+    said = " ".join(out.stdout.split())
+    assert out.returncode == 0 and f"'{typo}' have nearly the same name" in said, said
 
 
 @pytest.mark.parametrize(("text", "line", "hint"), [
