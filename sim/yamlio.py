@@ -303,14 +303,32 @@ def _message(model: type[BaseModel], err: dict) -> str:
     if kind == "missing":
         return "required field is missing"
     msg = err["msg"]
-    ctx = err.get("ctx") or {}
     if kind == "value_error":  # our validators' messages say what they got
         return msg.removeprefix("Value error, ")
-    if "input" in err and kind not in ("model_type", "dict_type"):
-        msg = f"{msg} (got {err['input']!r})"
-    if kind.startswith(("greater", "less")) and ctx:
-        msg = msg.replace("Input should be", "must be")
+    msg = PLAIN_TYPES.get(kind, msg).replace("Input should be", "must be")
+    shown = repr(err.get("input"))
+    if "input" in err and (kind not in ("model_type", "dict_type") or len(shown) <= 60):
+        msg = f"{msg} (got {shown})"
     return msg
+
+
+# pydantic's words for a wrong type, as a scenario's author would want them (what to write)
+PLAIN_TYPES = {
+    "int_parsing": "must be a whole number (an integer), e.g. 20",
+    "int_type": "must be a whole number (an integer), e.g. 20",
+    "int_from_float": "must be a whole number (an integer), not a fraction",
+    "float_parsing": "must be a number, e.g. 0.5",
+    "float_type": "must be a number, e.g. 0.5",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
+    "list_type": "must be a list: one item per line starting with '- ', or [a, b] on one line",
+    "dict_type": "must be a mapping: 'field: value' lines indented under this one",
+    "model_type": "must be a section: 'field: value' lines indented under this one",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_type": "must be a date written YYYY-MM-DD",
+}
 
 
 _UNION_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date"}

@@ -214,14 +214,14 @@ SWEEP_NONSENSE = {
     "set value inf": ({"set": {"harm_weight": float("inf")}}, "set.harm_weight", "finite"),
     # a bound is a number or an integer (a union): one message on the field, not one per member
     "range bound as text": ({"uncertainties": {"harm_weight": {"low": 1, "high": "x"}}},
-                            "uncertainties.harm_weight.high: Input should be a valid number",
+                            "uncertainties.harm_weight.high: must be a number",
                             "(got 'x')"),
     "range bound as a list": ({"uncertainties": {"harm_weight": {"low": [1], "high": 2}}},
-                              "uncertainties.harm_weight.low: Input should be a valid number",
+                              "uncertainties.harm_weight.low: must be a number",
                               "(got [1])"),
     "normal mean as text": ({"uncertainties": {"harm_weight": {"dist": "normal", "mean": "m",
                                                                "sd": 1}}},
-                            "uncertainties.harm_weight.mean: Input should be a valid number",
+                            "uncertainties.harm_weight.mean: must be a number",
                             "(got 'm')"),
 }
 

@@ -191,7 +191,7 @@ VALIDATED = {
     "a sweep": ("levers: [full, closed]\nuncertainties:\n  harm_weight: {low: 1, high: 5}\n",
                 0, "valid (sweep sweep: 2 levers, 1 uncertainty, lhs design)"),
     "a sweep, bad design": ("levers: [full]\ndesign: {method: magic}\n", 2,
-                            "design.method: Input should be 'factorial', 'lhs'"),
+                            "design.method: must be 'factorial', 'lhs'"),
     "a sweep, bad uncertainty path": ("levers: [full]\nuncertainties:\n  harm_wieght: "
                                       "{low: 1, high: 2}\n", 2, "harm_wieght"),
     "a sweep, no levers": ("uncertainties:\n  harm_weight: {low: 1, high: 2}\n", 2, "levers"),
@@ -206,7 +206,7 @@ VALIDATED = {
                  "high: 20}\n"
                  "goal: net_value\n", 0, "valid (search"),
     "a search, bad goal": ("strategy: {kind: staged}\nlevers:\n  spacing_weeks: {low: 0, "
-                           "high: 20}\ngoal: fame\n", 2, "goal: Input should be"),
+                           "high: 20}\ngoal: fame\n", 2, "goal: must be"),
     "a scenario": ("strategies: [full, closed]\n", 0, "valid (scenario: full, closed)"),
     "a scenario, bad field": ("strategies: [full]\nharm_wieght: 2\n", 2, "harm_wieght"),
 }

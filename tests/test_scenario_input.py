@@ -31,6 +31,13 @@ CASES = {
         ["line 3", "strategies[0].spacing_wekks", "did you mean 'spacing_weeks'"],
     ),
     "wrong_type": ("replicates: many\n", ["line 1", "replicates", "integer", "'many'"]),
+    "fraction_for_count": ("replicates: 2.5\n", ["replicates", "whole number", "2.5"]),
+    "word_for_number": ("harm_weight: lots\n", ["harm_weight", "must be a number", "'lots'"]),
+    "word_for_list": ("strategies: full\n", ["strategies", "must be a list", "'- '"]),
+    "number_for_section": ("partners: 3\n", ["partners", "must be a section", "(got 3)"]),
+    "word_for_date": ("start_date: yesterday\n", ["start_date", "YYYY-MM-DD"]),
+    "word_for_switch": ("other_labs:\n  enabled: perhaps\n",
+                        ["line 2", "other_labs.enabled", "true or false"]),
     "out_of_range": (
         "partners:\n  leak_probability: -0.1\n",
         ["line 2", "partners.leak_probability", "greater than or equal to 0"],
