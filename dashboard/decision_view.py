@@ -257,9 +257,9 @@ def show_answer(results: Results) -> None:
         st.table(table, hide_index=True)
         st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million reach-weighted "
                    "undetected items, over the horizon. [90% CI]: how precisely the simulation "
-                   "pins the expected net value down (it narrows with more simulated worlds). Chance "
-                   "of being best: the share of simulated worlds in which the strategy has the "
-                   "highest net value.")
+                   "pins the expected net value down (it narrows with more simulated worlds). "
+                   "Chance of being best: the share of simulated worlds in which the strategy "
+                   "has the highest net value.")
         against = against_best_table(d, n)
         if against is not None:
             st.markdown(f"**Against the best ({strategy_label(best)}), in the same simulated "

@@ -164,7 +164,8 @@ def size_table(results: Results) -> pd.DataFrame:
                              f"week 0 and attackers did not reach it (counted as {horizon:g} "
                              "weeks)")
                 if unreached:
-                    cell += f"; nobody reached the size in {unreached} of {len(mine)} simulated worlds"
+                    cell += (f"; nobody reached the size in {unreached} of {len(mine)} "
+                             "simulated worlds")
             rows[lead_row][col] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
 
@@ -289,7 +290,8 @@ def _definitions(results: Results) -> None:
         "replicate), so a difference between two strategies in one world comes from the "
         "strategies, not from luck.\n"
         "- **[a to b] after a mean** in the tables: 90% of simulated worlds fall in this range. "
-        "It is the spread of outcomes to expect, and it does not shrink with more simulated worlds.\n"
+        "It is the spread of outcomes to expect, and it does not shrink with more simulated "
+        "worlds.\n"
         "- **90% confidence interval** of a mean or of a difference: how precisely the "
         "simulation pins the average down. It shrinks with more simulated worlds.\n"
         "- **Chance of being best**: the share of simulated worlds in which a strategy has the "
