@@ -79,6 +79,13 @@ def test_bad_scenario_gives_one_clear_message(tmp_path: Path, case: str):
         assert part in message, f"{part!r} not in {message!r}"
 
 
+def validate_said(file: Path) -> tuple[int, str]:
+    """`release-sim validate FILE`: its exit code and what it printed, on one line."""
+    out = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(file)],
+                         capture_output=True, text=True)
+    return out.returncode, " ".join(out.stdout.split())
+
+
 @pytest.mark.parametrize(("given", "used"), [
     ((0.3, 0.5, 0.6), "benign 0.214, central 0.357, severe 0.429"),  # a typo: 0.6 for 0.2
     ((0.5, 0.5, 0.5), "benign 0.333, central 0.333, severe 0.333"),
@@ -94,10 +101,8 @@ def test_world_probabilities_that_do_not_add_up_to_1_are_said_where_they_are_use
     file = tmp_path / "prior.yaml"
     file.write_text(f"name: prior\nreplicates: 1\nhorizon_weeks: 4\nuncertainty:\n"
                     f"  worlds:\n{worlds}")
-    out = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(file)],
-                         capture_output=True, text=True)
-    said = " ".join(out.stdout.split())
-    assert out.returncode == 0 and f"not 1; they are used divided by their sum: {used}" in said
+    code, said = validate_said(file)
+    assert code == 0 and f"not 1; they are used divided by their sum: {used}" in said
     scenario = load_scenario(file)
     assert scenario.uncertainty.rescaled().endswith(used)
     from sim.api import run_comparison
@@ -115,10 +120,8 @@ def test_a_misspelt_world_under_base_is_said(tmp_path: Path, typo: str):
     file = tmp_path / "typo.yaml"
     file.write_text(f"base: {SCENARIOS / 'compare_main_strategies.yaml'}\nuncertainty:\n"
                     f"  worlds:\n    {typo}: {{probability: 0.2}}\n")
-    out = subprocess.run([sys.executable, "-m", "sim.cli", "validate", str(file)],
-                         capture_output=True, text=True)
-    said = " ".join(out.stdout.split())
-    assert out.returncode == 0 and f"'{typo}' have nearly the same name" in said, said
+    code, said = validate_said(file)
+    assert code == 0 and f"'{typo}' have nearly the same name" in said, said
 
 
 @pytest.mark.parametrize(("text", "line", "hint"), [
