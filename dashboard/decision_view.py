@@ -108,9 +108,14 @@ def information_text(results: Results, d) -> str:
     if perfect is not None and perfect["value_of_information"] is not None:
         worlds = memo(results, "evpi", results.evpi).get("by_world", {})
         bests = {strategy_label(w["best"]) for w in worlds.values()}
-        which = (f"{next(iter(bests))} is best in every possible world" if len(bests) == 1
-                 else "the best strategy differs between worlds: " + "; ".join(
-                     f"{name}: {strategy_label(w['best'])}" for name, w in worlds.items()))
+        # the prior's worlds (how much the family is misused) that the simulated worlds drew
+        names = " and ".join([", ".join(list(worlds)[:-1]), list(worlds)[-1]]
+                             if len(worlds) > 1 else list(worlds))
+        which = (f"{next(iter(bests))} is best whichever way it turns out: in the {names} "
+                 f"world{'s' if len(worlds) > 1 else ''} alike" if len(bests) == 1
+                 else "the best strategy depends on how it turns out: " + "; ".join(
+                     f"in the {name} world {strategy_label(w['best'])}"
+                     for name, w in worlds.items()))
         parts.append("knowing in advance how much the family will be misused would be worth "
                      f"{number(perfect['value_of_information'])} {VALUE_UNIT} ({which})")
     if not parts:

@@ -164,6 +164,18 @@ def test_one_replicate_says_intervals_cannot_be_estimated():
     assert "[" not in cells, "no zero-width intervals"
 
 
+def test_what_learning_is_worth_names_the_worlds_it_means():
+    """'World' on the page is also a simulated world: the value of knowing the truth names
+    the prior's worlds (benign, central, severe) it means."""
+    at = small(start(), replicates=6)
+    at.button(key="run").click().run()
+    said = next(m.value for m in at.markdown if m.value.startswith("**What learning is worth"))
+    assert "knowing in advance how much the family will be misused" in said
+    assert re.search(r"whichever way it turns out: in the ((benign|central|severe)(, | and )?)+ "
+                     r"worlds? alike|depends on how it turns out: in the (benign|central|severe) "
+                     r"world", said), said
+
+
 def test_cells_read_as_words_not_codes():
     at = small(start(), replicates=3)
     at.button(key="run").click().run()
