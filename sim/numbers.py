@@ -16,6 +16,13 @@ import math
 WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
+def _scale(x: float, digits: int) -> tuple[float, str]:
+    """The word a number of this size is written with (1e6, 'million'), or (1.0, '') below a
+    million; a value that rounds up to a million at `digits` figures counts as one."""
+    return next(((size, word) for size, word in WORDS
+                 if abs(x) >= size * (1 - 0.5 * 10.0 ** -digits)), (1.0, ""))
+
+
 def number(x: float | None, digits: int = 3) -> str:
     """x to `digits` significant figures: '0.0592', '30.4', '226', '3,093', '32.5 million',
     '1.5 billion'; 'n/a' for a missing or infinite value."""
@@ -24,9 +31,9 @@ def number(x: float | None, digits: int = 3) -> str:
     x = float(x)
     if x == 0 or abs(x) < 10.0 ** (-(digits + 3)):
         return "0"
-    for size, word in WORDS:
-        if abs(x) >= size * (1 - 0.5 * 10.0 ** -digits):
-            return f"{_sig(x / size, digits)} {word}"
+    size, word = _scale(x, digits)
+    if word:
+        return f"{_sig(x / size, digits)} {word}"
     if abs(x) >= 10 ** digits:  # whole numbers below a million: separated, not rounded away
         return f"{x:,.0f}"
     return _sig(x, digits)
@@ -60,10 +67,8 @@ def interval(mean: float | None, low: float | None, high: float | None, *,
     if any(v is None or not math.isfinite(float(v)) for v in (low, high)):
         return show(mean, digits)
     values = [float(v) for v in (mean, low, high)]
-    top = max(abs(v) for v in values)
     # one scale for all three: '0.74 million [0.2 million, 3.41 million]', not '739,864 [...]'
-    size, word = next(((size, word) for size, word in WORDS
-                       if top >= size * (1 - 0.5 * 10.0 ** -digits)), (1.0, ""))
+    size, word = _scale(max(abs(v) for v in values), digits)
     if word:
         m, lo, hi = (t if t == "0" else f"{t} {word}"
                      for t in (show(v / size, digits) for v in values))
