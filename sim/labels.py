@@ -65,27 +65,21 @@ def rule_in_words(rule: str) -> str:
     in words ('harm weight at most 12.9 and weeks to deploy a new detector above 3'); both
     bounds of one assumption read as one range ('harm weight between 5.74 and 10.7'); a part
     that is not a condition is kept as written."""
-    bounds: dict[str, dict[str, str]] = {}  # name -> {op: value}, in the rule's order
-    out: list[str | tuple[str]] = []
+    # assumption -> {op: value}, in the rule's order; a part that is not a condition -> {}
+    parts: dict[str, dict[str, str]] = {}
     for part in rule.split(" and "):
         m = _CONDITION.match(part.strip())
         if m is None:
-            out.append(part)
-            continue
-        if m["name"] not in bounds:
-            bounds[m["name"]] = {}
-            out.append((m["name"],))
-        bounds[m["name"]][m["op"]] = m["value"]
+            parts[part] = {}
+        else:
+            parts.setdefault(m["name"], {})[m["op"]] = m["value"]
     said = []
-    for part in out:
-        if isinstance(part, str):
-            said.append(part)
-            continue
-        name = part[0]
-        b = bounds[name]
-        if "<=" in b and ">" in b:
+    for name, b in parts.items():
+        if not b:
+            said.append(name)
+        elif len(b) == 2:
             said.append(f"{parameter_phrase(name)} between {b['>']} and {b['<=']}")
         else:
-            op, value = next(iter(b.items()))
-            said.append(f"{parameter_phrase(name)} {'at most' if op == '<=' else 'above'} {value}")
+            said.append(f"{parameter_phrase(name)} {'at most' if '<=' in b else 'above'} "
+                        f"{next(iter(b.values()))}")
     return " and ".join(said)
