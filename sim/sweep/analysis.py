@@ -377,29 +377,26 @@ def discovery_pair(results: SweepResults, outcome: str = "net_value",
     that does lose somewhere, since a pair without losses has nothing to explain; a chosen
     `strategy` that never loses gets the first other lever, and discovery finds no loss."""
     means = point_means(results, outcome)
-    chosen = strategy is not None
-    if chosen:
+    if strategy is not None:
         candidates = [strategy]
     else:
         rob = robustness(results, outcome)
         if rob.empty:
             raise ValueError(f"no lever has a finished run with a value of {outcome}")
         candidates = [str(s) for s in rob["strategy"]]
-    first = None
-    for name in candidates:
+
+    def rival(name: str) -> tuple[str, str | None, int]:
+        """(name, the lever that beats it in most scenarios, in how many)."""
         others = [c for c in means.columns if c != name]
         if not others or name not in means.columns:
-            if first is None:
-                first = (name, None)
-            continue
+            return name, None, 0
         diff = means[others].sub(means[name], axis=0)
         wins = ((diff > 0) if maximised(outcome) else (diff < 0)).sum()
-        pair = (name, str(wins.idxmax()))
-        if first is None:
-            first = pair
-        if wins.max() > 0:
-            return pair
-    return first
+        return name, str(wins.idxmax()), int(wins.max())
+
+    pairs = [rival(name) for name in candidates]
+    name, versus, _ = next((p for p in pairs if p[2] > 0), pairs[0])
+    return name, versus
 
 
 def scenario_discovery(results: SweepResults, strategy: str, versus: str,
