@@ -7,6 +7,7 @@ A scenario YAML file is validated against `Scenario`. Each default either cites 
 
 from __future__ import annotations
 
+import difflib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -592,9 +593,8 @@ class Uncertainty(Section):
         """What a reader of the prior must know before trusting it: probabilities that were
         rescaled, and two world names so alike that one may be a misspelling of the other
         (a misspelt world under `base:` adds a world instead of changing one)."""
-        import difflib
-
-        out = [self.rescaled()] if self.rescaled() else []
+        rescaled = self.rescaled()
+        out = [rescaled] if rescaled else []
         names = list(self.worlds)
         for i, a in enumerate(names):
             for b in names[i + 1:]:
