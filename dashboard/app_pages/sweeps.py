@@ -442,7 +442,7 @@ def analyse(folder: Path, describe: bool = True) -> None:
     if describe:
         st.markdown(f"**{m.get('name', folder.name)}**: "
                     f"{' '.join(results.spec.description.split())}")
-    extra = [s for s in dict.fromkeys(runs["strategy"]) if s not in results.levers]
+    extra = list(dict.fromkeys(runs.loc[~runs["lever"], "strategy"]))  # run, not ranked
     also = (f" and {', '.join(strategy_label(s) for s in extra)} (run as the baseline for "
             "marginal harm)" if extra else "")
     reps = int(results.spec.replicates)
