@@ -290,6 +290,22 @@ def test_the_default_pair_loses_somewhere_when_any_strategy_does(sweep_folder, o
         assert better(means[versus], means[strategy]).any(), (strategy, versus, loses)
 
 
+def test_sweep_page_says_what_a_small_sweep_cannot_give(tmp_path):
+    """An lhs sweep of 8 points is too small for RBD-FAST: the page warns with sim's reason
+    and still shows where each strategy wins and which is robust."""
+    from sim.sweep import run_sweep, sweep_from_dict
+
+    run_sweep(sweep_from_dict({
+        "scenario": {"horizon_weeks": 4}, "levers": ["full", "closed"], "replicates": 1,
+        "uncertainties": {"harm_weight": {"low": 0.5, "high": 20}},
+        "design": {"method": "lhs", "samples": 8}, "seed": 3}), tmp_path / "small", workers=1)
+    at = open_folder(tmp_path / "small")
+    warned = " ".join(w.value for w in at.warning)
+    assert "Sensitivity cannot be computed for this sweep:" in warned, warned
+    assert [h.value for h in at.subheader][:2] == ["When does each strategy win",
+                                                  "Which strategy is robust"]
+
+
 def open_folder(folder: Path) -> AppTest:
     at = start("app_pages/sweeps.py")
     at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()

@@ -64,6 +64,16 @@ def sensitivity_table(folder: str, version: tuple[str, int], outcome: str) -> pd
     return analysis.sensitivity(open_sweep(folder), outcome)
 
 
+def computed(what: str, compute, *args):
+    """compute(*args), or None after a warning that says what cannot be computed and why (a
+    sweep too small or too broken for this analysis: sim's message, not a traceback)."""
+    try:
+        return compute(*args)
+    except (ValueError, InputError) as exc:
+        st.warning(f"{what} cannot be computed for this sweep: {exc}")
+        return None
+
+
 @st.cache_data(show_spinner="Finding where each strategy wins...", max_entries=32)
 def regions_table(folder: str, version: tuple[str, int], outcome: str) -> Regions:
     """sim.sweep.regions.winning_regions of a sweep folder, kept while its version stays."""
@@ -112,10 +122,9 @@ def regions_view(results, outcome: str) -> None:
     if len(results.levers) < 2 or not results.uncertainties or not analysis.ranked(outcome):
         return
     st.subheader("When does each strategy win")
-    try:
-        regions = regions_table(str(results.folder), version(results), outcome)
-    except (ValueError, InputError) as exc:
-        st.warning(f"The regions where each strategy wins cannot be found: {exc}")
+    regions = computed("Where each strategy wins", regions_table, str(results.folder),
+                       version(results), outcome)
+    if regions is None:
         return
     words = outcome_words(outcome)
     best = "lowest" if words.direction == "minimise" else "highest"
@@ -266,10 +275,9 @@ def held_fixed(spec) -> str:
 
 def sensitivity_view(results, outcome: str) -> None:
     st.subheader("Which uncertain assumptions matter")
-    try:
-        sens = sensitivity_table(str(results.folder), version(results), outcome)
-    except (ValueError, InputError) as exc:
-        st.warning(f"Sensitivity cannot be computed for this sweep: {exc}")
+    sens = computed("Sensitivity", sensitivity_table, str(results.folder), version(results),
+                    outcome)
+    if sens is None:
         return
     a = sens.attrs
     main = a["main_index"]
@@ -334,10 +342,8 @@ def robustness_view(results, outcome: str) -> None:
         "scenarios is smallest. It guards against the worst case and can pick a strategy "
         "that is rarely best, so the share of scenarios in which each strategy is best stands "
         "beside it.")
-    try:
-        rob = analysis.robustness(results, outcome)
-    except (ValueError, InputError) as exc:
-        st.warning(f"Robustness cannot be computed for this sweep: {exc}")
+    rob = computed("Robustness", analysis.robustness, results, outcome)
+    if rob is None:
         return
     unit = f" ({words.unit})" if words.unit and words.unit != "%" else ""
     mean_col = next(c for c in rob.columns if c.startswith("mean_") and c != "mean_regret")
@@ -360,8 +366,8 @@ def robustness_view(results, outcome: str) -> None:
                  f"({often['share_best']:.0%} of scenarios) but can lose more in the worst one.")
     st.markdown(text)
     with st.expander("Regret in every scenario"):
-        try:
-            reg = analysis.regret_table(results, outcome)
+        reg = computed("Regret per scenario", analysis.regret_table, results, outcome)
+        if reg is not None:
             reg = reg.assign(strategy=reg["strategy"].map(strategy_label),
                              value=reg["value"].map(number), regret=reg["regret"].map(number),
                              best=reg["best"].map({True: "yes", False: ""})).rename(columns={
@@ -369,19 +375,17 @@ def robustness_view(results, outcome: str) -> None:
                 "regret": f"Regret{unit}", "best": "Best here",
                 **{u: parameter_label(u) for u in results.uncertainties}})
             st.dataframe(reg, hide_index=True, width="stretch", key="sweep_regret")
-        except (ValueError, InputError) as exc:
-            st.warning(f"Regret per scenario cannot be computed: {exc}")
 
 
 def discovery_view(results, outcome: str) -> None:
     if len(results.levers) < 2:
         return
     st.subheader("When does a strategy lose")
-    try:  # the CLI's default pair: the most robust strategy and the one that beats it most
-        default, _ = analysis.discovery_pair(results, outcome)
-    except (ValueError, InputError) as exc:
-        st.warning(f"Scenario discovery cannot be computed: {exc}")
+    # the CLI's default pair: the most robust strategy and the one that beats it most
+    pair = computed("Scenario discovery", analysis.discovery_pair, results, outcome)
+    if pair is None:
         return
+    default, _ = pair
     levers = results.levers
     d1, d2 = st.columns(2)
     # keyed by sweep and outcome, so each opens on its own default pair
@@ -394,10 +398,9 @@ def discovery_view(results, outcome: str) -> None:
                           key=f"sd_versus:{where}:{strategy}", format_func=strategy_label,
                           help="By default the strategy that does better than it in the most "
                           "scenarios.")
-    try:
-        box = analysis.scenario_discovery(results, strategy, versus, outcome)
-    except (ValueError, InputError) as exc:
-        st.warning(f"Scenario discovery cannot be computed: {exc}")
+    box = computed("Scenario discovery", analysis.scenario_discovery, results, strategy,
+                   versus, outcome)
+    if box is None:
         return
     share = box.attrs.get("share_losing", float("nan"))
     words = outcome_words(outcome)
