@@ -23,7 +23,7 @@ import numpy as np
 from sim.agents.population import Members, ResourcePopulations
 from sim.agents.replication import ReplicationEffort
 from sim.field import entry_weeks
-from sim.scenario import Scenario
+from sim.schema import Scenario
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
 STREAM_TRUTH, STREAM_REPORTS = 5, 6

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.calibration import Calibration, load_calibration
-from sim.scenario import ModelSize, Scenario
+from sim.schema import ModelSize, Scenario
 
 
 @dataclass(frozen=True)

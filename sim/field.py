@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from sim.scenario import OtherLabs
+from sim.schema import OtherLabs
 
 DAYS_PER_YEAR = 365.25
 

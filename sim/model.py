@@ -34,7 +34,7 @@ from sim.agents import (
 from sim.draws import DrawSpec, draws_for
 from sim.family import Family, family_of
 from sim.outcome_registry import series_sources
-from sim.scenario import Scenario
+from sim.schema import Scenario
 from sim.strategies import Strategy
 from sim.world import World
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+MARGINAL_BASELINE = "closed"  # the counterfactual that marginal harm is measured against
+
 
 class Direction(StrEnum):
     MINIMISE = "minimise"

@@ -21,11 +21,10 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.model import ReleaseModel
-from sim.outcome_registry import derived, size_column
+from sim.outcome_registry import MARGINAL_BASELINE, derived, size_column
 from sim.world import ROUTE_CODE
 
 ROUTE_NAMES = {code: name for name, code in ROUTE_CODE.items()}
-MARGINAL_BASELINE = "closed"  # the counterfactual that marginal harm is measured against
 
 
 def discount_factors(steps: int, step_weeks: int, rate: float) -> np.ndarray:

@@ -20,7 +20,7 @@ from sim.numbers import interval as number_interval
 from sim.numbers import number, points
 from sim.outcome_registry import OUTCOMES, POINTS_UNIT, label, size_column
 from sim.results import INTERVAL, Results
-from sim.scenario import MappingParams
+from sim.schema import MappingParams
 
 LEVELS = [LEVEL_NAMES[i] for i in range(4)]  # unreleased, partners, api, public
 TAIL = (1 - INTERVAL) / 2

@@ -17,7 +17,7 @@ import numpy as np
 from sim.access import ROUTES, Access
 from sim.family import Family
 from sim.field import compute_speed
-from sim.scenario import Scenario
+from sim.schema import Scenario
 
 ROUTE_CODE = {name: i for i, name in enumerate(("never", "release", "leak", "replication"))}
 assert set(ROUTE_CODE) == set(ROUTES)

@@ -16,7 +16,7 @@ import numpy as np
 from sim.agents import compiled
 from sim.agents.population import ResourcePopulations
 from sim.agents.replication import ReplicationEffort
-from sim.scenario import MaliciousKind
+from sim.schema import MaliciousKind
 
 
 class MaliciousActors(mesa.Agent):

@@ -43,7 +43,7 @@ from sim.errors import InputError
 from sim.sweep.results import SweepResults, UnfinishedSweepWarning
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario, StrategySpec
+    from sim.schema import Scenario, StrategySpec
 
 FOLDS = 5  # Assumption: k of the cross-validation; every point is held out once
 REPEATS = 5  # Assumption: shuffles per assumption and fold; their spread is reported

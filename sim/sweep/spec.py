@@ -21,13 +21,13 @@ from scipy import stats
 
 from sim.custom_outcomes import SERIES
 from sim.errors import InputError
-from sim.finite import FiniteModel
+from sim.finite import FiniteModel, finite_number
 from sim.levers import LeverPathError, check_strategy_path, coerce, is_strategy_path
 from sim.scenario import (
     Scenario,
     StrategySpec,
-    finite_number,
     read_scenario_data,
+    scenario_from_dict,
     set_dotted,
     with_named_defaults,
 )
@@ -377,7 +377,6 @@ def leaf_paths(data: Any, prefix: str = "") -> dict[str, Any]:
 
 def check_sweep(spec: SweepSpec, name: str, lines: LineMap) -> None:
     """Checks that need the scenario: levers exist, dotted paths name fields, ranges are allowed."""
-    from sim.scenario import scenario_from_dict
     from sim.strategies import resolve_strategy
 
     # the base scenario alone (with its own strategies), so its errors name the scenario part

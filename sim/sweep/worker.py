@@ -16,7 +16,7 @@ from sim.custom_outcomes import extra_columns
 from sim.levers import apply_overrides, split, strategy_index
 from sim.outcomes import add_paired_outcomes
 from sim.runner import run_once
-from sim.scenario import Scenario, StrategySpec
+from sim.schema import Scenario, StrategySpec
 
 _BASE_CACHE: dict[str, tuple[dict, Scenario]] = {}
 # Summaries of runs whose inputs a cell's overrides leave unchanged (the 'closed' baseline and
