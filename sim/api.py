@@ -17,10 +17,11 @@ evaluate(scenario, levers={"strategies.0.spacing_weeks": 8},
 """
 
 from sim.calibration import Calibration, load_calibration
+from sim.comparison import run_comparison
 from sim.errors import InputError, Interrupted, RunsFailed
 from sim.evaluate import evaluate
 from sim.results import Results
-from sim.runner import replicate_seeds, run_comparison, run_once, run_tasks
+from sim.runner import replicate_seeds, run_once, run_tasks
 from sim.scenario import (
     Scenario,
     load_scenario,

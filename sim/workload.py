@@ -15,6 +15,9 @@ import os
 from dataclasses import dataclass
 
 from sim.errors import InputError
+from sim.family import family_of
+from sim.inputs import Resolved, resolve
+from sim.outcome_registry import MARGINAL_BASELINE
 
 # Measured with benchmarks/bench_core.py's scenario (the default populations, about 8,000
 # actors): 0.1 ms per simulated step of one run on this project's 2-core test machine.
@@ -68,21 +71,21 @@ class Workload:
         return out
 
 
-def comparison_workload(scenario) -> Workload:
-    """What `run` needs: every strategy (and 'closed') for every replicate, in one process."""
-    from sim.family import family_of
-    from sim.runner import strategies_to_run
-
-    sizes = len(family_of(scenario).sizes)
-    runs = scenario.replicates * len(strategies_to_run(scenario))
+def comparison_workload(scenario, inputs: Resolved | None = None) -> Workload:
+    """What `run` needs: every strategy (and 'closed') for every replicate, in one process.
+    inputs: the scenario's resolved inputs (resolved here when not given)."""
+    inputs = inputs or resolve(scenario)
+    sizes = len(inputs.family.sizes)
+    runs = scenario.replicates * len(inputs.arms)
     run_steps = runs * scenario.steps
     floats = run_steps * (FLOATS_PER_RUN_STEP + sizes * FLOATS_PER_RUN_STEP_SIZE)
     return Workload(runs, run_steps, run_steps * SECONDS_PER_RUN_STEP, floats * 8)
 
 
-def check_comparison(scenario, name: str, force: bool = False) -> Workload:
+def check_comparison(scenario, name: str, force: bool = False,
+                     inputs: Resolved | None = None) -> Workload:
     """Refuse a comparison beyond the limits (unless forced); return the estimate."""
-    work = comparison_workload(scenario)
+    work = comparison_workload(scenario, inputs)
     problems = work.problems(MAX_RUN_HOURS, "work in one process")
     if problems and not force:
         raise InputError(name, "replicates", "this comparison would need "
@@ -129,9 +132,6 @@ def check_sweep_size(spec, name: str, force: bool = False) -> int:
 def check_sweep(spec, name: str, force: bool = False) -> int:
     """Refuse a sweep beyond the limits (unless forced); return the number of design points.
     Levers plus the 'closed' run each cell adds when it is not a lever."""
-    from sim.family import family_of
-    from sim.runner import MARGINAL_BASELINE
-
     points = check_sweep_size(spec, name, force)
     base = spec.base_scenario()
     n_strategies = len(spec.labels()) + (MARGINAL_BASELINE not in spec.labels())

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sim.api import run_comparison
 from sim.calibration import load_calibration
 from sim.measure.pipeline import measure
 from sim.measure.writer import calibration_dict, write_calibration
-from sim.runner import run_comparison
 from sim.scenario import Scenario, load_scenario
 
 SIZES = ("124M", "355M", "774M", "1.5B")
