@@ -38,7 +38,7 @@ from pydantic import Field, model_validator
 from sim.errors import InputError
 from sim.outcomes import MARGINAL_BASELINE
 from sim.runner import point_seeds
-from sim.scenario import StrategySpec
+from sim.schema import StrategySpec
 from sim.sweep import provenance
 from sim.sweep.spec import Design, Strict, SweepSpec, Uncertainty, sweep_from_dict
 from sim.yamlio import LineMap, line_of, validate
@@ -316,7 +316,8 @@ def run_search(spec: SearchSpec, out_dir: str | Path, workers: int | None = None
     from pymoo.core.evaluator import Evaluator as PymooEvaluator
     from pymoo.problems.static import StaticProblem
 
-    from sim.sweep.execute import make_backend, model_code_digest
+    from sim.sweep.backends import make_backend
+    from sim.sweep.provenance import model_code_digest
 
     out = Path(out_dir)
     ckpt = out / "checkpoint.pkl"

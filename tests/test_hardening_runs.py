@@ -332,9 +332,9 @@ def test_scheduler_with_dask_local_creates_nothing(tmp_path, capsys):
 
 
 def test_an_unreachable_scheduler_creates_nothing(tmp_path, monkeypatch, capsys):
-    from sim.sweep import execute
+    from sim.sweep import backends
 
-    monkeypatch.setattr(execute, "SCHEDULER_TIMEOUT", "1s")
+    monkeypatch.setattr(backends, "SCHEDULER_TIMEOUT", "1s")
     sweep = write(tmp_path / "sw.yaml", "levers: [full]\nscenario: {horizon_weeks: 4}\n")
     out = tmp_path / "out"
     code, _, err = call(capsys, "sweep", sweep, "--out", out, "--scheduler", "tcp://127.0.0.1:9")

@@ -54,7 +54,7 @@ def test_in_process_processes_and_dask_agree_exactly(tmp_path: Path, monkeypatch
     pd.testing.assert_frame_equal(runs, run_sweep(spec, tmp_path / "two", workers=2).runs())
     for method in ("fork", "forkserver"):  # forked from the driver, or from a server
         with monkeypatch.context() as m:  # the driver does not help: workers run it all
-            m.setattr("sim.sweep.execute.start_method", lambda method=method: method)
+            m.setattr("sim.sweep.backends.start_method", lambda method=method: method)
             m.setattr(Pool, "starting", lambda self, pending: False)
             pool = run_sweep(spec, tmp_path / method, workers=2)
         assert pool.manifest["batches_run_by_driver_last_session"] == 0

@@ -1,35 +1,18 @@
-"""Run a sweep: plan experiments, batch them into tasks, run them on a backend, stream results.
+"""Run a sweep: plan it (sim.sweep.plan), run its batches on a backend (sim.sweep.backends),
+stream the results to Parquet.
 
-An experiment cell is one uncertainty point and one replicate: every lever (plus 'closed' for
-marginal harm, when it is not a lever) runs on the same seed there, so paired outcomes (marginal
-harm, regret) are computed inside the cell and no task depends on another. Cells are grouped
-into batches fixed by the sweep alone (not by the worker count), so any backend and any number
-of workers produce identical part files, and --resume knows exactly what is missing.
-
-Backends: in-process (workers=1), a local process pool (default: all cores) or dask.distributed
-(a running scheduler by address, or a LocalCluster started here). At most two tasks per worker
-are in flight and each finished batch is written at once, so memory stays flat. A local pool
-forks its workers from the driver where that is safe (start_method); while workers started any
-other way load the simulator (seconds on a small machine), the driver runs batches itself rather
-than wait (as with a Dask LocalCluster). Which process runs a batch does not change its results.
+At most two tasks per worker are in flight and each finished batch is written at once, so
+memory stays flat; while a backend's workers start, the driver runs batches itself. A folder's
+manifest and fingerprints (sim.sweep.provenance) let --resume run only what is missing, and
+refuse a resume whose sweep, inputs or code changed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import logging
-import math
-import multiprocessing
-import os
 import platform
-import sys
-import threading
 import time
 import warnings
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
-from concurrent.futures import wait as wait_futures
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -37,327 +20,23 @@ from typing import Any
 
 import pandas as pd
 
-from sim.custom_outcomes import SERIES_PREFIX
 from sim.errors import InputError
-from sim.outcome_registry import columns, run_outcomes
-from sim.runner import MARGINAL_BASELINE, Progress, point_seed, replicate_seeds, size_names
-from sim.scenario import StrategySpec
+from sim.runner import Progress
 from sim.sweep import provenance, store
-from sim.sweep.ctrl_c import DRIVER_PID, leave_ctrl_c_to_the_driver, signals_held
-from sim.sweep.design import Points, make_points
+from sim.sweep.backends import (  # noqa: F401 (re-exported: the backends of a sweep)
+    SCHEDULER_TIMEOUT,
+    Backend,
+    Dask,
+    InProcess,
+    Pool,
+    check_backend_options,
+    make_backend,
+    start_method,
+)
+from sim.sweep.plan import Plan, auto_batch_runs, make_plan  # noqa: F401 (re-exported)
+from sim.sweep.provenance import model_code_digest
 from sim.sweep.spec import SweepSpec
 from sim.sweep.worker import run_cells
-
-SCHEDULER_TIMEOUT = "20s"  # to reach a Dask scheduler given by address
-
-
-# ------------------------------------------------------------------------------------ plan
-
-
-@dataclass
-class Plan:
-    """Everything decided before any run: points, seeds, batches and the table schema."""
-
-    spec: SweepSpec
-    points: Points
-    strategies: list[StrategySpec]  # levers, then 'closed' if added for marginal harm
-    n_levers: int
-    batch_cells: int
-    sizes: list[str]
-
-    @property
-    def replicates(self) -> int:
-        return self.spec.replicates
-
-    @property
-    def runs_per_cell(self) -> int:
-        return len(self.strategies)
-
-    @property
-    def n_cells(self) -> int:
-        return len(self.points) * self.replicates
-
-    @property
-    def total_runs(self) -> int:
-        return self.n_cells * self.runs_per_cell
-
-    @property
-    def n_batches(self) -> int:
-        return math.ceil(self.n_cells / self.batch_cells)
-
-    def seed(self, point: int, replicate: int) -> int:
-        if self.spec.fresh_seeds_per_point:
-            return point_seed(self.spec.seed, point, replicate)
-        return self._seeds[replicate]
-
-    def __post_init__(self) -> None:
-        self._seeds = replicate_seeds(self.spec.seed, self.spec.replicates)
-
-    def cells(self, batch: int) -> list[tuple[int, int, int, dict[str, Any]]]:
-        """(point, replicate, seed, overrides) of each cell of a batch, replicate-major: the
-        first results cover the whole design, and consecutive cells share a seed, so a worker
-        makes the set-up draws once for all the points that leave them unchanged (sim.draws)."""
-        lo = batch * self.batch_cells
-        out = []
-        for c in range(lo, min(lo + self.batch_cells, self.n_cells)):
-            rep, point = divmod(c, len(self.points))
-            out.append((point, rep, self.seed(point, rep), self.points.overrides(point)))
-        return out
-
-    def float_columns(self) -> list[str]:
-        """Numeric outcomes of the runs table (sim.outcome_registry), one per size if per size;
-        a custom outcome (sim.custom_outcomes) only when this sweep names it."""
-        from sim.custom_outcomes import FUNCTIONS
-
-        kept = [o for o in run_outcomes(text=False)
-                if o.name not in FUNCTIONS or o.name in self.spec.outcomes]
-        return columns(kept, self.sizes)
-
-    def list_columns(self) -> list[str]:
-        """Weekly series kept for every run (list columns)."""
-        return [f"{SERIES_PREFIX}{name}" for name in self.spec.series]
-
-    def text_columns(self) -> list[str]:
-        return columns(run_outcomes(text=True), self.sizes)
-
-
-def auto_batch_runs(total_runs: int) -> int:
-    """Runs per task: about 64 tasks, between 8 and 200 runs each (overhead stays small)."""
-    return int(min(200, max(8, math.ceil(total_runs / 64))))
-
-
-def make_plan(spec: SweepSpec, batch_cells: int | None = None, force: bool = False) -> Plan:
-    """The plan of a sweep; beyond the limits of sim.workload refused unless force (checked
-    before the design is drawn: a factorial design can have 10^10 points)."""
-    from sim.sweep.spec import register_outcomes
-    from sim.workload import check_sweep
-
-    check_sweep(spec, f"sweep '{spec.name}'", force)
-    register_outcomes(spec)  # a spec read back from a folder: its custom outcomes' columns
-    base = spec.base_scenario()
-    points = make_points(spec.factors(), spec.design, spec.seed, spec.current_values())
-    strategies = list(spec.strategies)
-    n_levers = len(strategies)
-    if MARGINAL_BASELINE not in spec.labels():
-        strategies.append(StrategySpec(kind=MARGINAL_BASELINE))
-    rpc = len(strategies)
-    if batch_cells is None:
-        n_runs = len(points) * spec.replicates * rpc
-        per_batch = spec.batch_runs or auto_batch_runs(n_runs)
-        batch_cells = max(1, round(per_batch / rpc))
-    return Plan(spec, points, strategies, n_levers, batch_cells, size_names(base))
-
-
-# -------------------------------------------------------------------------------- backends
-
-
-class Backend:
-    """Submits batches and waits for some to finish; closes what it started."""
-
-    workers = 1
-
-    def accepting(self) -> bool:
-        """False while the backend cannot take tasks yet."""
-        return True
-
-    def wait_accepting(self) -> None:
-        """Block until the backend can take tasks."""
-
-    def starting(self, pending: set) -> bool:
-        """True while workers on this machine are starting: the driver may run a batch."""
-        return False
-
-    def submit(self, payload: dict, cells: list) -> Any:
-        raise NotImplementedError
-
-    def wait_some(self, pending: set) -> tuple[set, set]:
-        raise NotImplementedError
-
-    def result(self, future: Any) -> list[dict]:
-        return future.result()
-
-    def close(self) -> None:
-        pass
-
-
-class InProcess(Backend):
-    """Runs each batch when submitted (no pool): the reference backend."""
-
-    name = "in-process"
-
-    class _Done:
-        """A finished batch, shaped like a future."""
-
-        def __init__(self, value: list[dict]):
-            self.value = value
-
-        def result(self) -> list[dict]:
-            return self.value
-
-    def submit(self, payload: dict, cells: list) -> Any:
-        return self._Done(run_cells(payload, cells))
-
-    def wait_some(self, pending: set) -> tuple[set, set]:
-        return set(pending), set()
-
-
-def start_method() -> str | None:
-    """How the local pool starts its processes.
-
-    fork where it is both safe and quick: on Linux, from a process that runs no other Python
-    thread (the only other threads then are the idle native thread pools of numpy's and scipy's
-    BLAS and pyarrow's allocator, which prepare for fork themselves). The workers are copies of
-    this process with the simulator already loaded, up in milliseconds. Anywhere else (macOS,
-    Windows, a notebook or the dashboard, which run threads of their own): forkserver, with the
-    simulator preloaded once in the server, or the platform's default.
-    """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else None
-
-
-class Pool(Backend):
-    """A local process pool: forked from the driver where safe, else from a forkserver."""
-
-    name = "processes"
-
-    def __init__(self, workers: int):
-        self.workers = workers
-        self.method = start_method()
-        ctx = multiprocessing.get_context(self.method)
-        if self.method == "forkserver":
-            ctx.set_forkserver_preload(["sim.sweep.execute"])
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                        initializer=leave_ctrl_c_to_the_driver,
-                                        initargs=(os.getpid(),))
-        self._warming: threading.Thread | None = None
-        if self.method == "fork":
-            # milliseconds, so here, while no other thread runs
-            with warnings.catch_warnings():
-                # Python warns about fork whenever native threads exist (see start_method)
-                warnings.filterwarnings("ignore", "This process .* is multi-threaded",
-                                        DeprecationWarning)
-                self._start_processes()
-        else:
-            # Starting blocks for seconds (the server or each process loads the simulator),
-            # so it runs in a thread and the driver runs batches meanwhile.
-            self._warming = threading.Thread(target=self._start_processes, daemon=True)
-            self._warming.start()
-
-    def _start_processes(self) -> None:
-        with contextlib.suppress(Exception):  # a broken pool raises again on the next submit
-            for future in [self.pool.submit(int) for _ in range(self.workers)]:
-                future.result()
-
-    def accepting(self) -> bool:
-        return self._warming is None or not self._warming.is_alive()
-
-    def wait_accepting(self) -> None:
-        if self._warming is not None:
-            self._warming.join()
-
-    def starting(self, pending: set) -> bool:
-        return not self.accepting()
-
-    def submit(self, payload: dict, cells: list) -> Any:
-        with signals_held():
-            return self.pool.submit(run_cells, payload, cells)
-
-    def wait_some(self, pending: set) -> tuple[set, set]:
-        # signals wait until the futures' locks are released (ctrl_c.signals_held); the
-        # timeout lets a held Ctrl-C through within half a second
-        with signals_held():
-            done, rest = wait_futures(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-        return set(done), set(rest)
-
-    def result(self, future: Any) -> list[dict]:
-        with signals_held():
-            return future.result()
-
-    def close(self) -> None:
-        self.wait_accepting()
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class Dask(Backend):
-    """dask.distributed: a running scheduler by address, or a LocalCluster started here."""
-
-    name = "dask"
-
-    def __init__(self, scheduler: str | None = None, local_workers: int | None = None):
-        from distributed import Client, LocalCluster
-
-        self.cluster = None
-        self.started = scheduler is not None  # a LocalCluster is starting until a task is done
-        if scheduler is None:
-            # Ctrl-C is the driver's (sim.sweep.ctrl_c). The cluster's own log would only
-            # add its workers' complaints as the cluster shuts down under them, burying the
-            # driver's message: a run's error is recorded with the run, a lost worker raises.
-            # its workers and nannies end themselves when this driver dies (sim.sweep.ctrl_c)
-            os.environ[DRIVER_PID] = str(os.getpid())
-            self.cluster = LocalCluster(n_workers=local_workers or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None,
-                                        preload=["sim.sweep.ctrl_c"],
-                                        preload_nanny=["sim.sweep.ctrl_c"],
-                                        silence_logs=logging.CRITICAL)
-            scheduler = self.cluster.scheduler_address
-        try:
-            self.client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-        except OSError as exc:
-            if self.cluster:
-                self.cluster.close()
-            raise InputError("--scheduler", "", f"cannot reach a Dask scheduler at "
-                             f"{scheduler}: {exc}; nothing was run") from None
-        threads = self.client.nthreads()
-        self.workers = max(1, sum(threads.values()))
-
-    def starting(self, pending: set) -> bool:
-        # a LocalCluster's workers load the simulator on their first task
-        self.started = self.started or any(future.done() for future in pending)
-        return not self.started
-
-    def submit(self, payload: dict, cells: list) -> Any:
-        return self.client.submit(run_cells, payload, cells, pure=False)
-
-    def wait_some(self, pending: set) -> tuple[set, set]:
-        from distributed import wait
-
-        done, rest = wait(list(pending), return_when="FIRST_COMPLETED")
-        return set(done), set(rest)
-
-    def result(self, future: Any) -> list[dict]:
-        out = future.result()
-        future.release()
-        return out
-
-    def close(self) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-
-
-def check_backend_options(workers: int | None, scheduler: str | None,
-                          dask_local: int | None) -> None:
-    """Refuse contradictory or impossible backend options before anything is done."""
-    if scheduler is not None and dask_local is not None:
-        raise InputError("<options>", "--scheduler", "give either a scheduler address or "
-                         "--dask-local N, not both")
-    if workers is not None and workers < 1:
-        raise InputError("<options>", "--workers", f"must be at least 1 (got {workers})")
-    if dask_local is not None and dask_local < 1:
-        raise InputError("<options>", "--dask-local", f"must be at least 1 (got {dask_local})")
-
-
-def make_backend(workers: int | None, scheduler: str | None, dask_local: int | None) -> Backend:
-    check_backend_options(workers, scheduler, dask_local)
-    if scheduler is not None or dask_local is not None:
-        return Dask(scheduler, dask_local)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    return InProcess() if workers == 1 else Pool(workers)
-
-
-# ---------------------------------------------------------------------------------- driver
 
 
 def _versions() -> dict[str, str]:
@@ -366,16 +45,6 @@ def _versions() -> dict[str, str]:
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[pkg] = metadata.version(pkg)
     return out
-
-
-def model_code_digest() -> str:
-    """Fingerprint of the simulator's code and data (every .py and .yaml file in the sim
-    package): finished batches and resumed ones must come from the same model."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _fingerprints(spec: SweepSpec) -> dict[str, str]:

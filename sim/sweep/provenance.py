@@ -62,11 +62,19 @@ def strategy_modules(kinds: list[str]) -> dict[str, str]:
     return out
 
 
+def model_code_digest() -> str:
+    """Fingerprint of the simulator's code and data (every .py and .yaml file in the sim
+    package): finished batches and resumed ones must come from the same model."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def fingerprints(scenario: dict, kinds: list[str], sampled: dict[str, Any],
                  spec_digest: str) -> dict[str, str]:
     """Name -> fingerprint of everything a run depends on."""
-    from sim.sweep.execute import model_code_digest
-
     out = {"simulator code": model_code_digest(), "sweep and scenario": spec_digest}
     for path in calibration_files(scenario, sampled):
         out[f"calibration file {path}"] = file_digest(path) if Path(path).is_file() else "missing"
