@@ -36,7 +36,7 @@ def measure(
     seed: int = typer.Option(0, "--seed", min=0, help="Seed for sampling and detector folds."),
 ) -> None:
     """Measure detectability, text statistics and crowd judgments per size; write a calibration."""
-    from sim.cli import console, err_console, progress_bar
+    from sim.cli_output import console, err_console, progress_bar
     from sim.measure.pipeline import measure as run_measure
     from sim.measure.writer import calibration_dict, write_calibration
     from sim.outputs import check_file, write_failed
@@ -72,7 +72,7 @@ def measure(
 
 
 def _print_measured(result) -> None:
-    from sim.cli import console
+    from sim.cli_output import console
 
     t = Table(title="Held-out detector accuracy (TF-IDF 1-2-grams + logistic regression)",
               header_style="bold")
@@ -92,7 +92,7 @@ def report(
     chart: Path | None = typer.Option(None, "--chart", help="PNG to write; default FILE.png."),
 ) -> None:
     """Print published and measured figures side by side and save the quality chart."""
-    from sim.cli import console
+    from sim.cli_output import console
     from sim.measure.report import load_pair, quality_table, save_chart, side_by_side
     from sim.outputs import check_file, write_failed
 
@@ -136,7 +136,7 @@ def history(
     out: Path | None = typer.Option(None, "--out", "-o", help="Markdown file to write."),
 ) -> None:
     """Compare the 2019 history scenario with what was observed in 2019 (docs/validation.md)."""
-    from sim.cli import console
+    from sim.cli_output import console
     from sim.outputs import check_file, write_failed, write_text
     from sim.validation import history_report
 
@@ -176,9 +176,9 @@ def field(
     last: int = typer.Option(FIT_YEARS[1], "--to", help="Last year of the fit."),
 ) -> None:
     """Measure how fast the number of capable labs grows (other_labs.growth_per_year)."""
-    from sim.cli import console
+    from sim.cli_output import console
     from sim.field_trend import measure_growth
-    from sim.scenario import OtherLabs
+    from sim.schema import OtherLabs
 
     g = measure_growth(data, orders, (first, last))
     t = Table(title=f"Organisations with a notable language model within 10^{orders:g} of the "

@@ -15,7 +15,7 @@ from sim.errors import InputError
 def _print_table(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None) -> None:
     """A table as narrow as its contents: headers wrap at their words, names stay whole.
     headers: column -> header (default: the column name with spaces)."""
-    from sim.cli import console
+    from sim.cli_output import console
 
     headers = headers or {}
     cells = {col: [f"{v:.4g}" if isinstance(v, float) else str(v) for v in df[col]]
@@ -50,7 +50,7 @@ def sweep(
                                "limits (docs/errors.md)."),
 ) -> None:
     """Run a sweep of levers over uncertainties; results stream to Parquet in --out."""
-    from sim.cli import console, err_console, interrupted, progress_bar
+    from sim.cli_output import console, err_console, interrupted, progress_bar
     from sim.sweep import load_sweep_file, run_sweep
     from sim.sweep.execute import check_backend_options
     from sim.workload import check_sweep
@@ -140,7 +140,7 @@ def analyze(
 
     from rich.markup import escape
 
-    from sim.cli import console
+    from sim.cli_output import console
     from sim.outcome_registry import label
     from sim.outputs import check_folder
     from sim.sweep import analysis as an
@@ -247,7 +247,7 @@ def analyze(
 
 def _prim(results, outcome: str, out: Path, strategy: str | None, versus: str | None,
           threshold: float | None, box: int | None) -> None:
-    from sim.cli import console
+    from sim.cli_output import console
     from sim.errors import InputError
     from sim.sweep import analysis as an
 
@@ -317,7 +317,7 @@ def search(
                                 "checkpointed in --out (or run more generations)."),
 ) -> None:
     """Search the lever ranges for the best release design (pymoo); one line per generation."""
-    from sim.cli import console, interrupted
+    from sim.cli_output import console, interrupted
     from sim.search import load_search_file, run_search
 
     spec = load_search_file(file)
@@ -357,10 +357,3 @@ def search_header(column: str) -> str:
     if column == "max_regret":
         return f"Largest mean regret over the scenarios ({OUTCOMES['regret'].unit})"
     return label(column)
-
-
-def register_sweep_commands(app: typer.Typer) -> None:
-    """Add `sweep`, `analyze` and `search` to the release-sim app."""
-    app.command()(sweep)
-    app.command()(analyze)
-    app.command()(search)

@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 
 import sim.api
-import sim.cli
-from sim.cli import PlainProgress, progress_bar
+import sim.cli_output
+from sim.cli_output import PlainProgress, progress_bar
 from sim.cli_sweep import start_line
 from sim.errors import Interrupted
 from sim.strategies import STRATEGIES, settings_rows
@@ -244,7 +244,7 @@ PLAIN = {  # name -> (total, [(seconds since start, done)], lines expected as do
 def test_plain_progress_lines_in_a_log(capsys, monkeypatch, case):
     total, reports, expected = PLAIN[case]
     clock = Clock()
-    monkeypatch.setattr(sim.cli.time, "monotonic", clock)
+    monkeypatch.setattr(sim.cli_output.time, "monotonic", clock)
     plain = PlainProgress("s", "runs")
     start = clock.now
     for seconds, done in reports:
@@ -286,7 +286,7 @@ def test_a_sweep_in_a_log_says_it_started_and_how_far_it_is(tmp_path, capsys):
 def test_a_sweep_on_a_terminal_shows_the_total_from_the_first_frame(tmp_path, capsys,
                                                                      monkeypatch):
     screen = io.StringIO()
-    monkeypatch.setattr(sim.cli, "err_console", Console(file=screen, force_terminal=True,
+    monkeypatch.setattr(sim.cli_output, "err_console", Console(file=screen, force_terminal=True,
                                                         width=120, soft_wrap=True))
     sweep, out = write(tmp_path / "sw.yaml", SMALL_SWEEP), tmp_path / "out"
     code, _, err = call(capsys, "sweep", sweep, "--out", out, "--workers", "1")
@@ -303,7 +303,7 @@ def test_a_sweep_on_a_terminal_shows_the_total_from_the_first_frame(tmp_path, ca
 ])
 def test_the_bar_waits_for_the_total(monkeypatch, reports, shown, not_shown):
     screen = io.StringIO()
-    monkeypatch.setattr(sim.cli, "err_console", Console(file=screen, force_terminal=True,
+    monkeypatch.setattr(sim.cli_output, "err_console", Console(file=screen, force_terminal=True,
                                                         width=120, soft_wrap=True))
     with progress_bar("s") as report:
         for done, total in reports:
