@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
@@ -338,3 +339,14 @@ def run_with_progress(scenario: Scenario) -> Results:
     results = store.run(scenario, progress)
     bar.empty()
     return results
+
+
+def memo(results: Results, name: str, make: Callable[[], Any]) -> Any:
+    """A view of these results, computed once per session (views are read-only tables)."""
+    store = st.session_state.setdefault("views", {})
+    if store.get("owner") != id(results):
+        store.clear()
+        store["owner"] = id(results)
+    if name not in store:
+        store[name] = make()
+    return store[name]

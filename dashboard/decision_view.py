@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.components import memo
 from dashboard.labels import (
     STRATEGY_NAMES,
     VALUE_UNIT,
@@ -28,8 +29,6 @@ from sim.api import Results
 
 
 def _decision(results: Results):
-    from dashboard.results_view import memo
-
     return memo(results, "decision", results.decision)
 
 
@@ -80,8 +79,6 @@ def information_text(results: Results, d) -> str:
     """What learning from evidence is worth (the decision summary's value of information of
     the strategies that act on the lab's belief), and what knowing the true world in advance
     would be worth (expected value of perfect information)."""
-    from dashboard.results_view import memo
-
     try:
         rows = d.part("value_of_information").rows
     except KeyError:

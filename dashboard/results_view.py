@@ -7,14 +7,13 @@ tab is drawn, so moving around the results stays quick.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
+from dashboard.components import memo  # noqa: F401 (re-exported)
+from dashboard.decision_view import show_answer, weight_lines
 from dashboard.labels import (
     difference,
     interval,
@@ -44,17 +43,6 @@ ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
                "replication": "replicated by another lab"}
 
 
-def memo(results: Results, name: str, make: Callable[[], Any]) -> Any:
-    """A view of these results, computed once per session (views are read-only tables)."""
-    store = st.session_state.setdefault("views", {})
-    if store.get("owner") != id(results):
-        store.clear()
-        store["owner"] = id(results)
-    if name not in store:
-        store[name] = make()
-    return store[name]
-
-
 def shown_names(results: Results) -> list[str]:
     """The compared strategies, then the baseline if it is not among them (display order)."""
     names = list(results.strategies)
@@ -64,8 +52,6 @@ def shown_names(results: Results) -> list[str]:
 
 
 def show_results(results: Results) -> None:
-    from dashboard.decision_view import show_answer
-
     sc = results.scenario
     extra = "" if sc.baseline in results.strategies else f" (+ {strategy_label(sc.baseline)})"
     for note in results.notes():
@@ -315,8 +301,6 @@ def _definitions(results: Results) -> None:
 def report_charts(results: Results) -> dict:
     """The HTML report's charts as the dashboard draws them (the same colour per strategy);
     sim.report renders them to inline SVG."""
-    from dashboard.decision_view import weight_lines
-
     d = memo(results, "decision", results.decision)
     names = shown_names(results)
     weight = results.scenario.harm_weight

@@ -12,7 +12,7 @@ from dashboard.components import REPO, number_widget, scenario_picker, show_inpu
 from dashboard.labels import measure_label, number
 from sim import report
 from sim.api import InputError, load_calibration
-from sim.scenario import MappingParams
+from sim.schema import MappingParams
 
 BUILTIN = "builtin:gpt2"
 

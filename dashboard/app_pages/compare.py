@@ -21,7 +21,7 @@ from dashboard.components import (
 from dashboard.labels import HARM_UNIT, VALUE_UNIT, parameter_label, strategy_label
 from dashboard.results_view import show_results
 from sim.api import STRATEGIES, InputError, with_overrides
-from sim.scenario import StrategySpec
+from sim.schema import StrategySpec
 from sim.sweep.drivers import sweep_for
 
 DEFAULT_REPLICATES = 20
