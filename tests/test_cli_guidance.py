@@ -28,9 +28,9 @@ real_run_comparison = sim.api.run_comparison
 def interrupted_after(finished: int):
     """A run_comparison that runs `finished` replicates, then stops as Ctrl-C stops it."""
 
-    def run(scenario, progress=None, force=False):
+    def run(scenario, progress=None, force=False, inputs=None):
         part = scenario.model_copy(update={"replicates": finished})
-        results = real_run_comparison(part, progress=progress, force=True)
+        results = real_run_comparison(part, progress=progress, force=True, inputs=inputs)
         raise Interrupted(results, done=finished, total=scenario.replicates)
 
     return run

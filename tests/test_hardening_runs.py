@@ -363,9 +363,9 @@ def test_run_refuses_a_folder_of_older_results_unless_overwrite(held, tmp_path, 
 @pytest.mark.parametrize("after", [0, 3, 7])
 @pytest.mark.parametrize("with_out", [True, False])
 def test_ctrl_c_during_run_says_what_was_kept(after, with_out, tmp_path, monkeypatch, capsys):
-    from sim import runner
+    from sim import comparison
 
-    real, calls = runner.run_once, []
+    real, calls = comparison.run_once, []
 
     def interrupt_at(*args):
         calls.append(1)
@@ -373,7 +373,7 @@ def test_ctrl_c_during_run_says_what_was_kept(after, with_out, tmp_path, monkeyp
             raise KeyboardInterrupt
         return real(*args)
 
-    monkeypatch.setattr(runner, "run_once", interrupt_at)
+    monkeypatch.setattr(comparison, "run_once", interrupt_at)
     scenario = write(tmp_path / "s.yaml", SMALL.replace("replicates: 2", "replicates: 4"))
     out = tmp_path / "out"
     code, stdout, err = call(capsys, "run", scenario, *(["--out", out] if with_out else []))
