@@ -41,7 +41,7 @@ from sim.runner import replicate_seeds
 from sim.scenario import Scenario, StrategySpec
 from sim.strategies import resolve_strategy
 from sim.sweep import run_sweep, sweep_from_dict
-from sim.sweep.execute import make_plan
+from sim.sweep.plan import make_plan
 
 STRATEGIES = ["full", "staged", "partnership_only", "closed"]
 LEVELS = 10

@@ -1,8 +1,9 @@
 """A scenario's model family, resolved once: its calibration and its sizes, smallest first.
 
-Everything that needs the sizes (the world of a run, the tidy tables, the caveats of a
-result, a sweep's plan) asks `family_of(scenario)`, which loads the calibration (cached by
-reference) and sorts the sizes once per family, then hands the same `Family` to every caller.
+A comparison resolves it once (sim.inputs.resolve) and passes it down to its runs, its tables
+and their caveats. `family_of(scenario)` loads the calibration (cached by reference) and sorts
+the sizes once per family, so what resolves it alone (a sweep's plan, one run) gets the same
+`Family`.
 """
 
 from __future__ import annotations

@@ -190,7 +190,7 @@ def checks(scenario: Scenario, runs: pd.DataFrame) -> list[Check]:
             runs["first_replication_week_xl"].to_numpy(), "week {}",
             Rule("inside", observed=first),
             note=f"Target of the replication settings ({rep_settings}; their descriptions in "
-                 "sim/scenario.py). The labs did not all say when they finished.",
+                 "sim/schema/labs.py). The labs did not all say when they finished.",
         ),
         Check(
             "target", "a 1.5B-class replication published by another lab, before the lab's "
@@ -362,9 +362,10 @@ def markdown(scenario: Scenario, runs: pd.DataFrame, replicates: int, command: s
         "replication before the lab's release (see the targets).\n\n"
         + _table(inputs(scenario, runs))
         + "\n## Calibration targets\n\n"
-        "2019 facts that a parameter was set against (its description in sim/scenario.py "
-        "says so). Agreement here is expected and is no evidence for the model; a miss "
-        "means the parameter no longer meets its target in the current model.\n\n"
+        "2019 facts that a parameter was set against (its description in the "
+        "scenario schema, sim/schema, says so). Agreement here is expected and is no "
+        "evidence for the model; a miss means the parameter no longer meets its target in "
+        "the current model.\n\n"
         + _table(targets)
         + "\n## Checks\n\n"
         "2019 facts that no parameter was set against: the rows that test the model.\n\n"

@@ -210,7 +210,7 @@ def choose_shipped() -> Path | None:
         f"{len(specs[f].uncertainties)} uncertain assumptions"),
         help="Sweep files shipped in scenarios/sweeps.")
     spec = specs[chosen]
-    from sim.sweep.execute import make_plan
+    from sim.sweep.plan import make_plan
 
     runs = make_plan(spec).total_runs
     st.markdown(" ".join(spec.description.split()))
