@@ -26,7 +26,7 @@ from sim.field import entry_weeks
 from sim.schema import Scenario
 
 STREAM_LABS, STREAM_PARTNERS, STREAM_USERS, STREAM_WORLD, STREAM_MALICIOUS = range(5)
-STREAM_TRUTH, STREAM_REPORTS = 5, 6
+STREAM_TRUTH, STREAM_REPORTS, STREAM_LICENSEES = 5, 6, 7
 WORLD_BITS = 16  # a replicate seed's lowest bits: where in the prior its true world is read
 WORLD_MARK = 1 << 62  # set in a replicate seed (sim.runner): its lowest bits hold a quantile
 
@@ -121,6 +121,7 @@ class Draws:
     # replication thresholds per size, week it joins the field (-inf: from the start)
     labs: list[tuple[float, float, list[float], float]]
     partner_thresholds: np.ndarray  # (partners, sizes): leak clocks
+    licensee_thresholds: list[float]  # per size: the gated download's leak clock
     malicious: ResourcePopulations  # one row per kind
     malicious_training: list[list[float]]  # per kind: replication thresholds per size
     users: ResourcePopulations
@@ -172,6 +173,7 @@ def draw(spec: DrawSpec) -> Draws:
         reports=ReportClock(spec.seed),
         labs=labs,
         partner_thresholds=partner_thresholds,
+        licensee_thresholds=stream(STREAM_LICENSEES).exponential(size=n_sizes).tolist(),
         malicious=ResourcePopulations(members),
         malicious_training=training,
         users=ResourcePopulations([developers]),

@@ -19,6 +19,7 @@ from sim.errors import InputError, InputErrors
 from sim.family import Family, family_of
 from sim.outcome_registry import MARGINAL_BASELINE
 from sim.schema import Scenario, StrategySpec
+from sim.schema.access_controls import control_problems
 from sim.strategies import resolve_strategy
 from sim.yamlio import LineMap, yaml_files_hint
 
@@ -49,10 +50,13 @@ def check_calibration(ref: str, name: str, line: int | None) -> None:
 def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
     """Checks that need more than the schema: strategies exist, sizes fit the calibration."""
     problems: list[InputError] = []  # every strategy's, reported together
+    granted = []  # the levels each strategy may grant (for the access controls' checks)
     for i, spec in enumerate(scenario.strategies):
         try:
             own = {key[2:]: at for key, at in lines.items() if key[:2] == ("strategies", i)}
-            resolve_strategy(spec, name, f"strategies[{i}]", lines.get(("strategies", i)), own)
+            strategy = resolve_strategy(spec, name, f"strategies[{i}]",
+                                        lines.get(("strategies", i)), own)
+            granted.append(strategy.levels_granted())
         except InputErrors as exc:
             problems += exc.errors
         except InputError as exc:
@@ -76,6 +80,8 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
             f"{', '.join(dict.fromkeys([*labels, MARGINAL_BASELINE]))}",
             lines.get(("baseline",)),
         )
+    for field, message in control_problems(scenario, granted):
+        raise InputError(name, field, message, lines.get(tuple(field.split("."))))
     check_calibration(scenario.calibration, name, lines.get(("calibration",)))
     if scenario.family is not None:
         sizes = [s.name for s in scenario.family]

@@ -23,10 +23,12 @@ import numpy as np
 from sim.agents import (
     BeneficialUsers,
     DetectionResearch,
+    Licensees,
     MaliciousActors,
     Monitor,
     OtherLab,
     Platforms,
+    Provider,
     PublicEvidence,
     ReleasingLab,
     ResearchPartners,
@@ -75,10 +77,13 @@ class ReleaseModel(mesa.Model):
         )
         self.users = BeneficialUsers(self, draws.users.fresh())
         self.evidence = PublicEvidence(self, draws.reports)
+        self.provider = Provider(self)  # the lab's doors and controls (no weekly step)
+        self.licensees = Licensees(self, draws.licensee_thresholds)
         self.order = [
             self.lab,
             *self.other_labs,
             self.partners,
+            self.licensees,
             *self.monitors,
             self.research,
             self.platforms,

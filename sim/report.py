@@ -13,7 +13,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from sim.access import LEVEL_NAMES
+from sim.access import LADDER
 from sim.calibration import Calibration, calibration_in_words
 from sim.decision import Decision, Part
 from sim.numbers import interval as number_interval
@@ -22,7 +22,7 @@ from sim.outcome_registry import OUTCOMES, POINTS_UNIT, label, size_column
 from sim.results import INTERVAL, Results
 from sim.schema import MappingParams
 
-LEVELS = [LEVEL_NAMES[i] for i in range(4)]  # unreleased, partners, api, public
+LEVELS = [a.name.lower() for a in LADDER]  # unreleased, partners, ..., public
 TAIL = (1 - INTERVAL) / 2
 
 
@@ -74,8 +74,7 @@ def access_timeline(results: Results) -> pd.DataFrame:
     return out
 
 
-ACCESS_STATES = ["unreleased", "partners", "api", "public: released", "public: leaked",
-                 "public: replicated"]
+ACCESS_STATES = [*LEVELS[:-1], "public: released", "public: leaked", "public: replicated"]
 
 
 def access_shares(results: Results) -> pd.DataFrame:

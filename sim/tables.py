@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.access import LEVEL_NAMES
+from sim.access import LADDER
 from sim.family import Family, family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
 from sim.inputs import belief_twins
@@ -217,8 +217,9 @@ def assemble(scenario: Scenario, runs: Iterable[RunResult], family: Family
     sizes["size"] = pd.Categorical(np.tile(names, n_steps * n), categories=names, ordered=True)
     for key in recorded:
         sizes[key] = np.concatenate([r.size_records[key].ravel() for r in runs])
+    codes = np.searchsorted([int(a) for a in LADDER], sizes["access_level"].astype(int))
     sizes["access_level"] = pd.Categorical.from_codes(
-        sizes["access_level"].astype(int), categories=[LEVEL_NAMES[i] for i in range(4)]
+        codes, categories=[a.name.lower() for a in LADDER]
     )
     return run_table, steps, sizes
 

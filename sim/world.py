@@ -27,6 +27,8 @@ REFERENCE_PARAMETERS = 1.5e9  # compute per item is relative to GPT-2 1.5B on co
 
 @dataclass
 class World:
+    REPLICATED = ROUTE_CODE["replication"]  # public_route_code of a size another lab published
+
     scenario: Scenario
     family: Family  # the calibration and the sizes, resolved once (sim.family)
     true_world: int  # index of the replicate's true world in scenario.uncertainty (sim.draws)
@@ -66,8 +68,11 @@ class World:
         self.level_list = [0] * n
         self.public = np.zeros(n, dtype=bool)
         self.api = np.zeros(n, dtype=bool)
+        self.hosted = self.gated = np.zeros(n, dtype=bool)  # the release gradient's doors
+        self.gated_list = [False] * n
+        self.research_tier_ever = [False] * n  # a vetted research tier has studied these
         self.api_any = self.reach_any = False
-        self.public_list = self.api_list = [False] * n
+        self.public_list = self.api_list = self.door_list = [False] * n
         self.public_any = False
         self.access_version = 0  # bumped whenever any level changes
         self.public_route_code = np.zeros(n, dtype=np.int8)
@@ -92,6 +97,7 @@ class World:
         self.power_reachable = [self.power_none] * n  # with today's samples and research
         self.power_deployed = [self.power_none] * n
         self.p_detect_list = [self.platform_coverage * p for p in self.power_deployed]
+        self.p_marked_list = self.p_detect_list  # of watermarked output (Platforms)
         self.capacity_list = self.misuse_capacity(self.quality).tolist()  # uncurated
         # evidence: what is seen of misuse, and the reports that reach the lab
         self.observed_misuse = 0.0
@@ -147,11 +153,18 @@ class World:
         self.level_list = self.level.tolist()
         self.public = self.level == Access.PUBLIC
         self.api = self.level == Access.API
+        self.hosted = self.level == Access.HOSTED
+        self.gated = self.level == Access.GATED
+        self.gated_list = self.gated.tolist()
         self.public_list = self.public.tolist()
         self.api_list = self.api.tolist()
         self.api_any = any(self.api_list)
         self.public_any = any(self.public_list)
-        self.reach_any = self.api_any or self.public_any
+        # any door open to people outside the lab: hosted, API, gated or public weights
+        self.door_list = (self.public | self.api | self.hosted | self.gated).tolist()
+        self.reach_any = any(self.door_list)
+        held = zip(self.research_tier_ever, (self.level == Access.RESEARCH).tolist(), strict=True)
+        self.research_tier_ever = [a or b for a, b in held]
         self.access_version += 1
         self._update_replication_target()
         self._update_research_access()
@@ -204,7 +217,18 @@ class World:
             self.public * d.research_rate_public
             + self.api * d.research_rate_api
             + self.outputs_released * d.research_rate_outputs
-        ).tolist()
+        )
+        if self.hosted.any() or self.gated.any() or any(self.research_tier_ever):
+            # the gradient's levels: interface samples, approved researchers' weights, and a
+            # research tier that studies the model's internals (docs/model.md)
+            gradient = self.scenario.access_controls
+            self.research_from_access = (
+                self.research_from_access
+                + self.hosted * d.research_rate_api
+                + self.gated * d.research_rate_public
+                + np.array(self.research_tier_ever) * gradient.research.research_rate
+            )
+        self.research_from_access = self.research_from_access.tolist()
 
     def _update_replication_target(self) -> None:
         """The size replicators work on: the largest trained size, if it is not public and no

@@ -32,9 +32,9 @@ class BeneficialUsers(mesa.Agent):
             return
         if w.access_version != self.seen_version:  # value depends on access levels only
             self.seen_version = w.access_version
-            self.value = self.utility * (w.public + cfg.api_value_share * w.api)
+            self.value = self.utility * self.access_value(w)
             self.best = float(self.value.max())
-            price = np.where(w.api, self.model.spec.costs.api_price_share, 1.0)
+            price = np.where(w.api | w.hosted, self.model.spec.costs.api_price_share, 1.0)
             self.base_costs = (w.base_cost * price)[None, :]
             self.values = self.value[None, :]
         pop = self.population
@@ -45,3 +45,15 @@ class BeneficialUsers(mesa.Agent):
         share, _ = pop.choose(self.base_costs * w.cost_factor(), self.values)
         per_developer = cfg.value_per_developer / 1e3  # thousand developer-weeks
         w.benefit = (self.value * share[0] * per_developer).tolist()
+
+    def access_value(self, w) -> np.ndarray:
+        """What each size's door is worth to a developer, relative to public weights: the API
+        and hosted interface a share (no fine-tuning, offline use; no applications on a chat
+        page), gated weights a share (the application, the wait, the licence)."""
+        cfg = self.model.spec.beneficial
+        value = w.public + cfg.api_value_share * w.api
+        if w.hosted.any() or w.gated.any():
+            gradient = self.model.spec.access_controls
+            value = (value + gradient.hosted.value_share * w.hosted
+                     + gradient.gated.value_share * w.gated)
+        return value

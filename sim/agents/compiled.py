@@ -127,43 +127,50 @@ def choose(costs, values, level_resources, cum, share, count):
             count[k, order[i]] = cnt[i]
 
 
-@njit("void(f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8, f8[:, :], f8[:, :], f8[:, :])",
-      cache=True)
-def options(p_detect, detect_scale, api_catch, reach_value, base_costs, cost_factor, escape,
-            values, costs):
-    """The malicious actors' options this week, per kind and size s: the share of items that
-    escape detection, escape = 1 - (p_detect_s x detect_scale + api_catch); what an item is
-    worth, values[:, 1 + s] = reach_value x escape; what it costs, costs[:, 1 + s] =
-    base_costs x cost_factor. Column 0 (the substitute) is left as it is.
+@njit("void(f8[:], i8[:, :], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8, f8[:, :], f8[:, :], "
+      "f8[:, :])", cache=True)
+def options(p_detect, p_index, detect_scale, api_catch, reach_value, base_costs, cost_factor,
+            escape, values, costs):
+    """The malicious actors' options this week, per kind and option o (a door to a size):
+    the share of items that escape detection, escape = 1 - (p_detect[p_index] x detect_scale
+    + api_catch); what an item is worth, values[:, 1 + o] = reach_value x escape; what it
+    costs, costs[:, 1 + o] = base_costs x cost_factor. p_detect holds the platforms' chance
+    of detecting each size's output, then (with watermarks) of its marked output; p_index
+    says which applies. Column 0 (the substitute) is left as it is.
     sim.agents.malicious.options_numpy is the same in numpy (tests/test_malicious.py)."""
-    kinds, sizes = escape.shape
+    kinds, n_options = escape.shape
     for k in range(kinds):
-        for s in range(sizes):
-            e = 1.0 - (p_detect[s] * detect_scale[k, s] + api_catch[k, s])
-            escape[k, s] = e
-            values[k, 1 + s] = reach_value[k, s] * e
-            costs[k, 1 + s] = base_costs[k, s] * cost_factor
+        for o in range(n_options):
+            e = 1.0 - (p_detect[p_index[k, o]] * detect_scale[k, o] + api_catch[k, o])
+            escape[k, o] = e
+            values[k, 1 + o] = reach_value[k, o] * e
+            costs[k, 1 + o] = base_costs[k, o] * cost_factor
 
 
-@njit("void(f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8[:], f8[:, :], f8[:, :], i8)",
-      cache=True)
-def tally(effort, share, count, escape, harm_per_item, forgone, by_size, harm_record, step):
-    """What the malicious actors' choice comes to this week. Per kind k and size s: items =
-    effort_k x share[k, 1 + s]; undetected = items x escape; gross harm = undetected x
-    harm_per_item; harm = gross - count[k, 1 + s] x forgone_k (the substitute given up).
-    Writes by_size (4, sizes): items, detected, gross harm, harm summed over kinds in kind
-    order, and harm_record[:, step]: harm per kind summed over sizes in size order.
-    sim.agents.malicious.tally_numpy is the same in numpy (tests/test_malicious.py)."""
-    kinds, sizes = escape.shape
+@njit("void(f8[:], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8[:, :], f8[:], i8[:], f8[:, :], "
+      "f8[:, :], i8)", cache=True)
+def tally(effort, share, count, escape, output, harm_per_item, forgone, size_of, by_size,
+          harm_record, step):
+    """What the malicious actors' choice comes to this week. Per kind k and option o (a door
+    to size s = size_of[o]): items = effort_k x share[k, 1 + o] x output (the share of the
+    door's full volume an account gets: rate limits, revocation); undetected = items x
+    escape; gross harm = undetected x harm_per_item; harm = gross - count[k, 1 + o] x
+    forgone_k (the substitute given up). Writes by_size (4, sizes): items, detected, gross
+    harm, harm summed over kinds in kind order, and harm_record[:, step]: harm per kind summed
+    over options in order. sim.agents.malicious.tally_numpy is the same in numpy
+    (tests/test_malicious.py)."""
+    kinds, n_options = escape.shape
+    sizes = by_size.shape[1]
     by_size[:] = 0.0
     undetected = np.zeros(sizes)
     for k in range(kinds):
         kind_harm = 0.0
-        for s in range(sizes):
-            items = effort[k] * share[k, 1 + s]
-            escaped = items * escape[k, s]
-            gross = escaped * harm_per_item[k, s]
-            harm = gross - count[k, 1 + s] * forgone[k]
+        for o in range(n_options):
+            s = size_of[o]
+            items = effort[k] * share[k, 1 + o] * output[k, o]
+            escaped = items * escape[k, o]
+            gross = escaped * harm_per_item[k, o]
+            harm = gross - count[k, 1 + o] * forgone[k]
             by_size[0, s] += items
             undetected[s] += escaped
             by_size[2, s] += gross

@@ -39,7 +39,7 @@ class DetectionResearch(mesa.Agent):
 
 
 class Platforms(mesa.Agent):
-    """Deploy the reachable detector with a lag; monitors shorten the lag."""
+    """Deploy the reachable detector with a lag; monitors shorten the lag; check watermarks."""
 
     def step(self) -> None:
         w = self.model.world
@@ -50,3 +50,17 @@ class Platforms(mesa.Agent):
         for s, target in enumerate(w.power_reachable):
             deployed[s] += (target - deployed[s]) / lag_steps
         w.p_detect_list = [w.platform_coverage * p for p in deployed]
+        self.detect_watermarks()
+
+    def detect_watermarks(self) -> None:
+        """Platforms that check the provider's watermark detect its marked output better: the
+        watermark closes `detection_gain` of the gap between the deployed detector and
+        certainty (access_controls.watermark). Unmarked output (downloaded weights, a
+        watermark removed) is detected as any other."""
+        w = self.model.world
+        mark = self.model.spec.access_controls.watermark
+        if not mark.enabled:
+            w.p_marked_list = w.p_detect_list
+            return
+        gain, coverage = mark.detection_gain, w.platform_coverage
+        w.p_marked_list = [coverage * (p + (1 - p) * gain) for p in w.power_deployed]

@@ -6,6 +6,7 @@ its source (the calibration file, the 2019 record) or says "assumption": a value
 a fact. One module per section, as the agents have one file per actor.
 """
 
+from sim.schema.access_controls import AccessControls
 from sim.schema.beneficial import Beneficial, Domain
 from sim.schema.costs import Costs
 from sim.schema.defenders import Defenders, Monitors
@@ -17,7 +18,7 @@ from sim.schema.scenario import ModelSize, Scenario, StrategySpec
 from sim.schema.section import F, Section
 from sim.schema.uncertainty import MisuseWorld, Uncertainty
 
-__all__ = ["MAX_OTHER_LABS", "Beneficial", "Costs", "Defenders", "Domain", "Evidence", "F",
+__all__ = ["MAX_OTHER_LABS", "AccessControls", "Beneficial", "Costs", "Defenders", "Domain", "Evidence", "F",
            "Malicious", "MaliciousKind", "MappingParams", "MisuseWorld", "ModelSize",
            "Monitors", "OtherLabs", "Partners", "Scenario", "Section", "StrategySpec",
            "Uncertainty"]

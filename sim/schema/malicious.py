@@ -39,7 +39,17 @@ class MaliciousKind(Section):
         0.5, "Replication resources if it can train (same units as other labs).", gt=0, le=100
     )
     uses_api: bool = F(
-        True, "Whether the kind uses hosted (API) access when it is the best it can reach."
+        True,
+        "Whether the kind uses the provider's interfaces (the API, and hosted access) when "
+        "one is the best it can reach.",
+    )
+    kyc_kept_out: float = F(
+        0.3,
+        "Share of this kind's actors that identity checks keep out: at a gated download "
+        "always, at the hosted interface and the API when access_controls.know_your_customer "
+        "is on. Assumption.",
+        ge=0,
+        le=1,
     )
     substitute_volume: float = F(
         0.0,
@@ -80,6 +90,9 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             can_train=True,
             train_resources=1.5,
             uses_api=False,
+            # state-backed groups work through front companies, and were found holding API
+            # accounts (OpenAI, 'Disrupting malicious uses of AI', 2024): checks stop few
+            kyc_kept_out=0.1,
             # a troll farm writes by hand: few items, human quality, rarely flagged as text
             substitute_volume=50,
             substitute_quality=1.0,
@@ -95,6 +108,7 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.0,
             volume=500,
             reach=5,
+            kyc_kept_out=0.5,  # bought and stolen identities are cheap, but checks cost them
             # template and spinner tools: as many items, low quality, mostly filtered
             substitute_volume=500,
             substitute_quality=0.1,
@@ -110,6 +124,7 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.3,
             volume=50,
             reach=200,
+            kyc_kept_out=0.3,
             substitute_volume=10,
             substitute_quality=1.0,
             substitute_detection=0.1,
@@ -124,6 +139,7 @@ def _default_kinds() -> dict[str, MaliciousKind]:
             curation=0.2,
             volume=300,
             reach=30,
+            kyc_kept_out=0.4,
             # paid human reviewers and review spinners
             substitute_volume=40,
             substitute_quality=0.6,

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.schema.access_controls import AccessControls
 from sim.schema.beneficial import Beneficial
 from sim.schema.costs import Costs
 from sim.schema.defenders import Defenders, Monitors
@@ -94,6 +95,7 @@ class Scenario(Section):
     beneficial: Beneficial = Field(default_factory=Beneficial)
     evidence: Evidence = Field(default_factory=Evidence)
     costs: Costs = Field(default_factory=Costs)
+    access_controls: AccessControls = Field(default_factory=AccessControls)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.strategies import builtin  # noqa: F401  (registers the built-in strategies)
+from sim.strategies import builtin, gradient  # noqa: F401  (register the built-in strategies)
 from sim.strategies.base import STRATEGIES, LabView, Strategy, StrategySettings, register
 from sim.yamlio import validate
 

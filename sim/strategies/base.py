@@ -1,7 +1,9 @@
 """What a release strategy is: a small class that sets each size's access level every step.
 
 A strategy sees what the releasing lab sees (`LabView`) and returns the access level it grants
-to each size. Access only moves up the ladder: a lower level than before is ignored. Register a
+to each size, by name (`sim.access.Access`: UNRELEASED, PARTNERS, RESEARCH, HOSTED, API, GATED,
+PUBLIC; the integers 1-3 of the ladder before the release gradient are refused with a message
+saying what they meant). Access only moves up the ladder: a lower level than before is ignored. Register a
 class with `@register("name")` or name it in a scenario as `package.module:Class`.
 """
 
@@ -15,6 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 from pydantic import Field
 
+from sim.access import FORMER_LEVELS, Access
 from sim.finite import FiniteModel
 
 
@@ -91,6 +94,12 @@ class Strategy:
         Override it in a strategy of your own that reads the belief."""
         return False
 
+    def levels_granted(self) -> set[str] | None:
+        """The access levels (by name: 'api', 'public', ...) this strategy may grant, so that
+        a scenario can refuse an access control that would change nothing under any of its
+        strategies; None (the default, for a strategy of your own): it may grant any."""
+        return None
+
     def access(self, view: LabView) -> Sequence[int] | np.ndarray:
         """Access level per size the lab grants at this step (a list or an array).
 
@@ -106,12 +115,16 @@ class StrategyError(Exception):
     """A strategy broke its contract (e.g. `access` returned something other than levels)."""
 
 
+LEVEL_VALUES = frozenset(int(a) for a in Access)
+LEVELS_IN_WORDS = ", ".join(f"{a.name} {int(a)}" for a in Access)
+
+
 def checked_levels(strategy: Strategy, wanted: Any, n_sizes: int) -> list[int]:
     """What `access` returned, as a list of access levels, or a StrategyError saying why not."""
     if type(wanted) is list and len(wanted) == n_sizes and all(
-        isinstance(x, int) and 0 <= x <= 3 for x in wanted
+        isinstance(x, int) and x in LEVEL_VALUES for x in wanted
     ):
-        return wanted  # a list of ints or Access levels, as the built-in strategies return
+        return wanted  # a list of Access levels, as the built-in strategies return
     cls = type(strategy)
     what = f"strategy {cls.__module__}:{cls.__qualname__}"
     if isinstance(wanted, str | bytes) or not hasattr(wanted, "__len__"):
@@ -121,10 +134,21 @@ def checked_levels(strategy: Strategy, wanted: Any, n_sizes: int) -> list[int]:
     if len(levels) != n_sizes:
         raise StrategyError(f"{what}: access() returned {len(levels)} levels for {n_sizes} "
                             "sizes; it must return one level per size")
-    if not all(isinstance(x, int | np.integer) and 0 <= x <= 3 for x in levels):
-        raise StrategyError(f"{what}: access() returned {levels!r:.80}; each level must be an "
-                            "integer 0-3 (sim.access.Access: UNRELEASED, PARTNERS, API, PUBLIC)")
-    return levels
+    if not all(isinstance(x, int | np.integer) for x in levels):
+        raise StrategyError(f"{what}: access() returned {levels!r:.80}; each level must be a "
+                            f"sim.access.Access level ({LEVELS_IN_WORDS})")
+    former = sorted({int(x) for x in levels if int(x) in FORMER_LEVELS})
+    if former:
+        meant = ", ".join(f"{x} meant {FORMER_LEVELS[x]}" for x in former)
+        raise StrategyError(
+            f"{what}: access() returned {levels!r:.80}; the integers 1, 2 and 3 are no access "
+            f"level since the ladder holds the whole release gradient ({meant} before it): "
+            f"return levels by name, e.g. Access.{FORMER_LEVELS[former[0]]} (sim.access.Access: "
+            f"{LEVELS_IN_WORDS})")
+    if not all(int(x) in LEVEL_VALUES for x in levels):
+        raise StrategyError(f"{what}: access() returned {levels!r:.80}; each level must be a "
+                            f"sim.access.Access level ({LEVELS_IN_WORDS})")
+    return [int(x) for x in levels]
 
 
 STRATEGIES: dict[str, type[Strategy]] = {}

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from sim.access import Access
+from sim.access import LADDER, Access, level_named
 from sim.strategies.base import LabView, Strategy, StrategySettings, register
+
+
+RUNGS = [a.name.lower() for a in LADDER[1:]]  # partners ... public
+Rung = Literal["partners", "research", "hosted", "api", "gated", "public"]
+assert list(Rung.__args__) == RUNGS
 
 
 @register("full")
@@ -18,6 +24,9 @@ class Full(Strategy):
 
     def access(self, view: LabView) -> np.ndarray:
         return np.where(view.trained, Access.PUBLIC, Access.UNRELEASED)
+
+    def levels_granted(self) -> set[str]:
+        return {"public"}
 
 
 @register("closed")
@@ -28,6 +37,9 @@ class Closed(Strategy):
     def access(self, view: LabView) -> np.ndarray:
         return np.full(len(view.size_names), Access.UNRELEASED)
 
+    def levels_granted(self) -> set[str]:
+        return set()
+
 
 @register("api_only")
 class ApiOnly(Strategy):
@@ -35,6 +47,9 @@ class ApiOnly(Strategy):
 
     def access(self, view: LabView) -> np.ndarray:
         return np.where(view.trained, Access.API, Access.UNRELEASED)
+
+    def levels_granted(self) -> set[str]:
+        return {"api"}
 
 
 @register("partnership_only")
@@ -45,6 +60,9 @@ class PartnershipOnly(Strategy):
         levels = np.where(view.trained, Access.PARTNERS, Access.UNRELEASED)
         levels[0] = Access.PUBLIC if view.trained[0] else Access.UNRELEASED
         return levels
+
+    def levels_granted(self) -> set[str]:
+        return {"partners", "public"}
 
 
 class StagedSettings(StrategySettings):
@@ -72,6 +90,15 @@ class StagedSettings(StrategySettings):
     release_if_published: bool = Field(
         True, description="Release a size at once when others have already made it public."
     )
+    ladder: list[Rung] = Field(
+        ["public"], min_length=1,
+        description="The levels each size climbs from its stage on, lowest first, one every "
+        "rung_weeks: e.g. [hosted, api, gated] (docs/model.md, The access ladder). The last is "
+        "where a stage ends; default [public]: weights public at the stage.",
+    )
+    rung_weeks: float = Field(
+        12.0, ge=0, description="Weeks between one size's rungs of the ladder. Assumption."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -83,6 +110,16 @@ class StagedSettings(StrategySettings):
                 "belief in the most severe world is above a probability (0 to 1)"
             )
         return data
+
+    @field_validator("ladder")
+    @classmethod
+    def _rises(cls, ladder: list[str]) -> list[str]:
+        """Levels only rise: each rung above the one before."""
+        for a, b in zip(ladder, ladder[1:], strict=False):
+            if level_named(b) <= level_named(a):
+                raise ValueError(f"must rise, lowest level first: '{b}' is not above '{a}' "
+                                 f"(the ladder: {', '.join(RUNGS)})")
+        return ladder
 
     @field_validator("schedule")
     @classmethod
@@ -102,12 +139,26 @@ class StagedSettings(StrategySettings):
 
 @register("staged")
 class Staged(Strategy):
-    summary = "Sizes made public one by one on a schedule, optionally gated by evidence."
+    summary = ("Sizes released one by one on a schedule (weights public, or up a ladder of "
+               "levels such as hosted, API, gated download), optionally gated by evidence.")
     Settings = StagedSettings
     settings: StagedSettings
 
     def reset(self) -> None:
         self.released = 0  # number of stages done
+        self.started: list[float] = []  # week each stage began (-inf: at once, to the last rung)
+
+    def levels_granted(self) -> set[str]:
+        return {*self.settings.ladder, *(["partners"] if self.settings.partners_first else [])}
+
+    def rung(self, view: LabView, stage: int) -> Access:
+        """The level of a size whose stage has begun: the highest rung of the ladder reached."""
+        ladder, start = self.settings.ladder, self.started[stage]
+        reached = 0
+        while reached + 1 < len(ladder) and view.reached(
+                start + (reached + 1) * self.settings.rung_weeks):
+            reached += 1
+        return level_named(ladder[reached])
 
     def due_week(self, view: LabView, stage: int) -> float:
         schedule = self.settings.schedule
@@ -131,17 +182,20 @@ class Staged(Strategy):
         if self.settings.release_if_published and any(published):
             # release every size up to the largest already public elsewhere
             largest = max(s for s, public in enumerate(published) if public)
-            self.released = max(self.released, largest + 1)
+            while self.released <= largest:
+                self.started.append(-math.inf)
+                self.released += 1
         while (
             self.released < n
             and view.trained[self.released]
             and view.reached(self.due_week(view, self.released))
             and (self.released == 0 or self.gate_open(view))
         ):
+            self.started.append(view.week)
             self.released += 1
         waiting = Access.PARTNERS if self.settings.partners_first else Access.UNRELEASED
         return [
-            Access.PUBLIC if s < self.released else waiting if trained else Access.UNRELEASED
+            self.rung(view, s) if s < self.released else waiting if trained else Access.UNRELEASED
             for s, trained in enumerate(view.trained.tolist())
         ]
 
@@ -173,6 +227,9 @@ class History2019(Staged):
     summary = "GPT-2 as it happened: staged with partners and an output dataset."
     Settings = History2019Settings
     settings: History2019Settings
+
+    def levels_granted(self) -> set[str]:
+        return {*super().levels_granted(), "partners"}
 
     def access(self, view: LabView) -> list[int]:
         levels = super().access(view)
