@@ -218,12 +218,13 @@ def test_shipped_scenarios_are_valid():
 def test_user_strategy_class_loads_from_the_scenario_folder(tmp_path: Path):
     (tmp_path / "my_strategies.py").write_text(
         "import numpy as np\n"
+        "from sim.access import Access\n"
         "from sim.strategies import Strategy\n"
         "class HostedLargest(Strategy):\n"
         "    summary = 'Only the largest size, hosted'\n"
         "    def access(self, view):\n"
         "        levels = np.zeros(len(view.size_names), dtype=int)\n"
-        "        levels[-1] = 2\n"
+        "        levels[-1] = Access.API\n"
         "        return levels\n"
     )
     (tmp_path / "s.yaml").write_text(

@@ -213,12 +213,11 @@ class MaliciousActors(mesa.Agent):
             volume, uptime, catch, price, vetted = (
                 np.concatenate([a, a], axis=1) for a in (volume, uptime, catch, price, vetted))
             p_index = np.concatenate([p_index, np.broadcast_to(np.arange(n), p_index.shape)], 1)
-            detectable = np.concatenate([self.detectable, self.detectable], axis=1)
             base_cost = np.concatenate([w.base_cost, w.base_cost])
         else:
-            reach, detectable, base_cost = main, self.detectable, w.base_cost
+            reach, base_cost = main, w.base_cost
         self.p_index = np.ascontiguousarray(p_index, dtype=np.int64)
-        self.detect_scale = detectable * (1 - catch)  # p' = p (1 - a) + a
+        self.detect_scale = self.detectable * (1 - catch)  # p' = p (1 - a) + a
         self.api_catch = catch
         self.reach_value = np.where(reach, self.volume * capacity * volume * uptime, 0.0)
         self.base_costs = base_cost[None, :] * price * volume * extra
