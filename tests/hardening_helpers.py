@@ -11,12 +11,15 @@ SMALL = "name: small\nhorizon_weeks: 6\nreplicates: 2\nstrategies: [full, staged
 
 # A strategy module of one's own, with the ways such a strategy fails.
 USER_STRATEGIES = '''
+import numpy as np
+
+from sim.access import Access
 from sim.strategies import Strategy
 
 
 class Works(Strategy):
     def access(self, view):
-        return [3 if t else 0 for t in view.trained]
+        return [Access.PUBLIC if t else Access.UNRELEASED for t in view.trained]
 
 
 class RaisesInAccess(Strategy):
@@ -56,6 +59,31 @@ class WrongLength(Strategy):
 class LevelOutOfRange(Strategy):
     def access(self, view):
         return [7] * len(view.size_names)
+
+
+class FormerPublic(Strategy):  # the ladder before the release gradient: 3 meant public
+    def access(self, view):
+        return [3 if t else 0 for t in view.trained]
+
+
+class FormerApiArray(Strategy):  # 2 meant API, in a numpy array
+    def access(self, view):
+        return np.where(view.trained, 2, 0)
+
+
+class FormerPartners(Strategy):  # 1 meant partners, beside a level by name
+    def access(self, view):
+        return [Access.PUBLIC] + [1] * (len(view.size_names) - 1)
+
+
+class LevelBetweenRungs(Strategy):  # no level is 35
+    def access(self, view):
+        return np.full(len(view.size_names), 35)
+
+
+class LevelAsFloat(Strategy):
+    def access(self, view):
+        return [60.0] * len(view.size_names)
 
 
 class RaisesInInit(Strategy):

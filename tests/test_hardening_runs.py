@@ -32,7 +32,12 @@ FAILING = {  # class -> what the message says
     "ReturnsText": "returned str 'public'",
     "ReturnsNone": "returned NoneType",
     "WrongLength": "returned 1 levels for 4 sizes",
-    "LevelOutOfRange": "integer 0-3",
+    "LevelOutOfRange": "each level must be a sim.access.Access level (UNRELEASED 0, PARTNERS 10",
+    "FormerPublic": "3 meant PUBLIC before it): return levels by name, e.g. Access.PUBLIC",
+    "FormerApiArray": "2 meant API before it): return levels by name, e.g. Access.API",
+    "FormerPartners": "1 meant PARTNERS before it)",
+    "LevelBetweenRungs": "GATED 50, PUBLIC 60",
+    "LevelAsFloat": "each level must be a sim.access.Access level",
 }
 
 
