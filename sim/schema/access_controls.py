@@ -247,10 +247,9 @@ def control_problems(scenario: Any, granted: list[set[str] | None]) -> list[tupl
             where = " or ".join(DOOR_WORDS[d] for d in acts_on)
             problems.append((
                 f"access_controls.{name}.enabled",
-                f"{name} acts on {where}, and no strategy of this scenario serves a size "
+                f"{name} acts on {where}, and no compared strategy serves a size "
                 f"through {'it' if len(acts_on) == 1 else 'them'}, so it would change nothing; "
-                f"compare a strategy that does ({', '.join(STRATEGIES_WITH[d] for d in acts_on)}) "
-                "or switch it off"))
+                f"compare a strategy that does ({strategies_through(acts_on)}) or switch it off"))
     if controls.revocation.enabled:
         for door in sorted(doors & set(MONITORING)):
             field, share = MONITORING[door]
@@ -263,11 +262,15 @@ def control_problems(scenario: Any, granted: list[set[str] | None]) -> list[tupl
     return problems
 
 
-STRATEGIES_WITH = {
-    "hosted": "hosted_access, or staged with 'hosted' in its ladder",
-    "api": "api_only, or staged with 'api' in its ladder",
-    "gated": "gated_download, or staged with 'gated' in its ladder",
-    "public": "full, partnership_only, staged",
-}
+STRATEGY_OF = {"hosted": "hosted_access", "api": "api_only", "gated": "gated_download",
+               "public": "full, partnership_only"}
+
+
+def strategies_through(doors: tuple[str, ...]) -> str:
+    """The shipped strategies that serve sizes through these doors, in words."""
+    ladder = " or ".join(f"'{d}'" for d in doors)
+    return f"{', '.join(STRATEGY_OF[d] for d in doors)}, or staged with {ladder} in its ladder"
+
+
 DOOR_WORDS = {"hosted": "the hosted interface", "api": "the API", "gated": "a gated download",
               "public": "public weights"}

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 from scipy import stats
 
+from sim.access_controls import control_problems
 from sim.custom_outcomes import SERIES
 from sim.errors import InputError
 from sim.finite import FiniteModel, finite_number
@@ -480,7 +481,10 @@ def check_factor(section: str, dotted: str, unc: Uncertainty, plain: Scenario,
             else:
                 data = plain.model_dump(mode="json")
                 set_dotted(data, dotted, value)
-                Scenario.model_validate(data)
+                trial_scenario = Scenario.model_validate(data)
+                granted = [resolve_strategy(s).levels_granted() for s in strategies]
+                for _, message in control_problems(trial_scenario, granted):
+                    raise ValueError(f"with the levers of this sweep, {message}")
         except Exception as exc:  # noqa: BLE001 - pydantic's message is the point
             msg = exc.message if isinstance(exc, InputError) else _first_error(exc)
             raise InputError(name, f"{field}.{key}", f"{value!r} is not allowed for {dotted}: "
