@@ -16,14 +16,17 @@ from sim.numbers import number
 # parameter counts on an axis as the tables write sizes: 1.5B, not d3's SI '1.5G'
 PARAMETER_LABEL = "replace(format(datum.value, '~s'), 'G', 'B')"
 
-STATE_COLOURS = alt.Scale(
-    domain=["unreleased", "partners", "api", "public: released", "public: leaked",
-            "public: replicated"],
-    range=["#E0E0E0", "#9ECAE1", "#3182BD", "#08306B", "#D7301F", "#FC8D59"],
+STATE_COLOURS = alt.Scale(  # the access ladder, light to dark (sim.report.ACCESS_STATES)
+    domain=["unreleased", "partners", "research", "hosted", "api", "gated", "public: released",
+            "public: leaked", "public: replicated"],
+    range=["#E0E0E0", "#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C", "#08306B",
+           "#D7301F", "#FC8D59"],
 )
-STATE_WORDS = {"unreleased": "Unreleased", "partners": "Partners only", "api": "Hosted API",
+STATE_WORDS = {"unreleased": "Unreleased", "partners": "Partners only",
+               "research": "Research tier", "hosted": "Hosted interface", "api": "API",
+               "gated": "Gated download",
                "public: released": "Public: released by the lab",
-               "public: leaked": "Public: leaked by a partner",
+               "public: leaked": "Public: leaked (a partner or licensee)",
                "public: replicated": "Public: replicated by another lab"}
 
 

@@ -25,6 +25,9 @@ STRATEGY_NAMES = {
     "api_only": "API only",
     "closed": "Closed (nothing released)",
     "history_2019": "GPT-2 as in 2019",
+    "hosted_access": "Hosted access",
+    "gated_download": "Gated download",
+    "research_access": "Research access",
 }
 # Okabe and Ito (2008) colour-blind-safe palette, strongest on white first (yellow left out:
 # too pale on a white page). Fixed per registered strategy so a strategy keeps its colour on
@@ -37,8 +40,11 @@ STRATEGY_COLOURS = {
     "api_only": "#E69F00",  # orange
     "history_2019": "#CC79A7",  # reddish purple
     "closed": "#000000",  # black: the counterfactual
+    "hosted_access": "#56B4E9",  # sky blue
+    "gated_download": "#8C6D31",  # brown
+    "research_access": "#7F7F7F",  # grey
 }
-EXTRA_COLOURS = ["#56B4E9", "#8C6D31", "#7F7F7F", "#AA4499", "#332288"]
+EXTRA_COLOURS = ["#AA4499", "#332288", "#44AA99", "#882255", "#117733"]
 
 
 def strategy_label(name: str) -> str:

@@ -39,7 +39,7 @@ def run_rows(present: set[str]) -> list[str]:
     shows here with no other change)."""
     declared = [o.name for o in run_outcomes(per_size=False, text=False)]
     return [o for o in dict.fromkeys(FIRST_ROWS + declared) if o in present]
-ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked by a partner",
+ROUTE_WORDS = {"release": "released by the lab", "leak": "leaked (a partner or licensee)",
                "replication": "replicated by another lab"}
 
 
@@ -241,9 +241,9 @@ def _tradeoff(results: Results) -> None:
 def _timeline(results: Results) -> None:
     n = results.scenario.replicates
     st.markdown(f"For each strategy (columns) and model size (rows): in what **share of the {n} "
-                "simulated worlds** the size was unreleased, with partners only, behind a "
-                "hosted API, or public by each route, week by week. Reds: public without the "
-                "lab releasing it.")
+                "simulated worlds** the size was at each level of access (unreleased, partners, "
+                "a research tier, a hosted interface, an API, a gated download) or public by "
+                "each route, week by week. Reds: public without the lab releasing it.")
     shares = memo(results, "access_shares", lambda: report.access_shares(results))
     names = [s for s in shown_names(results) if s in set(shares["strategy"])]
     st.markdown(charts.access_key(), unsafe_allow_html=True)

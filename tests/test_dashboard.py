@@ -495,3 +495,23 @@ def test_sweep_page_says_what_the_sweep_holds_fixed_and_that_it_samples_the_harm
     assert "Prior probability of the severe world 0" in said
     assert "The worlds are the possible truths about how much the model family" in said
     assert "It samples the harm weight from 0.5 to 20" in said
+
+
+def test_compare_offers_the_gradient_and_its_access_controls():
+    at = small(start())
+    strategies = at.multiselect(key=NS + "strategies")
+    assert {"Hosted access", "Gated download", "Research access"} <= set(strategies.options)
+    assert "interface the lab runs" in strategies.help  # each strategy's summary, in words
+    kyc = at.checkbox(key=NS + "access_controls.know_your_customer.enabled")
+    assert kyc.label == "Identity checks on hosted and API customers"
+    assert "kyc_kept_out" in kyc.help and not kyc.value
+    # a control no chosen strategy can use: the CLI's message, and no run
+    kyc.check().run()
+    assert any("would change nothing" in e.value for e in at.error)
+    # with a strategy behind an interface it runs, and the new levels are in the answer
+    strategies.set_value(["api_only", "hosted_access", "gated_download"]).run()
+    at.checkbox(key=NS + "access_controls.watermark.enabled").check().run()
+    assert not at.error
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    assert {"Hosted access", "Gated download", "API only"} <= set(comparison(at).columns)

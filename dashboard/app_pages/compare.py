@@ -10,6 +10,8 @@ import streamlit as st
 from dashboard.components import (
     REPO,
     current_scenario,
+    field_help,
+    field_info,
     get_dotted,
     number_widget,
     run_store,
@@ -31,6 +33,16 @@ UNCERTAINTIES = ["mapping.misuse_elasticity", "mapping.evasion_multiplier",
                  "other_labs.growth_per_year", "partners.leak_probability",
                  "defenders.deployment_lag_weeks", "defenders.platform_coverage",
                  "malicious.proof_of_concept_boost", "beneficial.adoption_rate"]
+# the provider's access controls offered here (switches; their figures are in the editor)
+CONTROLS = ["access_controls.know_your_customer.enabled", "access_controls.rate_limit.enabled",
+            "access_controls.revocation.enabled", "access_controls.watermark.enabled",
+            "access_controls.fine_tuning.enabled"]
+CONTROLS_HELP = ("Structured access: what the lab does at the doors to its models. Each acts on "
+                 "some levels of release only (a watermark on what the hosted interface and "
+                 "the API write, not on downloaded weights), so compare a strategy with that "
+                 "door; the page says so if none of the chosen strategies has one. Their "
+                 "figures (how many are kept out, how much a watermark helps...) are in the "
+                 "Scenario editor under 'Access controls'.")
 HARM_WEIGHT_HELP = (f"How much benefit one unit of misuse harm cancels: {VALUE_UNIT} of "
                     f"beneficial value lost per {HARM_UNIT}. A value judgement that is yours to "
                     "make; the chart of the answer shows every weight, so you can see where the "
@@ -116,7 +128,7 @@ if scenario is not None:
         f"asks for {scenario.replicates}.")
 
     overrides: dict = {"replicates": replicates, "harm_weight": harm_weight}
-    with st.expander("More settings: baseline, horizon and uncertain assumptions"):
+    with st.expander("More settings: baseline, horizon, uncertain assumptions, access controls"):
         b1, b2 = st.columns(2)
         base_options = list(dict.fromkeys([*chosen, "closed"]))
         default_base = scenario.baseline if scenario.baseline in base_options else "closed"
@@ -136,6 +148,14 @@ if scenario is not None:
             with ucols[k % 3]:
                 overrides[path] = number_widget(path, get_dotted(scenario, path),
                                                 parameter_label(path), ns + path)
+
+        st.markdown("**Access controls** (structured access): hover over the ? for what each "
+                    "does and which releases it acts on.", help=CONTROLS_HELP)
+        ccols = st.columns(3)
+        for k, path in enumerate(CONTROLS):
+            overrides[path] = ccols[k % 3].checkbox(
+                parameter_label(path), value=get_dotted(scenario, path), key=ns + path,
+                help=field_help(field_info(path)))
 
     if not chosen:
         st.warning("Choose at least one strategy.")
