@@ -84,3 +84,23 @@ def test_the_model_docs_hold_the_generated_section():
     for lever in ("full", "staged", "staged_gated", "partnership_only", "api_only",
                   "history_2019", "closed"):
         assert f"| {lever} |" in section
+
+
+def test_regions_describe_a_swept_switch(tmp_path: Path) -> None:
+    """A true/false assumption (an access control's switch) is described like any other: its
+    middle half reads as numbers (0 off, 1 on), not a subtraction of booleans."""
+    spec = sweep_from_dict({
+        "name": "switch",
+        "scenario": {"horizon_weeks": 8, "strategies": ["api_only"]},
+        "levers": ["api_only", "closed"],
+        "uncertainties": {"harm_weight": {"low": 0.0, "high": 20.0},
+                          "access_controls.watermark.enabled": {"values": [False, True]}},
+        "design": {"method": "lhs", "samples": 20},
+        "replicates": 1,
+        "seed": 5,
+    })
+    regions = winning_regions(run_sweep(spec, tmp_path / "s", workers=1))
+    described = [name for ranges in regions.typical_ranges.values() for name, _, _ in ranges]
+    assert "access_controls.watermark.enabled" in described
+    assert all(0 <= low <= high <= 1 for ranges in regions.typical_ranges.values()
+               for name, low, high in ranges if name.endswith(".enabled"))

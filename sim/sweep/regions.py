@@ -178,7 +178,7 @@ def _typical(results: SweepResults, points: pd.Index) -> list[tuple[str, float, 
         shifts[name] = abs(float(unit.loc[points].median()) - 0.5)
     out = []
     for name in sorted(shifts, key=shifts.get, reverse=True)[:2]:
-        values = pd.to_numeric(design.loc[points, name], errors="coerce")
+        values = pd.to_numeric(design.loc[points, name], errors="coerce").astype(float)
         out.append((name, float(values.quantile(0.25)), float(values.quantile(0.75))))
     return out
 
