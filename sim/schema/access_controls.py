@@ -109,10 +109,11 @@ class RateLimit(Section):
 
     enabled: bool = F(False, "Whether the API caps each account's volume.")
     items_per_week: float = F(
-        1000.0,
+        200.0,
         "Items a week one API account may get (one actor, one account; more accounts are what "
-        "know-your-customer checks make costly). Assumption: a paid tier's request cap of the "
-        "order of a few hundred requests a day.",
+        "know-your-customer checks make costly). Assumption: an entry tier's cap of a few "
+        "dozen requests a day; paid tiers allow far more (the swept range reaches 10,000, "
+        "above every malicious kind's volume, where the limit binds nobody).",
         gt=0, le=1e9,
     )
 
