@@ -1,6 +1,6 @@
 """Speed of one model run, beside plain mesa per-agent stepping of the same populations.
 
-    .venv/bin/python benchmarks/bench_core.py [--runs 30] [--plain-runs 3]
+    .venv/bin/python benchmarks/bench_core.py [--runs 30] [--plain-runs 3] [--comparisons 3]
 
 Prints one table measured in one process, side by side:
 - release-sim, default scenario and one with ten times the actors (one strategy, 104 weekly
@@ -9,6 +9,9 @@ Prints one table measured in one process, side by side:
 - plain mesa: the same number of actors as individual mesa Agents stepped with AgentSet.do,
   each doing the per-actor work of an array-backed actor (join on a weekly chance, then pick
   the size with the best payoff for its compute and add its output).
+- comparisons: run_comparison of the default comparison (compare_main_strategies.yaml) and of
+  the whole release gradient (release_gradient.yaml: ten strategies under every access
+  control), 20 replicates each, on one core, taking turns; median seconds and their ratio.
 Machines are noisy: compare ratios from one run of this script, not absolute numbers.
 """
 
@@ -21,11 +24,16 @@ import time
 import mesa
 import numpy as np
 
+from pathlib import Path
+
 from sim.model import ReleaseModel
-from sim.scenario import Scenario, StrategySpec
+from sim.runner import run_comparison
+from sim.scenario import Scenario, StrategySpec, load_scenario
 from sim.strategies import resolve_strategy
 
 STEPS = 104
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+COMPARISONS = ("compare_main_strategies", "release_gradient")
 
 
 def scaled(factor: int) -> Scenario:
@@ -127,10 +135,28 @@ def time_plain_mesa(n: int, runs: int) -> list[float]:
     return times
 
 
+def time_comparisons(rounds: int) -> dict[str, list[float]]:
+    """Seconds per run_comparison (20 replicates, one process) of each shipped scenario in
+    COMPARISONS, taking turns; a first call of each warms the draws and the compiled code."""
+    scenarios = {name: load_scenario(SCENARIOS / f"{name}.yaml", {"replicates": 20})
+                 for name in COMPARISONS}
+    for scenario in scenarios.values():
+        run_comparison(scenario)
+    times: dict[str, list[float]] = {name: [] for name in scenarios}
+    for _ in range(rounds):
+        for name, scenario in scenarios.items():
+            start = time.perf_counter()
+            run_comparison(scenario)
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="release-sim runs per scenario")
     parser.add_argument("--plain-runs", type=int, default=3, help="plain mesa runs per size")
+    parser.add_argument("--comparisons", type=int, default=3,
+                        help="rounds of the two comparisons (0: skip them)")
     args = parser.parse_args()
 
     rows = []
@@ -154,6 +180,19 @@ def main() -> None:
     sim10 = next(r for r in rows if r[0].endswith("x10") and r[2] == "release-sim")
     plain10 = next(r for r in rows if r[0].endswith("x10") and r[2] != "release-sim")
     print(f"release-sim / plain mesa actor-steps per second at 10x: {sim10[4] / plain10[4]:.0f}x")
+    if args.comparisons:
+        times = time_comparisons(args.comparisons)
+        print()
+        print(f"{'comparison (20 replicates, one core)':<40}{'runs':>6}{'median s':>10}"
+              f"{'min s':>8}")
+        for name, ts in times.items():
+            scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+            runs = 20 * (len(scenario.strategies) + sum(
+                1 for s in scenario.strategies if s.settings().get("gate_severe_probability")))
+            print(f"{name:<40}{runs:>6}{statistics.median(ts):>10.2f}{min(ts):>8.2f}")
+        main_s, gradient_s = (statistics.median(times[n]) for n in COMPARISONS)
+        print(f"release_gradient / compare_main_strategies: {gradient_s / main_s:.2f}x; "
+              f"one default run in this process: {medians[1]:.1f} ms")
 
 
 if __name__ == "__main__":
