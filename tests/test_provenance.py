@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 MODULE = '''
 import numpy as np
+from sim.access import Access
 from sim.strategies import Strategy
 
 
@@ -25,7 +26,7 @@ class Late(Strategy):
     """Releases every trained size in week 2."""
 
     def access(self, view):
-        return np.where(view.trained & view.reached(2), 3, 0)
+        return np.where(view.trained & view.reached(2), Access.PUBLIC, Access.UNRELEASED)
 '''
 
 

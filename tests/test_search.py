@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from pydantic import Field
 
+from sim.access import Access
 from sim.api import evaluate
 from sim.errors import InputError
 from sim.search import SearchResults, load_search_file, run_search, search_from_dict
@@ -30,7 +31,7 @@ class NearThree(Strategy):
 
     def access(self, view: LabView):
         due = 2 * abs(self.settings.x - 3)
-        return np.where(view.trained & view.reached(due), 3, 0)
+        return np.where(view.trained & view.reached(due), Access.PUBLIC, Access.UNRELEASED)
 
 
 def problem(**over) -> dict:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.access import Access
 from sim.strategies import Strategy
 from sim.sweep import open_sweep, run_sweep, store, sweep_from_dict
 
@@ -107,7 +108,7 @@ class Flaky(Strategy):
     def access(self, view):
         if view.week >= 3:
             raise RuntimeError("flaky strategy gave up")
-        return np.where(view.trained, 3, 0)
+        return np.where(view.trained, Access.PUBLIC, Access.UNRELEASED)
 
 
 def test_a_failing_run_is_recorded_and_the_rest_finish(tmp_path: Path) -> None:
