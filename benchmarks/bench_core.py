@@ -20,14 +20,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import mesa
 import numpy as np
 
-from pathlib import Path
-
+from sim.comparison import run_comparison
 from sim.model import ReleaseModel
-from sim.runner import run_comparison
 from sim.scenario import Scenario, StrategySpec, load_scenario
 from sim.strategies import resolve_strategy
 

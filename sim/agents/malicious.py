@@ -4,9 +4,9 @@ Each week inactive actors may take up text generation (more after a public proof
 kinds that can train build sizes of their own, and every active actor uses the option with the
 most undetected impact: a door to a size it can reach (its weights, gated weights once vetted,
 the provider's hosted interface or API, each with its controls and costs: choose_doors), or
-what it would do without the model (human writing, older tools). Harm counts what the model adds over that
-substitute (Kapoor et al. 2024, marginal risk); gross harm counts all AI-written harm. The kinds
-differ only in their parameters (docs/model.md, Malicious actors).
+what it would do without the model (human writing, older tools). Harm counts what the model
+adds over that substitute (Kapoor et al. 2024, marginal risk); gross harm counts all
+AI-written harm. The kinds differ only in their parameters (docs/model.md, Malicious actors).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from sim.schema.scenario import ModelSize, Scenario, StrategySpec
 from sim.schema.section import F, Section
 from sim.schema.uncertainty import MisuseWorld, Uncertainty
 
-__all__ = ["MAX_OTHER_LABS", "AccessControls", "Beneficial", "Costs", "Defenders", "Domain", "Evidence", "F",
-           "Malicious", "MaliciousKind", "MappingParams", "MisuseWorld", "ModelSize",
-           "Monitors", "OtherLabs", "Partners", "Scenario", "Section", "StrategySpec",
-           "Uncertainty"]
+__all__ = ["MAX_OTHER_LABS", "AccessControls", "Beneficial", "Costs", "Defenders", "Domain",
+           "Evidence", "F", "Malicious", "MaliciousKind", "MappingParams", "MisuseWorld",
+           "ModelSize", "Monitors", "OtherLabs", "Partners", "Scenario", "Section",
+           "StrategySpec", "Uncertainty"]

@@ -3,8 +3,9 @@
 A strategy sees what the releasing lab sees (`LabView`) and returns the access level it grants
 to each size, by name (`sim.access.Access`: UNRELEASED, PARTNERS, RESEARCH, HOSTED, API, GATED,
 PUBLIC; the integers 1-3 of the ladder before the release gradient are refused with a message
-saying what they meant). Access only moves up the ladder: a lower level than before is ignored. Register a
-class with `@register("name")` or name it in a scenario as `package.module:Class`.
+saying what they meant). Access only moves up the ladder: a lower level than before is
+ignored. Register a class with `@register("name")` or name it in a scenario as
+`package.module:Class`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ from pydantic import Field, field_validator, model_validator
 from sim.access import LADDER, Access, level_named
 from sim.strategies.base import LabView, Strategy, StrategySettings, register
 
-
 RUNGS = [a.name.lower() for a in LADDER[1:]]  # partners ... public
 Rung = Literal["partners", "research", "hosted", "api", "gated", "public"]
 assert list(Rung.__args__) == RUNGS

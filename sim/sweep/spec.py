@@ -19,7 +19,6 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr, model_validator
 from scipy import stats
 
-from sim.access_controls import control_problems
 from sim.custom_outcomes import SERIES
 from sim.errors import InputError
 from sim.finite import FiniteModel, finite_number
@@ -32,6 +31,7 @@ from sim.scenario import (
     set_dotted,
     with_named_defaults,
 )
+from sim.schema.access_controls import control_problems
 from sim.yamlio import LineMap, line_of, parse_yaml, read_text_file, validate
 
 Number = float | int
