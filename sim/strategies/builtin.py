@@ -146,18 +146,19 @@ class Staged(Strategy):
     def reset(self) -> None:
         self.released = 0  # number of stages done
         self.started: list[float] = []  # week each stage began (-inf: at once, to the last rung)
+        self.rungs = [level_named(name) for name in self.settings.ladder]
 
     def levels_granted(self) -> set[str]:
         return {*self.settings.ladder, *(["partners"] if self.settings.partners_first else [])}
 
     def rung(self, view: LabView, stage: int) -> Access:
         """The level of a size whose stage has begun: the highest rung of the ladder reached."""
-        ladder, start = self.settings.ladder, self.started[stage]
+        rungs, start = self.rungs, self.started[stage]
         reached = 0
-        while reached + 1 < len(ladder) and view.reached(
+        while reached + 1 < len(rungs) and view.reached(
                 start + (reached + 1) * self.settings.rung_weeks):
             reached += 1
-        return level_named(ladder[reached])
+        return rungs[reached]
 
     def due_week(self, view: LabView, stage: int) -> float:
         schedule = self.settings.schedule
@@ -193,6 +194,10 @@ class Staged(Strategy):
             self.started.append(view.week)
             self.released += 1
         waiting = Access.PARTNERS if self.settings.partners_first else Access.UNRELEASED
+        if len(self.rungs) == 1:  # one rung (public weights by default): no climbing
+            top = self.rungs[0]
+            return [top if s < self.released else waiting if trained else Access.UNRELEASED
+                    for s, trained in enumerate(view.trained.tolist())]
         return [
             self.rung(view, s) if s < self.released else waiting if trained else Access.UNRELEASED
             for s, trained in enumerate(view.trained.tolist())
