@@ -11,6 +11,7 @@ run a replicate makes), resolved once for every run, table and caveat of the com
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sim.calibration import BUILTIN_PREFIX, load_calibration
 from sim.errors import InputError, InputErrors
 from sim.family import Family, family_of
 from sim.outcome_registry import MARGINAL_BASELINE
-from sim.schema import Scenario, StrategySpec
+from sim.schema import Malicious, Scenario, StrategySpec
 from sim.schema.access_controls import control_problems
 from sim.strategies import resolve_strategy
 from sim.yamlio import LineMap, yaml_files_hint
@@ -82,11 +83,32 @@ def check_scenario(scenario: Scenario, name: str, lines: LineMap) -> None:
         )
     for field, message in control_problems(scenario, granted):
         raise InputError(name, field, message, lines.get(tuple(field.split("."))))
+    check_kept_out_kinds(scenario, name, lines)
     check_calibration(scenario.calibration, name, lines.get(("calibration",)))
     if scenario.family is not None:
         sizes = [s.name for s in scenario.family]
         if len(set(sizes)) != len(sizes):
             raise InputError(name, "family", "size names must be distinct", lines.get(("family",)))
+
+
+def check_kept_out_kinds(scenario: Scenario, name: str, lines: LineMap) -> None:
+    """A kind the file adds under malicious.kinds with nothing but its share kept out by
+    identity checks is a misspelt kind, not a new one (a new kind needs its numbers): refused,
+    naming the kinds there are, so an access control never acts on a kind that does not
+    exist."""
+    defaults = set(Malicious().kinds)
+    for kind in scenario.malicious.kinds:
+        written = {key[3] for key in lines if key[:3] == ("malicious", "kinds", kind)
+                   and len(key) > 3}
+        if kind in defaults or not written or written - {"kyc_kept_out"}:
+            continue
+        guess = difflib.get_close_matches(kind, list(scenario.malicious.kinds), n=2)
+        hint = next((f"did you mean '{g}'? " for g in guess if g != kind), "")
+        raise InputError(name, f"malicious.kinds.{kind}.kyc_kept_out", f"there is no "
+                         f"malicious kind '{kind}' to keep out; {hint}kinds: "
+                         f"{', '.join(k for k in scenario.malicious.kinds if k != kind)} (a "
+                         "new kind needs its numbers: count, volume, reach...)",
+                         lines.get(("malicious", "kinds", kind, "kyc_kept_out")))
 
 
 def prior_twin(name: str) -> str:

@@ -90,6 +90,31 @@ def test_shares_kept_out_are_set_on_their_kind(case, tmp_path: Path, capsys):
                        "malicious.kinds.<kind>.kyc_kept_out")
 
 
+UNKNOWN_KINDS = {
+    "misspelt": ("spam_phishng", "did you mean 'spam_phishing'?"),
+    "plural": ("fake_review", "did you mean 'fake_reviews'?"),
+    "made up": ("bots", "there is no malicious kind 'bots'"),
+    "other case": ("Harassment", "did you mean 'harassment'?"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNKNOWN_KINDS))
+def test_a_share_kept_out_of_a_kind_that_does_not_exist_is_refused(case, tmp_path: Path,
+                                                                    capsys):
+    kind, says = UNKNOWN_KINDS[case]
+    file = write(tmp_path / "u.yaml", f"strategies: {INTERFACES}\nmalicious:\n  kinds:\n"
+                 f"    {kind}: {{kyc_kept_out: 0.6}}\n")
+    code, _, err = call(capsys, "validate", file)
+    assert_one_message(code, err, "u.yaml, line 4", f"malicious.kinds.{kind}.kyc_kept_out", says)
+
+
+def test_a_new_kind_with_its_numbers_may_set_its_share_kept_out(tmp_path: Path, capsys):
+    file = write(tmp_path / "n.yaml", f"strategies: {INTERFACES}\nmalicious:\n  kinds:\n"
+                 "    bots: {count: 50, volume: 100, kyc_kept_out: 0.6}\n")
+    code, out, err = call(capsys, "validate", file)
+    assert code == 0, err
+
+
 LADDERS = {
     "falls": ("[api, hosted]", "'hosted' is not above 'api'"),
     "repeats": ("[public, public]", "'public' is not above 'public'"),
@@ -155,6 +180,10 @@ def test_level_strategies_refuse_bad_settings(case, tmp_path: Path, capsys):
 
 
 SWEEPS = {
+    "share kept out of an unknown kind": ("[api_only]",
+                                          "malicious.kinds.spam_phishng.kyc_kept_out: "
+                                          "{low: 0, high: 1}", "did you mean "
+                                          "'malicious.kinds.spam_phishing.kyc_kept_out'"),
     "kyc with weights levers": ("[full, partnership_only]",
                                 "access_controls.know_your_customer.enabled: "
                                 "{values: [false, true]}", "know_your_customer acts on"),
