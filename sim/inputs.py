@@ -145,6 +145,29 @@ def belief_twins(scenario: Scenario) -> dict[str, str]:
     return {arm.spec.name: arm.name for arm in strategies_to_run(scenario) if not arm.learns}
 
 
+# The value judgements of a scenario: they enter only the outcomes' sums (net value, and with
+# discounting every sum over weeks), unless a strategy's choices read them
+VALUE_JUDGEMENTS = ("harm_weight", "discount_rate_weekly")
+
+
+def value_readers(scenario: Scenario) -> list[str]:
+    """The runs of a comparison whose strategy's choices read the value judgements
+    (Strategy.reads_value_judgements): a comparison at another harm weight or discount rate
+    must simulate them again; without any, the stored runs are re-weighed exactly."""
+    return [arm.name for arm in strategies_to_run(scenario)
+            if resolve_strategy(arm.spec).reads_value_judgements()]
+
+
+def simulated_settings(scenario: Scenario) -> Scenario:
+    """The settings a comparison's simulation depends on: the scenario with its value
+    judgements at their documented defaults, unless a strategy reads them. Two scenarios with
+    the same simulated settings have the same runs, up to re-weighing (Tables.reweighed)."""
+    if value_readers(scenario):
+        return scenario
+    defaults = {k: Scenario.model_fields[k].default for k in VALUE_JUDGEMENTS}
+    return scenario.model_copy(update=defaults)
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A scenario with what it names resolved: its family (calibration and sizes, smallest

@@ -11,6 +11,7 @@ saving to and loading from a folder.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +23,12 @@ import pandas as pd
 from sim.access import LADDER
 from sim.family import Family, family_of
 from sim.information import INTERVAL, mean_ci, perfect_information, value_of_information
-from sim.inputs import belief_twins
+from sim.inputs import VALUE_JUDGEMENTS, belief_twins, value_readers
 from sim.numbers import interval, number
-from sim.outcome_registry import OUTCOMES, run_outcomes, size_column
-from sim.outcomes import add_paired_outcomes
+from sim.outcome_registry import MARGINAL_BASELINE, OUTCOMES, derived, run_outcomes, size_column
+from sim.outcomes import add_paired_outcomes, discount_factors, discounted_sum
 from sim.runner import RunResult
+from sim.scenario import with_overrides
 from sim.schema import Scenario
 
 if TYPE_CHECKING:
@@ -153,6 +155,62 @@ class Tables:
         prior-belief twin), knowing the world against not knowing it (sim.information)."""
         return perfect_information(self.runs, self.strategies, belief_twins(self.scenario))
 
+    def reweighed(self, harm_weight: float | None = None,
+                  discount_rate_weekly: float | None = None) -> Tables:
+        """These results at another harm weight or discount rate, from the stored runs, with
+        no new simulation: exactly the tables a new comparison at those values gives.
+
+        The value judgements enter only the outcomes' sums: net value (benefit - harm weight
+        x harm) and, with discounting, harm, gross harm and beneficial value (re-summed from
+        the per-week, per-size records of the sizes table), then what is paired within a
+        replicate (marginal harm, regret) or derived from them. The weekly tables do not
+        change. ValueError when a strategy's choices read the value judgements
+        (Strategy.reads_value_judgements): only a new run answers then."""
+        sc = self.scenario
+        weight = sc.harm_weight if harm_weight is None else float(harm_weight)
+        rate = (sc.discount_rate_weekly if discount_rate_weekly is None
+                else float(discount_rate_weekly))
+        if (weight, rate) == (sc.harm_weight, sc.discount_rate_weekly):
+            return self
+        readers = value_readers(sc)
+        if readers:
+            raise ValueError(f"{', '.join(readers)} read{'s' if len(readers) == 1 else ''} the "
+                             "value judgements when deciding: run the comparison again at "
+                             "the new harm weight or discount rate")
+        scenario = with_overrides(sc, {"harm_weight": weight, "discount_rate_weekly": rate})
+        runs = self.runs.copy()
+        if rate != sc.discount_rate_weekly:
+            for name in DISCOUNTED:
+                runs[name] = self._summed(name, scenario)
+        runs["net_value"] = runs["beneficial_value"] - weight * runs["harm"]
+        _pair_again(runs, set(scenario.strategy_names()))
+        manifest = {**self.manifest, "reweighed": {
+            "from": {k: getattr(sc, k) for k in VALUE_JUDGEMENTS},
+            "to": {k: getattr(scenario, k) for k in VALUE_JUDGEMENTS}}}
+        return dataclasses.replace(self, scenario=scenario, runs=runs, manifest=manifest)
+
+    def _summed(self, name: str, scenario: Scenario) -> np.ndarray:
+        """Each run's sum over the horizon of a per-week, per-size record, discounted at the
+        scenario's rate, as the model sums it (sim.outcomes.run_summary), in the runs
+        table's order."""
+        n_sizes = len(self.size_names)
+        block = scenario.steps * n_sizes
+        sizes = self.sizes
+        firsts = sizes.iloc[::block]
+        if not (np.array_equal(firsts["strategy"].to_numpy(), self.runs["strategy"].to_numpy())
+                and np.array_equal(firsts["replicate"].to_numpy(),
+                                   self.runs["replicate"].to_numpy())):
+            order = {k: i for i, k in enumerate(zip(self.runs["strategy"],
+                                                    self.runs["replicate"], strict=True))}
+            run = [order[k] for k in zip(sizes["strategy"], sizes["replicate"], strict=True)]
+            sizes = sizes.assign(_run=run).sort_values(["_run", "step", "size"], kind="stable")
+        records = sizes[name].to_numpy(dtype=float).reshape(len(self.runs), scenario.steps,
+                                                            n_sizes)
+        rate = scenario.discount_rate_weekly
+        factors = (discount_factors(scenario.steps, scenario.step_weeks, rate) if rate
+                   else None)
+        return np.array([discounted_sum(r, factors) for r in records])
+
     def comparison_table(self) -> pd.DataFrame:
         """The table the CLI prints: outcomes as rows (by name, with their unit in the first
         column), strategies as columns, cells 'mean [low, high]' (90% interval across
@@ -176,6 +234,23 @@ class Tables:
         if self.scenario.baseline not in names:
             names.append(self.scenario.baseline)
         return names
+
+
+DISCOUNTED = [o.name for o in OUTCOMES.values() if o.additive and o.name in
+              ("harm", "gross_harm", "beneficial_value")]  # the sums that discounting weighs
+
+
+def _pair_again(runs: pd.DataFrame, listed: set[str]) -> None:
+    """Marginal harm and regret of every run again, in place, as add_paired_outcomes sets
+    them (the same arithmetic, by replicate), then the outcomes the registry derives."""
+    closed = runs["strategy"] == MARGINAL_BASELINE
+    closed_harm = runs.loc[closed].set_index("replicate")["harm"]
+    runs["marginal_harm"] = (runs["harm"] - runs["replicate"].map(closed_harm)
+                             if closed.any() else np.nan)
+    best = runs[runs["strategy"].isin(listed)].groupby("replicate")["net_value"].max()
+    runs["regret"] = runs["replicate"].map(best) - runs["net_value"]
+    for o in derived():
+        runs[o.name] = [float(o.derive(r)) for r in runs.to_dict("records")]
 
 
 def assemble(scenario: Scenario, runs: Iterable[RunResult], family: Family

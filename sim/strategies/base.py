@@ -101,6 +101,14 @@ class Strategy:
         strategies; None (the default, for a strategy of your own): it may grant any."""
         return None
 
+    def reads_value_judgements(self) -> bool:
+        """Whether this strategy's choices read the value judgements (the harm weight or the
+        discount rate). They enter only the outcomes' sums otherwise, so a comparison at
+        another harm weight or discount rate re-weighs the stored runs (`Tables.reweighed`,
+        exactly what a new run gives) instead of simulating again. Override it in a strategy
+        that weighs harm against benefit when it decides."""
+        return False
+
     def access(self, view: LabView) -> Sequence[int] | np.ndarray:
         """Access level per size the lab grants at this step (a list or an array).
 
