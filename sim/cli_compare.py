@@ -133,7 +133,8 @@ def print_decision(decision) -> None:
             header = name.replace("_", " ") + bracket + rest + (f" ({unit})" if unit else "")
             t.add_column(escape(header),
                          justify="left" if k in ("strategy", "best") else "right")
-        shares = {k for k in keys if part.units.get(k) == SHARE_UNIT}  # as the bottom line
+        shares = {k for k in keys  # as the bottom line: shares of replicates or resamples
+                  if part.units.get(k, "").startswith(SHARE_UNIT.split(" of ")[0] + " of ")}
         for row in part.rows:
             t.add_row(*[escape(_cell(row.get(k), part.digits.get(k, 3), k in shares))
                         for k in keys])
@@ -157,6 +158,10 @@ def _cell(value, digits: int = 3, percent: bool = False) -> str:
 
     if value is None:  # blank, as the tables' notes say ("Blank where ...")
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     if percent and isinstance(value, int | float) and value == value:
         return f"{value:.0%}"
     if isinstance(value, int | float) and not isinstance(value, bool):

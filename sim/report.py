@@ -213,6 +213,10 @@ def part_table(part: Part) -> pd.DataFrame:
 def _cell(v, digits: int = 3) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
     if isinstance(v, int | float) and not isinstance(v, bool):
         return number(v, digits)
     return str(v)
@@ -227,7 +231,8 @@ def basis_table(decision: Decision) -> pd.DataFrame:
 def break_even_lines(decision: Decision, harm_weight: float) -> pd.DataFrame:
     """Expected net value of each strategy at harm weights from 0 to past the last flip."""
     rows = decision.part("expected_value").rows
-    flips = [r["from_weight"] for r in decision.part("break_even").rows]
+    flips = ([r["from_weight"] for r in decision.part("break_even").rows]
+             if decision.has("break_even") else [])
     top = max([harm_weight, *flips, 1.0]) * 1.5
     grid = sorted({0.0, top, harm_weight, *flips})
     return pd.DataFrame([{"strategy": r["strategy"], "harm_weight": w,

@@ -23,6 +23,8 @@ part; adding a part is adding one function there.
   lines, computed exactly, gives every weight at which the strategy with the highest expected
   net value changes; a paired bootstrap over replicates (seeded from the scenario's seed)
   recomputes each weight from resampled means and gives its 90% interval;
+- the frontier (pareto): the strategies that no other beats on both expected harm and
+  expected benefit, beside the harm-weight range where each is best;
 - value of information: what the lab's learning is worth to each evidence-gated strategy, and
   what knowing the true world would be worth (sim.information);
 - what would change it: with a finished sweep (`Results.sweep`), which of the sweep's
@@ -46,7 +48,13 @@ from sim.decision.basis import (
     replicates_text,
     rests_on,
 )
-from sim.decision.break_even import break_even, break_even_intervals, flips_in_words, upper_envelope
+from sim.decision.break_even import (
+    break_even,
+    break_even_intervals,
+    flips_in_words,
+    resampled_means,
+    upper_envelope,
+)
 from sim.decision.expected import (
     against_best,
     expected_best,
@@ -58,14 +66,15 @@ from sim.decision.expected import (
 )
 from sim.decision.harm_risk import harm_risk
 from sim.decision.learning import value_of_information
+from sim.decision.pareto import beaten_on_both, pareto
 from sim.decision.part import LEVEL, SHARE_UNIT, Decision, Inputs, Part
 from sim.decision.summary import PARTS, decide
 from sim.decision.what_would_change import SWEEP_COMMAND, what_would_change_it
 
 __all__ = ["LEVEL", "PARTS", "SHARE_UNIT", "SWEEP_COMMAND", "Decision", "Inputs", "Part",
-           "against_best", "assumptions_of", "basis_heading", "break_even",
+           "against_best", "assumptions_of", "basis_heading", "beaten_on_both", "break_even",
            "break_even_intervals", "decide", "differences", "discounting_text", "expected_best",
            "expected_value", "file_replicates", "flips_in_words", "harm_risk", "inputs_text",
-           "probability_best", "reference_name", "replicates_text", "replicates_to_separate",
-           "rests_on", "separate_in_words", "tied_strategies", "upper_envelope",
-           "value_of_information", "what_would_change_it"]
+           "pareto", "probability_best", "reference_name", "replicates_text",
+           "replicates_to_separate", "resampled_means", "rests_on", "separate_in_words",
+           "tied_strategies", "upper_envelope", "value_of_information", "what_would_change_it"]

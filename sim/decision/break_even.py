@@ -24,7 +24,10 @@ BOOTSTRAP_STREAM = 0xB0075  # spawn key of the bootstrap's random numbers: apart
 WEIGHT_DIGITS = 2  # significant figures of a break-even weight in words: it carries an interval
 
 
-def break_even(x: Inputs) -> Part:
+def break_even(x: Inputs) -> Part | None:
+    """The ranges of harm weight over which each strategy is best; None with one strategy."""
+    if len(x.strategies) < 2:
+        return None
     mean_b = x.benefit.mean().to_dict()
     mean_h = x.harm.mean().to_dict()
     ranges = upper_envelope({s: (mean_b[s], mean_h[s]) for s in x.strategies})
@@ -43,7 +46,7 @@ def break_even(x: Inputs) -> Part:
     flips = [(ranges[i][1], ranges[i][2], ranges[i + 1][2]) for i in range(len(ranges) - 1)]
     if not flips:
         sentence = (f"no harm weight changes which strategy is best: {ranges[0][2]} has the most "
-                    "benefit and the least harm" if len(x.strategies) > 1 else "")
+                    "benefit and the least harm")
     else:
         sentence = flips_in_words(flips, x.harm_weight, spans)
     notes = ["Net value is benefit - w x harm, so each strategy's expected net value is a line "
@@ -84,13 +87,7 @@ def break_even_intervals(benefit: pd.DataFrame, harm: pd.DataFrame,
     at least 0; infinite where b never overtakes a. The random numbers come from the seed
     with a spawn key of their own, so the same runs give the same intervals."""
     names = list(benefit.columns)
-    b = benefit.to_numpy(dtype=float)
-    h = harm[names].to_numpy(dtype=float)
-    n = b.shape[0]
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(BOOTSTRAP_STREAM,)))
-    draws = rng.integers(0, n, size=(resamples, n))
-    mb = b[draws].mean(axis=1)  # resamples x strategies
-    mh = h[draws].mean(axis=1)
+    mb, mh = resampled_means(benefit, harm, seed, resamples)
     out = []
     tail = (1 - LEVEL) / 2
     for a, c in pairs:
@@ -106,6 +103,20 @@ def break_even_intervals(benefit: pd.DataFrame, harm: pd.DataFrame,
         {s: (mb[k, m], mh[k, m]) for m, s in enumerate(names)})] == order
         for k in range(resamples)])
     return out, float(same)
+
+
+def resampled_means(benefit: pd.DataFrame, harm: pd.DataFrame, seed: int,
+                    resamples: int = RESAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """Mean benefit and mean harm of each strategy (columns of benefit) in each paired
+    bootstrap resample of the replicates (resamples x strategies): one draw of replicates for
+    every strategy, from the seed with the bootstrap's own spawn key (the same resamples for
+    every part that reads them)."""
+    b = benefit.to_numpy(dtype=float)
+    h = harm[list(benefit.columns)].to_numpy(dtype=float)
+    n = b.shape[0]
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(BOOTSTRAP_STREAM,)))
+    draws = rng.integers(0, n, size=(resamples, n))
+    return b[draws].mean(axis=1), h[draws].mean(axis=1)
 
 
 def flips_in_words(flips: list[tuple[float, str, str]], weight: float,

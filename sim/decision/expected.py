@@ -41,8 +41,13 @@ def expected_value(x: Inputs) -> Part:
                  f"{x.replicates} replicates (t interval): how precisely the simulation pins "
                  "down the expectation, not the spread of single outcomes."]
     notes.append(f"Net value = beneficial value - harm weight ({_n(x.harm_weight)}) x harm.")
-    sentence = (f"{top['strategy']} has the highest expected net value "
-                f"({_n(top['expected_net_value'])} {VALUE_UNIT}, {ci})")
+    if len(rows) == 1:  # one strategy is described, not ranked: a ranking needs two
+        sentence = (f"{top['strategy']}'s expected net value is "
+                    f"{_n(top['expected_net_value'])} {VALUE_UNIT} ({ci}); with one strategy "
+                    "compared nothing is ranked")
+    else:
+        sentence = (f"{top['strategy']} has the highest expected net value "
+                    f"({_n(top['expected_net_value'])} {VALUE_UNIT}, {ci})")
     units = {"expected_net_value": VALUE_UNIT, "low": VALUE_UNIT, "high": VALUE_UNIT,
              "beneficial_value": VALUE_UNIT, "harm": HARM_UNIT}
     return Part("expected_value", "Expected net value", sentence, rows, units, notes)
@@ -136,7 +141,11 @@ def separate_in_words(needed: int | None, replicates: int) -> str:
             "them, if the true difference is near the estimate")
 
 
-def probability_best(x: Inputs) -> Part:
+def probability_best(x: Inputs) -> Part | None:
+    """How often each strategy has the highest net value; None with one strategy (it would
+    be 'best' in every replicate against nothing)."""
+    if len(x.strategies) < 2:
+        return None
     values = x.net.to_numpy(dtype=float)
     top = np.nanmax(values, axis=1, keepdims=True)
     wins = np.isclose(values, top, rtol=1e-12, atol=0.0)
@@ -147,7 +156,7 @@ def probability_best(x: Inputs) -> Part:
     best = expected_best(x)
     p = next(r["probability_best"] for r in rows if r["strategy"] == best)
     sentence = (f"it has the highest net value in {p:.0%} of {x.replicates} replicates"
-                if len(x.strategies) > 1 and not x.one_replicate else "")
+                if not x.one_replicate else "")
     notes = ["Share of replicates in which the strategy has the highest net value of the "
              "compared strategies, on the same random numbers (ties shared)."]
     explanation = ""

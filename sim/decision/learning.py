@@ -35,13 +35,17 @@ def value_of_information(x: Inputs) -> Part | None:
         clauses.append(f"{r['strategy']}'s evidence gate is worth {worth}{ci} over the same "
                        f"schedule without learning from the evidence{costs}")
     worlds = "; ".join(f"{w}: {d['best']}" for w, d in info["by_world"].items())
-    if len(info["by_world"]) > 1:
+    if len(info["by_world"]) > 1 and len(x.strategies) > 1:  # a choice to inform
         clauses.append(f"knowing the true world would be worth {_n(info['evpi'])} "
                        f"{VALUE_UNIT} (the best strategy if each world were known, {worlds})")
-    rows.append({"strategy": "perfect information about the world",
-                 "value_of_information": info["evpi"], "low": None, "high": None,
-                 "share_of_replicates_better": None})
-    if voi.shape[0]:
+    one = len(x.strategies) < 2  # nothing to choose between: no value of knowing the world
+    if one and not rows:
+        return None
+    if not one:
+        rows.append({"strategy": "perfect information about the world",
+                     "value_of_information": info["evpi"], "low": None, "high": None,
+                     "share_of_replicates_better": None})
+    if voi.shape[0] and not one:
         rows.append({"strategy": "learning, for the decision",
                      "value_of_information": info["value_of_learning"], "low": None,
                      "high": None, "share_of_replicates_better": None})

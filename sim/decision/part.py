@@ -68,6 +68,10 @@ class Decision:
                 return p
         raise KeyError(f"no part '{name}'; parts: {', '.join(p.name for p in self.parts)}")
 
+    def has(self, name: str) -> bool:
+        """Whether the summary has this part (some need two strategies, or a learning one)."""
+        return any(p.name == name for p in self.parts)
+
     def to_dict(self) -> dict:
         return _plain(asdict(self))
 

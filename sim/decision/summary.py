@@ -16,6 +16,7 @@ from sim.decision.expected import (
 )
 from sim.decision.harm_risk import harm_risk
 from sim.decision.learning import value_of_information
+from sim.decision.pareto import pareto
 from sim.decision.part import Decision, Inputs, Part
 from sim.decision.what_would_change import what_would_change_it
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from sim.tables import Tables
 
 PARTS: list[Callable[[Inputs], Part | None]] = [
-    expected_value, against_best, probability_best, break_even, what_would_change_it,
+    expected_value, against_best, probability_best, break_even, pareto, what_would_change_it,
     value_of_information, harm_risk,
 ]
 
