@@ -40,17 +40,50 @@ def with_labels(df: pd.DataFrame, names: list[str]) -> tuple[pd.DataFrame, alt.C
 
 
 def bands(df: pd.DataFrame, names: list[str], y_title: str) -> alt.LayerChart:
-    """Mean line and 90% band across replicates, one colour per strategy."""
-    df, colour = with_labels(df, names)
-    base = alt.Chart(df).encode(x=alt.X("week:Q", title="Weeks since announcement"),
-                                color=colour)
-    band = base.mark_area(opacity=0.15).encode(
-        y=alt.Y("low:Q", title=y_title), y2="high:Q",
-        tooltip=["Strategy", "week", alt.Tooltip("date:T", title="date"),
-                 alt.Tooltip("mean:Q", format=",.3~g"), alt.Tooltip("low:Q", format=",.3~g"),
-                 alt.Tooltip("high:Q", format=",.3~g")])
-    line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q")
-    return (band + line).properties(height=340)
+    """Mean line and 90% band across replicates, one colour per strategy. Each band is faint
+    with its edges drawn as thin dashed lines of its colour, so overlapping bands stay apart;
+    the legend shows the lines at full strength (not the faint fill)."""
+    df, _ = with_labels(df, names)
+    scale = alt.Scale(**colour_scale_args(names))
+    colour = alt.Color("Strategy:N", scale=scale, legend=alt.Legend(
+        orient="bottom", title=None, labelLimit=0, symbolType="stroke", symbolStrokeWidth=4,
+        symbolOpacity=1, symbolSize=300))
+    quiet = alt.Color("Strategy:N", scale=scale, legend=None)
+    base = alt.Chart(df).encode(x=alt.X("week:Q", title="Weeks since announcement"))
+    band = base.mark_area(opacity=0.10).encode(
+        y=alt.Y("low:Q", title=y_title, axis=alt.Axis(titleLimit=300)), y2="high:Q",
+        color=quiet, tooltip=["Strategy", "week", alt.Tooltip("date:T", title="date"),
+                              alt.Tooltip("mean:Q", format=",.3~g"),
+                              alt.Tooltip("low:Q", format=",.3~g"),
+                              alt.Tooltip("high:Q", format=",.3~g")])
+    edges = [base.mark_line(strokeWidth=1, strokeDash=[4, 3], opacity=0.8).encode(
+        y=f"{edge}:Q", color=quiet) for edge in ("low", "high")]
+    line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q", color=colour)
+    return alt.layer(band, *edges, line).properties(height=340)
+
+
+def frontier(points: pd.DataFrame, names: list[str]) -> alt.LayerChart:
+    """Mean harm against mean benefit of each strategy: filled where no other strategy beats
+    it on both (the frontier, joined by a line in order of harm), hollow where one does; each
+    point named. points: strategy, harm, beneficial_value, on_frontier."""
+    df, colour = with_labels(points, names)
+    df["where"] = df["on_frontier"].map({True: "on the frontier",
+                                         False: "beaten on both by another"})
+    x = alt.X("harm:Q", title="Mean harm (units)", scale=alt.Scale(zero=False, padding=30))
+    y = alt.Y("beneficial_value:Q", title="Mean benefit", scale=alt.Scale(zero=False,
+                                                                            padding=20))
+    line = alt.Chart(df[df["on_frontier"]].sort_values("harm")).mark_line(
+        color="#777777", strokeWidth=1.5).encode(x=x, y=y, order="harm:Q")
+    dots = alt.Chart(df).mark_point(size=160, strokeWidth=2.5).encode(
+        x=x, y=y, color=colour, fill=alt.condition("datum.on_frontier", colour,
+                                                   alt.value("white")),
+        shape=alt.value("circle"),
+        tooltip=["Strategy", alt.Tooltip("harm:Q", format=",.3~g", title="mean harm"),
+                 alt.Tooltip("beneficial_value:Q", format=",.3~g", title="mean benefit"),
+                 alt.Tooltip("where:N", title="")])
+    names_ = alt.Chart(df).mark_text(align="left", dx=9, dy=-8, fontSize=12).encode(
+        x=x, y=y, text="Strategy:N")
+    return alt.layer(line, dots, names_).properties(height=260)
 
 
 def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_title: str,
@@ -110,7 +143,7 @@ def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str
 
 
 def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int) -> alt.FacetChart:
-    """Share of simulated worlds in which each size is at each access level, by week: one
+    """Share of simulated futures in which each size is at each access level, by week: one
     panel per strategy (columns) and size (rows). The key is access_key() (in the page, so it
     stays in view when the wide chart scrolls)."""
     df = shares.copy()
@@ -125,7 +158,7 @@ def access(shares: pd.DataFrame, names: list[str], sizes: list[str], width: int)
         color=alt.Color("Access:N", scale=scale, sort=scale.domain, legend=None),
         order=alt.Order("order:Q"),
         tooltip=["Strategy", "size", "week", "Access",
-                 alt.Tooltip("share:Q", format=".0%", title="share of simulated worlds")],
+                 alt.Tooltip("share:Q", format=".0%", title="share of simulated futures")],
     ).transform_calculate(
         order=f"indexof({list(scale.domain)!r}, datum.Access)"
     ).properties(width=width, height=58)

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.api import InputError, Results, Scenario, run_comparison
+from sim.inputs import simulated_settings
 from sim.runner import Progress
 from sim.uploads import SCENARIOS_DIR, scenario_from_text
 from sim.yamlio import model_in
@@ -234,86 +235,118 @@ def current_scenario() -> Scenario | None:
 
 # ----------------------------------------------------------------------- runs
 class RunStore:
-    """Finished comparisons by scenario, shared by every session of this server.
+    """Finished comparisons, shared by every session of this server.
 
-    Each comparison runs once: a session asking for one that another session is running waits
-    for it; results are kept for the last `size` scenarios. Nothing here touches a Streamlit
-    element, so a progress bar can live in the page that asked (Streamlit's cached functions
-    must not touch elements: replaying one from the cache raises CacheReplayClosureError).
+    Each simulation runs once: a session asking for one that another session is running waits
+    for it; results are kept for the last `size` simulations. A comparison that differs from
+    a stored one only in its value judgements (harm weight, discount rate) is answered from the
+    stored runs at once (Results.reweighed: exactly what a new run gives), never simulated
+    again. Nothing here touches a Streamlit element, so a progress bar can live in the page
+    that asked (Streamlit's cached functions must not touch elements: replaying one from the
+    cache raises CacheReplayClosureError).
     """
 
     def __init__(self, size: int = 16):
         self.size = size
-        self._done: OrderedDict[str, Results] = OrderedDict()
-        self._running: dict[str, Future] = {}
+        self._done: OrderedDict[str, Results] = OrderedDict()  # by the whole scenario
+        self._simulated: OrderedDict[str, Results] = OrderedDict()  # by simulated settings
+        self._running: dict[str, Future] = {}  # by simulated settings
         self._lock = threading.Lock()
-        self._background = threading.Lock()  # held while a background run goes on
+        self._wanted: Scenario | None = None  # the latest comparison asked for in the background
+        self._worker: threading.Thread | None = None
 
     @staticmethod
     def key(scenario: Scenario) -> str:
         return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
 
+    @classmethod
+    def simulation_key(cls, scenario: Scenario) -> str:
+        """What a simulation depends on: the scenario without its value judgements (unless a
+        strategy's choices read them; sim.inputs.simulated_settings)."""
+        return cls.key(simulated_settings(scenario))
+
+    def _keep(self, table: OrderedDict, key: str, results: Results) -> None:
+        table[key] = results
+        table.move_to_end(key)
+        while len(table) > self.size:
+            table.popitem(last=False)
+
     def get(self, scenario: Scenario) -> Results | None:
+        """The comparison's results if its simulation is stored: as run, or re-weighed from
+        the stored runs at this scenario's value judgements; None if it must be simulated."""
+        key = self.key(scenario)
         with self._lock:
-            key = self.key(scenario)
             if key in self._done:
                 self._done.move_to_end(key)
                 return self._done[key]
-        return None
+            simulated = self._simulated.get(self.simulation_key(scenario))
+        if simulated is None:
+            return None
+        results = simulated.reweighed(scenario.harm_weight, scenario.discount_rate_weekly)
+        with self._lock:
+            self._keep(self._done, key, results)
+        return results
 
     def running(self, scenario: Scenario) -> bool:
         with self._lock:
-            return self.key(scenario) in self._running
+            return self.simulation_key(scenario) in self._running
 
     def run(self, scenario: Scenario, progress: Progress | None = None) -> Results:
-        """The comparison's results: from the store, from the session already running it, or
-        run here (reporting to progress)."""
-        key = self.key(scenario)
+        """The comparison's results: from the store, from the session already running its
+        simulation, or run here (reporting to progress)."""
+        sim_key = self.simulation_key(scenario)
         while True:
+            results = self.get(scenario)
+            if results is not None:
+                return results
             with self._lock:
-                if key in self._done:
-                    self._done.move_to_end(key)
-                    return self._done[key]
-                future = self._running.get(key)
+                future = self._running.get(sim_key)
                 mine = future is None
                 if mine:
-                    future = self._running[key] = Future()
+                    future = self._running[sim_key] = Future()
             if not mine:
-                try:
-                    return future.result()
-                except BaseException:  # noqa: BLE001 - the runner stopped (its page reran): retry
-                    continue
+                # done, or the runner stopped (its page reran): look again, and run it if needed
+                with contextlib.suppress(BaseException):
+                    future.result()
+                continue
             try:
                 results = run_comparison(scenario, progress=progress)
             except BaseException as exc:
                 with self._lock:
-                    self._running.pop(key, None)
+                    self._running.pop(sim_key, None)
                 future.set_exception(exc)
                 raise
             with self._lock:
-                self._running.pop(key, None)
-                self._done[key] = results
-                while len(self._done) > self.size:
-                    self._done.popitem(last=False)
+                self._running.pop(sim_key, None)
+                self._keep(self._done, self.key(scenario), results)
+                self._keep(self._simulated, sim_key, results)
             future.set_result(results)
             return results
 
     def run_in_background(self, scenario: Scenario) -> None:
-        """Start the comparison in a thread unless it is stored or running (a page shows its
-        settings; the answer is ready by the time the user presses Run). One at a time on
-        the server, so settings changed in quick succession do not crowd the processor."""
+        """Start the comparison's simulation in a thread unless it is stored or running (a
+        page shows its settings; the answer is ready by the time the user presses Run). One
+        simulation at a time on the server, the latest asked for next: settings changed in
+        quick succession do not crowd the processor, and the last of them is run."""
         if self.get(scenario) is not None or self.running(scenario):
             return
-        if not self._background.acquire(blocking=False):
-            return
-        threading.Thread(target=self._quietly, args=(scenario,), daemon=True).start()
+        with self._lock:
+            self._wanted = scenario
+            if self._worker is not None and self._worker.is_alive():
+                return
+            self._worker = threading.Thread(target=self._work, daemon=True,
+                                            name="background comparison")
+            self._worker.start()
 
-    def _quietly(self, scenario: Scenario) -> None:
-        try:
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                scenario, self._wanted = self._wanted, None
+                if scenario is None:
+                    self._worker = None
+                    return
             with contextlib.suppress(Exception):  # a failure shows when the user asks for it
                 self.run(scenario)
-        finally:
-            self._background.release()
 
 
 @st.cache_resource

@@ -1,13 +1,13 @@
-"""The answer, first: which strategy comes out best, how sure that is, and what would change it.
+"""The answer, first: which strategy comes out best, the trade-off behind it, what the harm
+weight means, how sure that is and what would change it.
 
-Numbers come from the decision summary (`Results.decision()`, sim.decision); this module puts
-them in words with display names and draws net value against the harm weight.
+The words come from sim (the decision summary in plain words, sim.decision.plain), the numbers
+from the decision summary (`Results.decision()`); this module lays them out, draws net value
+against the harm weight and the harm-benefit frontier, and keeps the summary's names of files
+(strategy and setting names, replicates) for the researchers' details at the end.
 """
 
 from __future__ import annotations
-
-import math
-import re
 
 import pandas as pd
 import streamlit as st
@@ -15,20 +15,24 @@ import streamlit as st
 from dashboard import charts
 from dashboard.components import memo
 from dashboard.labels import (
-    STRATEGY_NAMES,
+    HARM_UNIT,
+    REPLICATE_WORD,
     VALUE_UNIT,
+    in_words,
     interval,
     number,
     parameter_label,
     strategy_label,
-    weight,
     weight_interval,
 )
 from sim import report
 from sim.api import Results
+from sim.decision.plain import in_plain_words
+
+FUTURES = REPLICATE_WORD + "s"
 
 
-def _decision(results: Results):
+def decision_of(results: Results):
     return memo(results, "decision", results.decision)
 
 
@@ -43,153 +47,77 @@ def weight_lines(d, harm_weight: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     return lines, best[best["from_weight"] < top]
 
 
-def what_changes_it(ranges: pd.DataFrame, harm_weight: float) -> str:
-    """The break-even harm weights in words, from this run's weight outwards."""
-    if len(ranges) < 2:
-        return (f"**No harm weight changes it**: {strategy_label(ranges['best'].iloc[0])} has "
-                "both the most benefit and the least harm among the compared strategies.")
-    parts = []
-    for r in ranges.itertuples():
-        name = f"**{strategy_label(r.best)}**"
-        upto = _upto(r)
-        if r.from_weight == 0:
-            parts.append(f"{name} is best for harm weights up to {upto}")
-        elif r.to_weight is None or (isinstance(r.to_weight, float) and math.isnan(r.to_weight)):
-            parts.append(f"{name} above **{weight_interval(r.from_weight, None, None)}**")
-        else:
-            parts.append(f"{name} from **{weight_interval(r.from_weight, None, None)}** to "
-                         f"{upto}")
-    return ("**What would change it**: how much one unit of harm counts against benefit (the "
-            f"harm weight, now {weight(harm_weight)}). " + "; ".join(parts) + ". Each "
-            "break-even weight comes with its 90% interval: it moves with the simulated "
-            "worlds drawn.")
+def frontier_points(d) -> pd.DataFrame:
+    """The frontier part's rows as chart data: strategy, harm, benefit, on the frontier."""
+    return d.part("pareto").table()[["strategy", "harm", "beneficial_value", "on_frontier"]]
 
 
-def _upto(r) -> str:
-    """The upper break-even weight of a range in bold, with its interval."""
-    low, high = getattr(r, "to_low", None), getattr(r, "to_high", None)
-    if high is None or (isinstance(high, float) and math.isnan(high)):
-        high = math.inf if low is not None and not pd.isna(low) else None
-    text = weight_interval(r.to_weight, None if pd.isna(low) else low, high)
-    head, _, rest = text.partition(" (")
-    return f"**{head}**" + (f" ({rest}" if rest else "")
-
-
-def information_text(results: Results, d) -> str:
-    """What learning from evidence is worth (the decision summary's value of information of
-    the strategies that act on the lab's belief), and what knowing the true world in advance
-    would be worth (expected value of perfect information)."""
-    try:
-        rows = d.part("value_of_information").rows
-    except KeyError:
-        return ""
-    n = results.scenario.replicates
-    parts = []
-    for r in rows:
-        if r["strategy"] not in results.strategies:
-            continue
-        ci = interval(r["value_of_information"], r["low"], r["high"], "", n)
-        if r["high"] is not None and r["high"] < 0:
-            meaning = ": waiting for the evidence costs more than it saves here"
-        elif r["low"] is not None and r["low"] <= 0 <= r["high"]:
-            meaning = (f": {n} simulated worlds cannot tell whether acting on the evidence helps "
-                       "or costs")
-        else:
-            meaning = ""
-        parts.append(f"**{strategy_label(r['strategy'])}** acts on the evidence it sees; that "
-                     f"is worth {ci.replace('[', '(90% CI ').replace(']', ')')} {VALUE_UNIT} "
-                     f"against the same strategy when the lab does not learn from the evidence"
-                     f"{meaning}")
-    perfect = next((r for r in rows if r["strategy"] == "perfect information about the world"),
-                   None)
-    if perfect is not None and perfect["value_of_information"] is not None:
-        worlds = memo(results, "evpi", results.evpi).get("by_world", {})
-        bests = {strategy_label(w["best"]) for w in worlds.values()}
-        # the prior's worlds (how much the family is misused) that the simulated worlds drew
-        names = " and ".join([", ".join(list(worlds)[:-1]), list(worlds)[-1]]
-                             if len(worlds) > 1 else list(worlds))
-        which = (f"{next(iter(bests))} is best whichever way it turns out: in the {names} "
-                 f"world{'s' if len(worlds) > 1 else ''} alike" if len(bests) == 1
-                 else "the best strategy depends on how it turns out: " + "; ".join(
-                     f"in the {name} world {strategy_label(w['best'])}"
-                     for name, w in worlds.items()))
-        parts.append("knowing in advance how much the family will be misused would be worth "
-                     f"{number(perfect['value_of_information'])} {VALUE_UNIT} ({which})")
-    if not parts:
-        return ""
-    text = "; ".join(parts)
-    return "**What learning is worth**: " + text[0].upper() + text[1:] + "."
-
-
-# a replicate is a 'simulated world' on this page (the Compare page's setting says so); the
-# summary's one verb, 'to replicate the 1.5B model', is followed by 'the' and left alone
-_REPLICATES = re.compile(r"\breplicates\b")
-_REPLICATE = re.compile(r"\b(one|each|every|same|a|per|any|single) replicate\b", re.IGNORECASE)
-
-
-def in_words(text: str, d) -> str:
-    """A decision summary's sentence in the page's words: strategies by their display names
-    ('the runner-up, partnership_only' reads 'the runner-up, Partnership only') and replicates
-    as simulated worlds; the summary names them as a scenario file does."""
-    names = sorted({*d.strategies, *STRATEGY_NAMES}, key=len, reverse=True)
-    for name in names:
-        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! release)",
-                      strategy_label(name), text)
-    text = _REPLICATES.sub("simulated worlds", text)
-    return _REPLICATE.sub(r"\1 simulated world", text)
-
-
-def against_best_text(d) -> str:
-    """The decision summary's sentence on the best against the runner-up, for the page."""
-    try:
-        part = d.part("against_best")
-    except KeyError:
-        return ""
-    text = in_words(part.sentence, d)
-    if text.startswith("but "):
-        text = text[4:]
-    return text[0].upper() + text[1:] + "." if text else ""
+def expected_table(d, n: int) -> pd.DataFrame:
+    """Expected net value, mean harm and benefit per strategy (and the chance of doing best
+    when there is a ranking), in words."""
+    expected = d.part("expected_value").table()
+    table = pd.DataFrame({
+        "Strategy": expected["strategy"].map(strategy_label),
+        "Expected net value [90% confidence interval]": [
+            interval(r.expected_net_value, r.low, r.high, "", n)
+            for r in expected.itertuples()],
+    })
+    if d.has("probability_best"):
+        chance = d.part("probability_best").table().set_index("strategy")["probability_best"]
+        table["Does best in"] = ["n/a" if n < 2 or pd.isna(chance.get(s))
+                                 else f"{chance[s]:.0%} of {FUTURES}"
+                                 for s in expected["strategy"]]
+    table["Mean harm (units)"] = expected["harm"].map(number)
+    table["Mean benefit (thousand developer-weeks)"] = expected["beneficial_value"].map(number)
+    return table
 
 
 def against_best_table(d, n: int) -> pd.DataFrame | None:
-    """The best strategy's paired difference against every other strategy, in words."""
-    try:
-        rows = d.part("against_best").rows
-    except KeyError:
+    """The best strategy's difference from every other, in the same simulated futures."""
+    if not d.has("against_best"):
         return None
+    rows = d.part("against_best").rows
     return pd.DataFrame({
         "Strategy": [strategy_label(r["strategy"]) for r in rows],
-        "Best minus this [90% CI]": [
+        "Best minus this [90% confidence interval]": [
             interval(r["best_minus_strategy"], r["low"], r["high"], "", n) for r in rows],
-        "Told apart?": ["n/a" if r["low"] is None
+        "Told apart?": ["cannot say" if r["low"] is None
                         else ("no" if r["low"] <= 0 <= r["high"] else "yes") for r in rows],
         "Best higher in": ["n/a" if n < 2 else f"{r['share_of_replicates_best_higher']:.0%}"
                            for r in rows],
-        "Worlds likely needed to tell apart": [
+        "Simulated futures likely needed to tell apart": [
             number(r["replicates_to_separate"]) if r["replicates_to_separate"] is not None
             else "n/a" if r["low"] is None or r["low"] <= 0 <= r["high"] else "told apart now"
             for r in rows],
     })
 
 
-def show_sweep_reading(d) -> None:
-    """The decision summary's 'what would change it' read from a finished sweep: its sentence,
-    and the assumptions by importance in words (sim.sweep.drivers computes them)."""
+def basis_in_words(d) -> pd.DataFrame:
+    """The settings that differ from the scenario the comparison started from, in words."""
+    return pd.DataFrame({
+        "Setting": [parameter_label(b["field"]) for b in d.basis],
+        "In this comparison": [in_words(b["value"], d.strategies) for b in d.basis],
+        "In " + in_words(d.reference, d.strategies): [in_words(b["reference"], d.strategies)
+                                                       for b in d.basis],
+    })
+
+
+def show_sweep_table(d) -> None:
+    """The assumptions a finished sweep says decide the best strategy, by importance."""
     part = d.part("what_would_change_it")
     if not part.rows:
         return
-    st.markdown(f"**What the sweep says**: {in_words(part.closing, d)}")
     with st.expander("Which assumptions decide the best strategy, from the sweep"):
-        table = pd.DataFrame({
+        st.table(pd.DataFrame({
             "Assumption": [parameter_label(r["assumption"]) for r in part.rows],
             "Importance": ["n/a" if r["importance"] is None else f"{r['importance']:.3f}"
                            for r in part.rows],
             "Here": [_value(r["here"]) for r in part.rows],
             "Range in the sweep": [f"{_value(r['sweep_low'])} to {_value(r['sweep_high'])}"
                                    for r in part.rows],
-        })
-        st.table(table, hide_index=True)
-        st.markdown("\n".join(f"- {in_words(n, d)}" for n in part.notes))
+        }), hide_index=True)
+        st.caption("Importance: how much worse a model of the sweep predicts the best strategy "
+                   "when the assumption's values are shuffled (0: it does not matter).")
 
 
 def _value(v) -> str:
@@ -197,87 +125,56 @@ def _value(v) -> str:
 
 
 def show_answer(results: Results) -> None:
-    d = _decision(results)
+    d = decision_of(results)
+    plain = memo(results, "plain", lambda: in_plain_words(d, results))
     sc = results.scenario
     n = sc.replicates
-    expected = d.part("expected_value").table()
-    chance = d.part("probability_best").table().set_index("strategy")["probability_best"]
-    ranges = d.part("break_even").table()
-    if "to_weight" not in ranges:
-        ranges["to_weight"] = None
-    ranges["to_weight"] = pd.to_numeric(ranges["to_weight"])
-    best = d.best
-    top = expected.set_index("strategy").loc[best]
     st.subheader("The answer")
     with st.container(border=True, key="answer"):
-        if n > 1:
-            sure = (f"90% confidence interval {number(top['low'])} to {number(top['high'])}; "
-                    f"best in **{chance[best]:.0%}** of the {n} simulated worlds")
-        else:
-            sure = ("one simulated world, so how sure this is cannot be estimated: run more "
-                    "replicates")
-        if d.tied_with:
-            others = " or ".join(strategy_label(t) for t in d.tied_with)
-            st.markdown(f"#### {strategy_label(best)} comes out ahead at a harm weight of "
-                        f"{weight(sc.harm_weight)}, but cannot be told apart from {others} "
-                        f"with {n} simulated worlds")
-        else:
-            st.markdown(f"#### {strategy_label(best)} comes out best at a harm weight of "
-                        f"{weight(sc.harm_weight)}")
-        st.markdown(f"Expected net value **{number(top['expected_net_value'])}** {VALUE_UNIT} "
-                    f"({sure}).")
-        gap = against_best_text(d)
-        if gap:
-            st.markdown(gap)
-        explanation = d.part("probability_best").explanation
-        if explanation:
-            st.markdown(in_words(explanation, d))
-        st.markdown(what_changes_it(ranges, sc.harm_weight))
-        show_sweep_reading(d)
-        learning = information_text(results, d)
-        if learning:
-            st.markdown(learning)
-        lines, strips = weight_lines(d, sc.harm_weight)
-        st.markdown(f"**Expected net value at each harm weight** ({VALUE_UNIT}). The strip "
-                    "along the top shows the best strategy at each weight.")
-        st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies, sc.harm_weight),
-                        width="stretch", key="answer_chart")
-        st.caption("Each line: a strategy's expected net value at each harm weight. Numbers "
-                   "mark the break-even weights where the best strategy changes; the dashed "
-                   "line is the weight you set.")
-        table = pd.DataFrame({
-            "Strategy": expected["strategy"].map(strategy_label),
-            "Expected net value [90% CI]": [
-                interval(r.expected_net_value, r.low, r.high, "", n)
-                for r in expected.itertuples()],
-            "Chance of being best": [
-                "n/a" if n < 2 or pd.isna(chance.get(s)) else f"{chance[s]:.0%}"
-                for s in expected["strategy"]],
-            "Mean harm": expected["harm"].map(number),
-            "Mean benefit": expected["beneficial_value"].map(number),
-        })
-        st.table(table, hide_index=True)
-        st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in million reach-weighted "
-                   "undetected items, over the horizon. [90% CI]: how precisely the simulation "
-                   "pins the expected net value down (it narrows with more simulated worlds). "
-                   "Chance of being best: the share of simulated worlds in which the strategy "
-                   "has the highest net value.")
+        st.markdown(f"#### {plain.headline}")
+        st.markdown("\n\n".join(f"**{title}.** {text}" for title, text in plain.paragraphs))
+        if d.has("break_even"):
+            lines, strips = weight_lines(d, sc.harm_weight)
+            st.markdown(f"**Expected net value at each harm weight** ({VALUE_UNIT}). The strip "
+                        "along the top shows the best strategy at each weight; numbers mark the "
+                        "weights where it changes; the dashed line is the weight you set.")
+            st.altair_chart(charts.net_value_by_weight(lines, strips, d.strategies,
+                                                       sc.harm_weight),
+                            width="stretch", key="answer_chart")
+        if d.has("pareto"):
+            st.markdown("**Harm and benefit of each strategy: the frontier** (mean over the "
+                        f"{FUTURES}). Up and to the left is better. Filled: no other strategy "
+                        "has both less harm and more benefit (the frontier, joined by the line); "
+                        "hollow: another beats it on both, so no harm weight makes it best.")
+            st.altair_chart(charts.frontier(frontier_points(d), d.strategies),
+                            width="stretch", key="frontier_chart")
+        st.table(expected_table(d, n), hide_index=True)
+        st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in units ({HARM_UNIT}), over "
+                   "the horizon. The confidence interval says how precisely the simulation pins "
+                   f"the expected net value down (it narrows with more {FUTURES}).")
         against = against_best_table(d, n)
         if against is not None:
-            st.markdown(f"**Against the best ({strategy_label(best)}), in the same simulated "
-                        f"worlds** ({VALUE_UNIT})")
+            st.markdown(f"**Against the best ({strategy_label(d.best)}), in the same "
+                        f"{FUTURES}** ({VALUE_UNIT})")
             st.table(against, hide_index=True)
-            st.caption("Difference: the best strategy's net value minus the other's in the "
-                       "same simulated world, averaged [90% confidence interval]. An interval "
-                       "that includes 0: this many simulated worlds cannot tell the two apart.")
-        with st.expander("What this rests on (basis and assumptions), and the bottom line as "
-                         "reports state it"):
-            st.markdown(f"**{d.basis_heading}**")
+            st.caption("The best strategy's net value minus the other's in the same simulated "
+                       "future, averaged, with its 90% confidence interval. An interval that "
+                       f"includes 0: this many {FUTURES} cannot tell the two apart.")
+        show_sweep_table(d)
+        with st.expander(f"What it rests on: {in_words(d.basis_heading, d.strategies)[7:]}"):
+            if d.basis:
+                st.table(basis_in_words(d), hide_index=True)
+            else:
+                st.markdown("Every setting as in " + in_words(d.reference, d.strategies) + ".")
+        with st.expander("For researchers: the summary with the names files use"):
+            st.markdown(f"> {d.bottom_line}")
+            st.markdown("\n".join(f"- {a}" for a in d.assumptions))
             if d.basis:
                 st.table(report.basis_table(d), hide_index=True)
-            st.markdown("\n".join(f"- {in_words(a, d)}" for a in d.assumptions))
-            st.markdown(f"> {in_words(d.bottom_line, d)}")
-            st.markdown("Other uncertain assumptions can change the answer too: the **Sweep "
-                        "explorer** varies them all at once and shows which matter; read a "
-                        "finished sweep on this page (above the answer) to see which matter "
-                        "for this answer.")
+            st.caption("Strategy and setting names as a scenario file writes them; a "
+                       "'replicate' is a simulated future. `release-sim run FILE` prints the "
+                       "same summary with every part's table and notes.")
+    return None
+
+
+__all__ = ["decision_of", "show_answer", "weight_interval", "weight_lines"]

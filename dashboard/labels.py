@@ -14,21 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import numbers
-from sim.labels import parameter_label  # noqa: F401 - the dashboard's one place for words
+from sim.labels import (  # noqa: F401 - the dashboard's one place for words
+    REPLICATE_WORD,
+    STRATEGY_NAMES,
+    in_words,
+    parameter_label,
+    strategy_label,
+)
 from sim.outcome_registry import OUTCOMES, POINTS_UNIT
 
 # ------------------------------------------------------------------------------ strategies
-STRATEGY_NAMES = {
-    "full": "Full release",
-    "staged": "Staged release",
-    "partnership_only": "Partnership only",
-    "api_only": "API only",
-    "closed": "Closed (nothing released)",
-    "history_2019": "GPT-2 as in 2019",
-    "hosted_access": "Hosted access",
-    "gated_download": "Gated download",
-    "research_access": "Research access",
-}
 # Okabe and Ito (2008) colour-blind-safe palette, strongest on white first (yellow left out:
 # too pale on a white page). Fixed per registered strategy so a strategy keeps its colour on
 # every page and in every chart; other strategies take the rest in order.
@@ -45,17 +40,6 @@ STRATEGY_COLOURS = {
     "research_access": "#7F7F7F",  # grey
 }
 EXTRA_COLOURS = ["#AA4499", "#332288", "#44AA99", "#882255", "#117733"]
-
-
-def strategy_label(name: str) -> str:
-    """Display name of a strategy: 'partnership_only' -> 'Partnership only'. A user's own
-    label is kept as written; a twin run '<name> (prior belief)' keeps its suffix."""
-    base, sep, rest = name.partition(" (")
-    if base in STRATEGY_NAMES:
-        return STRATEGY_NAMES[base] + (f" ({rest}" if sep else "")
-    if "_" in name and " " not in name:
-        return name.replace("_", " ").capitalize()
-    return name
 
 
 def strategy_colours(names: list[str]) -> dict[str, str]:
@@ -120,7 +104,7 @@ PLAIN_MEANINGS = {
     "net_value": "Beneficial value minus the harm weight times misuse harm. The harm weight is "
                  "your value judgement: how much benefit one unit of harm cancels.",
     "regret": "How much net value this strategy gives up against the best strategy in the "
-              "same simulated world.",
+              "same simulated future.",
     "lead_time_weeks": "Weeks from the first defender or partner access to a size to the first "
                        "malicious access to it.",
     "time_to_public_weeks": "Week the size's weights became public by any route.",

@@ -15,6 +15,7 @@ from dashboard import charts
 from dashboard.components import memo  # noqa: F401 (re-exported)
 from dashboard.decision_view import show_answer, weight_lines
 from dashboard.labels import (
+    REPLICATE_WORD,
     difference,
     interval,
     number,
@@ -28,6 +29,7 @@ from sim.api import STRATEGIES, Results
 from sim.outcome_registry import run_outcomes, step_outcomes
 from sim.outcomes import size_column
 
+FUTURES = REPLICATE_WORD + "s"
 TABS = ["Outcomes per strategy", "Over time", "Harm against benefit", "Who had access when",
         "Definitions", "Downloads"]
 # the outcomes a decision turns on first; then every other per-run outcome the registry declares
@@ -51,15 +53,21 @@ def shown_names(results: Results) -> list[str]:
     return names
 
 
-def show_results(results: Results) -> None:
+def show_results(results: Results, before_evidence=None) -> None:
+    """The answer, then the evidence behind it in tabs (only the open one is drawn).
+    before_evidence: drawn between the two (the Compare page's choice of a sweep)."""
     sc = results.scenario
     extra = "" if sc.baseline in results.strategies else f" (+ {strategy_label(sc.baseline)})"
     for note in results.notes():
-        st.warning(note, icon=":material/info:")
+        st.warning(note)
     show_answer(results)
-    st.caption(f"{sc.replicates} simulated worlds x {len(results.strategies)} strategies{extra}, "
-               f"{sc.horizon_weeks} weeks from {sc.start_date}; simulated in "
-               f"{results.manifest.get('wall_seconds', 0):.1f} s.")
+    simulated = results.manifest.get("wall_seconds", 0)
+    st.caption(f"{sc.replicates} {FUTURES} x {len(results.strategies)} strategies{extra}, "
+               f"{sc.horizon_weeks} weeks from {sc.start_date}; simulated in {simulated:.1f} s"
+               + ("; the harm weight and discount rate applied to the stored runs at once."
+                  if "reweighed" in results.manifest else "."))
+    if before_evidence is not None:
+        before_evidence()
     st.subheader("The evidence behind it")
     tabs = st.tabs(TABS, key="results_tab", on_change="rerun")
     views = [_tables, _over_time, _tradeoff, _timeline, _definitions, download_results]
@@ -72,10 +80,10 @@ def show_results(results: Results) -> None:
 # ------------------------------------------------------------------------------ tables
 def _spread_note(n: int) -> str:
     if n < 2:
-        return ("One simulated world (replicate): spreads and intervals cannot be estimated, "
-                "so cells show single values. Run more simulated worlds for intervals.")
-    return (f"Each cell: mean over {n} simulated worlds [the range in which 90% of worlds "
-            "fall]. This is the spread to expect in any one world, not the uncertainty of the "
+        return ("One simulated future: spreads and intervals cannot be estimated, "
+                "so cells show single values. Run more simulated futures for intervals.")
+    return (f"Each cell: mean over {n} simulated futures [the range in which 90% of them "
+            "fall]. This is the spread to expect in any one future, not the uncertainty of the "
             "mean; the answer above gives confidence intervals of the mean.")
 
 
@@ -99,8 +107,8 @@ def outcome_table(results: Results) -> pd.DataFrame:
 
 
 def size_table(results: Results) -> pd.DataFrame:
-    """Per model size: when it became public and how (shares of worlds), and defender lead
-    time; rows in words, one column per strategy."""
+    """Per model size: when it became public and how (shares of simulated futures), and
+    defender lead time; rows in words, one column per strategy."""
     runs = report.shown(results, results.runs)
     names = shown_names(results)
     horizon = results.scenario.steps * results.scenario.step_weeks  # a lead's cap
@@ -110,7 +118,7 @@ def size_table(results: Results) -> pd.DataFrame:
         route_col = size_column("public_route", size)
         lead_col = size_column("lead_time_weeks", size)
         public_row = f"{size}: week it became public (weeks since announcement)"
-        route_row = f"{size}: how it became public (share of simulated worlds)"
+        route_row = f"{size}: how it became public (share of simulated futures)"
         lead_row = f"{size}: defender lead time (weeks; positive = defenders first)"
         for row in (public_row, route_row, lead_row):
             rows.setdefault(row, {})
@@ -120,14 +128,14 @@ def size_table(results: Results) -> pd.DataFrame:
             weeks = mine[week_col].dropna().to_numpy(dtype=float)
             never = len(mine) - len(weeks)
             if len(weeks) == 0:
-                cell = f"not public within the horizon ({never} of {len(mine)} simulated worlds)"
+                cell = f"not public within the horizon ({never} of {len(mine)} simulated futures)"
             else:
                 lo, hi = np.quantile(weeks, [0.05, 0.95])
                 cell = interval(float(np.median(weeks)), lo, hi, "weeks", len(weeks))
                 cell = f"median week {cell}"
                 if never:
                     cell += (f"; not public within the horizon in {never} of {len(mine)} "
-                             "replicates")
+                             f"{FUTURES}")
             rows[public_row][col] = cell
             counts = mine[route_col].value_counts()
             parts = [f"{ROUTE_WORDS[k]} {counts[k] / len(mine):.0%}" for k in ROUTE_WORDS
@@ -139,32 +147,32 @@ def size_table(results: Results) -> pd.DataFrame:
             unreached = len(mine) - len(lead)
             if len(lead) == 0:
                 cell = f"nobody reached the size within the horizon ({unreached} of " \
-                    f"{len(mine)} simulated worlds)"
+                    f"{len(mine)} simulated futures)"
             else:
                 lo, hi = (np.quantile(lead, [0.05, 0.95]) if len(lead) > 1
                           else (np.nan, np.nan))
                 cell = "median " + interval(float(np.median(lead)), lo, hi, "weeks", len(lead))
                 capped = int((lead >= horizon).sum())
                 if capped:
-                    cell += (f"; in {capped} of {len(mine)} simulated worlds defenders had it from "
-                             f"week 0 and attackers did not reach it (counted as {horizon:g} "
-                             "weeks)")
+                    cell += (f"; in {capped} of {len(mine)} simulated futures defenders had "
+                             "it from week 0 and attackers did not reach it (counted as "
+                             f"{horizon:g} weeks)")
                 if unreached:
                     cell += (f"; nobody reached the size in {unreached} of {len(mine)} "
-                             "simulated worlds")
+                             "simulated futures")
             rows[lead_row][col] = cell
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Model size and outcome")
 
 
 def paired_table(results: Results) -> pd.DataFrame:
     """Paired differences against the baseline in words: outcomes as rows, one column per
-    strategy, 'mean [90% CI]; higher in k% of worlds'."""
+    strategy, 'mean [90% CI]; higher in k% of simulated futures'."""
     p = results.paired(results.scenario.baseline)
     n = results.scenario.replicates
     p["Outcome"] = p["outcome"].map(outcome_title)
     p["Strategy"] = p["strategy"].map(strategy_label)
     p["cell"] = [
-        f"{difference(o, m, lo, hi, n)}; higher in {share:.0%} of worlds"
+        f"{difference(o, m, lo, hi, n)}; higher in {share:.0%} of {FUTURES}"
         for m, lo, hi, o, share in zip(p["mean_difference"], p["low"], p["high"], p["outcome"],
                                        p["share_of_replicates_higher"], strict=True)]
     wide = p.pivot(index="Outcome", columns="Strategy", values="cell")
@@ -186,7 +194,7 @@ def _tables(results: Results) -> None:
     st.table(memo(results, "size_table", lambda: size_table(results)))
     baseline = strategy_label(results.scenario.baseline)
     st.markdown(f"##### Differences against {baseline}")
-    st.caption("Strategy minus the baseline in the same simulated world, averaged [90% "
+    st.caption("Strategy minus the baseline in the same simulated future, averaged [90% "
                "confidence interval: how precisely the simulation pins that average down], and "
                "how often the strategy's value is higher than the baseline's. A difference of "
                "two shares is in percentage points (pp): 30% against 20% is +10 pp." if n > 1
@@ -210,7 +218,8 @@ def _over_time(results: Results) -> None:
     st.markdown(f"**{words.label}{', total so far' if cumulative else ' per week'}**"
                 f"{f' ({words.unit})' if words.unit else ''}")
     st.altair_chart(charts.bands(df, shown_names(results), words.label), width="stretch")
-    st.caption("Line: mean over the simulated worlds. Band: 90% of worlds fall inside.")
+    st.caption("Line: mean over the simulated futures. Band: 90% of them fall inside; its "
+               "edges are dashed.")
 
 
 def tradeoff_means(results: Results) -> pd.DataFrame:
@@ -232,8 +241,8 @@ def tradeoff_chart(results: Results):
 
 
 def _tradeoff(results: Results) -> None:
-    st.markdown("Each faint dot is one simulated world; diamonds are means, with lines "
-                "spanning 90% of worlds. **Up and to the left is better**: more benefit, "
+    st.markdown("Each faint dot is one simulated future; diamonds are means, with lines "
+                "spanning 90% of them. **Up and to the left is better**: more benefit, "
                 "less harm.")
     st.altair_chart(memo(results, "tradeoff", lambda: tradeoff_chart(results)), width="stretch")
 
@@ -241,7 +250,7 @@ def _tradeoff(results: Results) -> None:
 def _timeline(results: Results) -> None:
     n = results.scenario.replicates
     st.markdown(f"For each strategy (columns) and model size (rows): in what **share of the {n} "
-                "simulated worlds** the size was at each level of access (unreleased, partners, "
+                "simulated futures** the size was at each level of access (unreleased, partners, "
                 "a research tier, a hosted interface, an API, a gated download) or public by "
                 "each route, week by week. Reds: public without the lab releasing it.")
     shares = memo(results, "access_shares", lambda: report.access_shares(results))
@@ -251,7 +260,7 @@ def _timeline(results: Results) -> None:
         st.altair_chart(charts.access(shares, names, results.size_names, width=260),
                         width="content")
     st.markdown("##### How and when each size became public")
-    st.caption("Shares of simulated worlds by route; the week is the median over the worlds "
+    st.caption("Shares of simulated futures by route; the week is the median over the worlds "
                "in which the size became public.")
     table = memo(results, "size_table", lambda: size_table(results))
     st.table(table[table.index.str.contains("became public")])
@@ -272,16 +281,18 @@ def _definitions(results: Results) -> None:
     st.markdown("\n".join(lines))
     st.markdown("#### How uncertainty is shown")
     st.markdown(
-        "- Every strategy runs in the same simulated worlds (the same random numbers for each "
-        "replicate), so a difference between two strategies in one world comes from the "
-        "strategies, not from luck.\n"
-        "- **[a to b] after a mean** in the tables: 90% of simulated worlds fall in this range. "
+        "- Every strategy runs in the same simulated futures (the same random numbers in each), "
+        "so a difference between two strategies in one of them comes from the strategies, not "
+        "from luck. (Researchers call a simulated future a replicate.)\n"
+        "- **[a to b] after a mean** in the tables: 90% of simulated futures fall in this range. "
         "It is the spread of outcomes to expect, and it does not shrink with more simulated "
-        "worlds.\n"
+        "futures.\n"
         "- **90% confidence interval** of a mean or of a difference: how precisely the "
-        "simulation pins the average down. It shrinks with more simulated worlds.\n"
-        "- **Chance of being best**: the share of simulated worlds in which a strategy has the "
-        "highest net value.")
+        "simulation pins the average down. It shrinks with more simulated futures.\n"
+        "- **Does best in**: the share of simulated futures in which a strategy has the "
+        "highest net value.\n"
+        "- **The frontier**: the strategies no other beats on both mean harm and mean benefit; "
+        "a strategy off it is best at no harm weight.")
     st.markdown("#### The strategies")
     kinds = {s.name: s.kind for s in results.scenario.strategies}
     kinds.setdefault("closed", "closed")
@@ -311,31 +322,56 @@ def report_charts(results: Results) -> dict:
         "the top: the best strategy; dashed: this report's harm weight)":
             charts.net_value_by_weight(lines, strips, d.strategies, weight).properties(
                 width=760),
-        "Harm against benefit (each faint dot one simulated world; diamonds: means with 90% "
-        "of worlds)": tradeoff_chart(results).properties(width=760),
-        f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated worlds)":
+        "Harm against benefit (each faint dot one simulated future; diamonds: means with 90% "
+        "of them)": tradeoff_chart(results).properties(width=760),
+        f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated futures)":
             charts.bands(report.step_bands(results, "harm", True), names,
                          harm.label).properties(width=760),
     }
 
 
+DOWNLOADS = [  # label, key, file name ending, MIME type, what it holds
+    ("Report with charts (HTML, opens offline)", "dl_html", "_report.html", "text/html"),
+    ("Report (Markdown)", "dl_md", "_report.md", "text/markdown"),
+    (f"Runs (CSV): one row per strategy and {REPLICATE_WORD}", "dl_runs", "_runs.csv",
+     "text/csv"),
+    ("Weekly outcomes (CSV)", "dl_steps", "_steps.csv", "text/csv"),
+]
+
+
+def download_files(results: Results) -> dict[str, bytes | str]:
+    """Every download's bytes, made now (once per result): a file made only when clicked is
+    'deferred' by Streamlit and can vanish with the rerun the click starts, so a second click
+    right after the first delivered nothing. A file that cannot be made is its message."""
+    makers = {"dl_html": lambda: report.report_html(results, charts=report_charts(results)),
+              "dl_md": lambda: report.report_markdown(results),
+              "dl_runs": lambda: results.runs.to_csv(index=False),
+              "dl_steps": lambda: results.steps.to_csv(index=False)}
+    out: dict[str, bytes | str] = {}
+    for key, make in makers.items():
+        try:
+            out[key] = make().encode("utf-8")
+        except Exception as exc:  # noqa: BLE001 - said on the page, never a silent failure
+            out[key] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
 def download_results(results: Results) -> None:
     name = results.scenario.name
-    st.markdown("The reports start with the answer and state their basis: every setting that "
-                "differs from the scenario file the comparison started from.")
-    c1, c2 = st.columns(2)
-    c1.download_button("Report with charts (HTML, opens offline)",
-                       lambda: report.report_html(results, charts=report_charts(results)),
-                       f"{name}_report.html", "text/html", key="dl_html",
-                       icon=":material/description:", type="primary")
-    c2.download_button("Report (Markdown)", lambda: report.report_markdown(results),
-                       f"{name}_report.md", "text/markdown", key="dl_md",
-                       icon=":material/article:")
-    c1.download_button("Runs (CSV): one row per strategy and simulated world",
-                       lambda: results.runs.to_csv(index=False), f"{name}_runs.csv", "text/csv",
-                       key="dl_runs", icon=":material/table:")
-    c2.download_button("Weekly outcomes (CSV)", lambda: results.steps.to_csv(index=False),
-                       f"{name}_steps.csv", "text/csv", key="dl_steps", icon=":material/table:")
+    st.markdown("The reports start with the answer in words and state their basis: every "
+                "setting that differs from the scenario file the comparison started from.")
+    with st.spinner("Preparing the files..."):
+        files = memo(results, "downloads", lambda: download_files(results))
+    cols = st.columns(2)
+    for i, (label, key, ending, mime) in enumerate(DOWNLOADS):
+        data = files[key]
+        col = cols[i % 2]
+        if isinstance(data, str):
+            col.error(f"{label} could not be made: {data}")
+            continue
+        # on_click="ignore": no rerun, so the file stays served until the browser has it
+        col.download_button(label, data, f"{name}{ending}", mime, key=key, on_click="ignore",
+                            type="primary" if i == 0 else "secondary")
 
 
 __all__ = ["download_results", "number", "show_results"]

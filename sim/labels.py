@@ -10,6 +10,70 @@ from __future__ import annotations
 
 import re
 
+# Strategies by the names a reader uses; a strategy not listed reads from its name
+STRATEGY_NAMES = {
+    "full": "Full release",
+    "staged": "Staged release",
+    "partnership_only": "Partnership only",
+    "api_only": "API only",
+    "closed": "Closed (nothing released)",
+    "history_2019": "GPT-2 as in 2019",
+    "hosted_access": "Hosted access",
+    "gated_download": "Gated download",
+    "research_access": "Research access",
+}
+# A replicate (one draw of every random number, run under every strategy) is a 'simulated
+# future' wherever an adviser reads: 'world' names the prior's possible truths (benign,
+# central, severe) and would say two things at once
+REPLICATE_WORD = "simulated future"
+HARM_WORDS = "units of harm"  # the harm unit in a sentence (a unit: HARM_UNIT_MEANING)
+VALUE_WORDS = "thousand developer-weeks of beneficial use"
+HARM_UNIT_MEANING = ("a million malicious items that no platform caught, each counted by the "
+                     "people it reaches, its maker's skill and how capable the model is (the "
+                     "largest GPT-2 counts 1), over what the same actors would have done "
+                     "without the model")
+
+
+def strategy_label(name: str) -> str:
+    """Display name of a strategy: 'partnership_only' -> 'Partnership only'. A user's own
+    label is kept as written; a twin run '<name> (prior belief)' keeps its suffix."""
+    base, sep, rest = name.partition(" (")
+    if base in STRATEGY_NAMES:
+        return STRATEGY_NAMES[base] + (f" ({rest}" if sep else "")
+    if "_" in name and " " not in name:
+        return name.replace("_", " ").capitalize()
+    return name
+
+
+# the summary's phrases a researcher reads, and what an adviser reads instead
+_PHRASES = {
+    "paired on the same random numbers": "in the same simulated futures",
+    "held-out accuracy": "accuracy on sweep scenarios it was not fitted to",
+    "held-out points": "sweep scenarios it was not fitted to",
+    "held-out sweep points": "sweep scenarios it was not fitted to",
+    "(value judgements)": "(your value judgements)",
+}
+_REPLICATES = re.compile(r"\breplicates\b")
+# 'to replicate the 1.5B model' (the verb) is followed by 'the' and left alone
+_REPLICATE = re.compile(r"\b(one|each|every|same|a|per|any|single|the) replicate\b",
+                        re.IGNORECASE)
+
+
+def in_words(text: str, strategies=()) -> str:
+    """A sentence of the decision summary in a reader's words: strategies by their display
+    names ('the runner-up, partnership_only' reads 'the runner-up, Partnership only'),
+    replicates as simulated futures, and no statistician's phrases. The summary itself speaks
+    as a scenario file does (the CLI and decision.json keep its names)."""
+    for phrase, plain in _PHRASES.items():
+        text = text.replace(phrase, plain)
+    names = sorted({*strategies, *STRATEGY_NAMES}, key=len, reverse=True)
+    for name in names:
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?! release)",
+                      strategy_label(name), text)
+    text = _REPLICATES.sub(REPLICATE_WORD + "s", text)
+    return _REPLICATE.sub(rf"\1 {REPLICATE_WORD}", text)
+
+
 PARAMETER_NAMES = {
     "harm_weight": "Harm weight (benefit lost per unit of harm)",
     "horizon_weeks": "Horizon (weeks from announcement)",

@@ -262,7 +262,7 @@ def held_fixed(spec) -> str:
     if any(k.startswith("uncertainty.worlds.") for k in [*(spec.set or {}), *spec.uncertainties]):
         out.append("The worlds are the possible truths about how much the model family will "
                    "be misused (for example benign, central and severe, each with its misuse "
-                   "multiplier); each simulated world draws one of them from these "
+                   "multiplier); each simulated future draws one of them from these "
                    "probabilities.")
     if "harm_weight" in spec.uncertainties:
         u = spec.uncertainties["harm_weight"]
