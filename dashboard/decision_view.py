@@ -167,8 +167,8 @@ def show_answer(results: Results) -> None:
             else:
                 st.markdown("Every setting as in " + in_words(d.reference, d.strategies) + ".")
         with st.expander("For researchers: the summary with the names files use"):
-            st.markdown(f"> {d.bottom_line}")
-            st.markdown("\n".join(f"- {a}" for a in d.assumptions))
+            st.code("\n\n".join([d.bottom_line, *d.assumptions]), language=None,
+                    wrap_lines=True)
             if d.basis:
                 st.table(report.basis_table(d), hide_index=True)
             st.caption("Strategy and setting names as a scenario file writes them; a "

@@ -63,7 +63,8 @@ def test_a_lever_changes_the_numbers():
     at.button(key="run").click().run()
     before = comparison(at).loc[HARM].copy()
     at.number_input(key=NS + "mapping.misuse_elasticity").set_value(4.0).run()
-    assert any("settings changed" in i.value for i in at.info)
+    said = " ".join(i.value for i in at.info)
+    assert "Not run yet: How much misuse grows with model quality (elasticity): 4" in said
     at.button(key="run").click().run()
     after = comparison(at).loc[HARM]
     assert not at.exception
@@ -164,16 +165,18 @@ def test_one_replicate_says_intervals_cannot_be_estimated():
     assert "[" not in cells, "no zero-width intervals"
 
 
-def test_what_learning_is_worth_names_the_worlds_it_means():
-    """'World' on the page is also a simulated world: the value of knowing the truth names
-    the prior's worlds (benign, central, severe) it means."""
+def test_what_waiting_for_evidence_is_worth_names_the_worlds_it_means():
+    """A replicate is a simulated future on the page, so 'world' means only the prior's
+    worlds (benign, central, severe): the value of knowing the truth names them."""
     at = small(start(), replicates=6)
     at.button(key="run").click().run()
-    said = next(m.value for m in at.markdown if m.value.startswith("**What learning is worth"))
-    assert "knowing in advance how much the family will be misused" in said
-    assert re.search(r"whichever way it turns out: in the ((benign|central|severe)(, | and )?)+ "
-                     r"worlds? alike|depends on how it turns out: in the (benign|central|severe) "
-                     r"world", said), said
+    said = next(m.value for m in at.markdown if "**What waiting for evidence is worth.**"
+                in m.value)
+    said = said[said.index("**What waiting for evidence is worth.**"):]
+    assert "knowing in advance how much the models will be misused (which of the" in said
+    assert re.search(r"would be worth nothing here: \*\*[^*]+\*\* is best in each|the best "
+                     r"strategy depends on it \(in the (benign|central|severe) world", said), said
+    assert "simulated world" not in " ".join(m.value for m in at.markdown)
 
 
 def test_cells_read_as_words_not_codes():
@@ -181,7 +184,7 @@ def test_cells_read_as_words_not_codes():
     at.button(key="run").click().run()
     cells = " ".join(str(v) for t in tables(at) for v in t.to_numpy().ravel())
     assert "never" not in cells and "-0.000" not in cells and "None" not in cells
-    assert "not public within the horizon (3 of 3 simulated worlds)" in cells
+    assert "not public within the horizon (3 of 3 simulated futures)" in cells
 
 
 @pytest.fixture(scope="module")
@@ -382,7 +385,8 @@ def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs
 
 
 def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
-    """The answer names what the sweep says; a bad folder shows the CLI's message instead."""
+    """The answer names what the sweep says; a folder that is no sweep, or a sweep that cannot
+    speak for one strategy, is said in words (a warning, no error box of code names)."""
     at = small(start())
     at.button(key="run").click().run()
     assert not any("What the sweep says" in m.value for m in at.markdown)
@@ -394,30 +398,49 @@ def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
     shown = " ".join(m.value for m in at.markdown)
     assert "partnership_only" not in shown and "Partnership only" in shown, "display names"
     assert any("Range in the sweep" in t.columns for t in tables(at))
+    at.multiselect(key=NS + "strategies").set_value(["staged"]).run()
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    warned = " ".join(w.value for w in at.warning)
+    assert "The sweep 'quick' cannot speak for this comparison: it ran Full release" in warned
     at.text_input(key="cmp_sweep_path").set_value("/no/such/sweep").run()
-    assert not at.exception and "not a sweep folder" in at.error[0].value
+    assert not at.exception and not at.error
+    assert "/no/such/sweep is not a sweep folder" in " ".join(w.value for w in at.warning)
     assert not any("What the sweep says" in m.value for m in at.markdown)
+
+
+def test_the_explorers_sweep_is_offered_not_applied(sweep_folder):
+    """After a visit to the Sweep explorer, the Compare page offers its sweep and reads it only
+    when chosen; comparing one strategy then shows no error."""
+    at = small(start())
+    at.session_state["finished_sweep"] = str(sweep_folder)
+    at.multiselect(key=NS + "strategies").set_value(["staged"]).run()
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error and not at.warning
+    assert not any("What the sweep says" in m.value for m in at.markdown)
+    assert any("The Sweep explorer's last sweep" in m.value for m in at.markdown)
+    assert at.selectbox(key="cmp_sweep_choice").value == ""
 
 
 @pytest.mark.parametrize(("said", "shown"), [
     ("at 20 replicates it cannot be told apart from partnership_only",
-     "at 20 simulated worlds it cannot be told apart from Partnership only"),
+     "at 20 simulated futures it cannot be told apart from Partnership only"),
     ("in the same replicate, averaged over 20 replicates",
-     "in the same simulated world, averaged over 20 simulated worlds"),
+     "in the same simulated future, averaged over 20 simulated futures"),
     ("One replicate: the chance of being best cannot be estimated.",
-     "One simulated world: the chance of being best cannot be estimated."),
+     "One simulated future: the chance of being best cannot be estimated."),
+    ("by 3 (paired on the same random numbers, 90% CI 1 to 4)",
+     "by 3 (in the same simulated futures, 90% CI 1 to 4)"),
     ("weeks for another lab to replicate the 1.5B model above 30",
      "weeks for another lab to replicate the 1.5B model above 30"),  # the verb stays
     ("full release and staged", "full release and Staged release"),
 ])
 def test_the_summary_speaks_the_pages_words(said, shown):
-    """The page calls a replicate a simulated world (its setting says they are the same) and
+    """The page calls a replicate a simulated future (its setting says they are the same) and
     a strategy by its display name; the summary speaks as a scenario file does."""
-    from types import SimpleNamespace
+    from sim.labels import in_words
 
-    from dashboard.decision_view import in_words
-
-    assert in_words(said, SimpleNamespace(strategies=["full", "staged"])) == shown
+    assert in_words(said, ["full", "staged"]) == shown
 
 
 @pytest.mark.parametrize(("args", "shown"), [
@@ -515,3 +538,49 @@ def test_compare_offers_the_gradient_and_its_access_controls():
     at.button(key="run").click().run()
     assert not at.exception and not at.error
     assert {"Hosted access", "Gated download", "API only"} <= set(comparison(at).columns)
+
+
+def headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("#### "))
+
+
+def test_value_judgements_are_answered_at_once_and_levers_stay_across_pages():
+    """A harm weight or discount rate entered after a run redraws the answer without Run (from
+    the stored runs); the levers keep their values across pages, and Run then answers at them."""
+    at = small(start())
+    at.button(key="run").click().run()
+    at.number_input(key=NS + "harm_weight").set_value(3.0).run()
+    assert "at a harm weight of 3" in headline(at) and not at.info, "no Run needed"
+    at.number_input(key=NS + "discount_rate_weekly").set_value(0.002).run()
+    assert not at.exception and not at.info
+    assert "discounted at 0.002 a week" in " ".join(m.value for m in at.markdown)
+    for page in ("app_pages/calibration.py", "app_pages/sweeps.py", "app_pages/editor.py"):
+        at.switch_page(page).run()
+        at.switch_page("app_pages/compare.py").run()
+        assert at.number_input(key=NS + "harm_weight").value == 3.0, page
+        assert at.number_input(key=NS + "replicates").value == 2, page
+        assert "at a harm weight of 3" in headline(at), page
+    at.button(key="run").click().run()
+    assert "at a harm weight of 3" in headline(at)
+    at.number_input(key=NS + "harm_weight").set_value(1.0).run()  # reverted
+    assert "at a harm weight of 1" in headline(at) and not at.exception
+
+
+def test_one_strategy_is_described_not_ranked():
+    at = small(start())
+    at.multiselect(key=NS + "strategies").set_value(["staged"]).run()
+    at.button(key="run").click().run()
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    assert headline(at).startswith("#### Staged release: what to expect")
+    assert "best in" not in text and "100%" not in text and "Does best in" not in str(
+        [t.columns for t in tables(at)])
+    assert "A ranking needs two strategies" in text
+
+
+def test_the_editors_replicates_run_on_compare():
+    at = start("app_pages/editor.py")
+    at.text_area(key="editor_text").set_value(
+        "name: thirty\nbase: compare_main_strategies.yaml\nreplicates: 30\n").run()
+    at.button(key="editor_use").click().run()
+    assert at.number_input(key="cmp:thirty:replicates").value == 30

@@ -57,7 +57,8 @@ def in_plain_words(d: Decision, results: Tables) -> Plain:
                                                                          sc.harm_weight)))
     out.paragraphs.append(("How sure", how_sure(d)))
     out.paragraphs.append(("What would change it", what_changes_it(d, sc.harm_weight)))
-    learning = learning_worth(d)
+    learning = learning_worth(d, results.evpi().get("by_world") if len(d.strategies) > 1
+                              and d.has("value_of_information") else None)
     if learning:
         out.paragraphs.append(("What waiting for evidence is worth", learning))
     if d.has("what_would_change_it") and d.part("what_would_change_it").rows:
@@ -267,7 +268,7 @@ def frontier_words(d: Decision) -> str:
 
 
 # ------------------------------------------------------------------------------ learning
-def learning_worth(d: Decision) -> str:
+def learning_worth(d: Decision, by_world: dict | None = None) -> str:
     """What acting on the evidence is worth to each evidence-gated strategy, and what knowing in
     advance how much the family will be misused would be worth."""
     if not d.has("value_of_information"):
@@ -299,9 +300,20 @@ def learning_worth(d: Decision) -> str:
                     if r["strategy"] == "perfect information about the world"), None)
     if perfect is not None and perfect["value_of_information"] is not None:
         value = perfect["value_of_information"]
-        said.append("knowing in advance how much the models will be misused would be worth "
-                    + (f"{number(value)} thousand developer-weeks" if value > 0
-                       else "nothing here: the same strategy is best whichever way it turns out"))
+        worlds = by_world or {}
+        names = list(worlds)
+        which = (f" (which of the {', '.join(names[:-1])} and {names[-1]} worlds of the "
+                 "scenario is true)" if len(names) > 1 else "")
+        bests = {w["best"] for w in worlds.values()}
+        if value > 0 or len(bests) > 1:
+            depends = "; ".join(f"in the {w} world {_l(v['best'])}" for w, v in worlds.items())
+            said.append(f"knowing in advance how much the models will be misused{which} would "
+                        f"be worth {number(value)} thousand developer-weeks: the best strategy "
+                        f"depends on it ({depends})")
+        else:
+            alike = f"{_l(next(iter(bests)))} is best in each" if bests else "the same strategy "
+            said.append(f"knowing in advance how much the models will be misused{which} would "
+                        f"be worth nothing here: {alike}")
     if not said:
         return ""
     text = "; ".join(said) + "."
