@@ -27,7 +27,7 @@ from dashboard.labels import (
 )
 from sim import report
 from sim.api import Results
-from sim.decision.plain import in_plain_words
+from sim.decision.plain import basis_words, expected_table, in_plain_words
 
 FUTURES = REPLICATE_WORD + "s"
 
@@ -52,26 +52,6 @@ def frontier_points(d) -> pd.DataFrame:
     return d.part("pareto").table()[["strategy", "harm", "beneficial_value", "on_frontier"]]
 
 
-def expected_table(d, n: int) -> pd.DataFrame:
-    """Expected net value, mean harm and benefit per strategy (and the chance of doing best
-    when there is a ranking), in words."""
-    expected = d.part("expected_value").table()
-    table = pd.DataFrame({
-        "Strategy": expected["strategy"].map(strategy_label),
-        "Expected net value [90% confidence interval]": [
-            interval(r.expected_net_value, r.low, r.high, "", n)
-            for r in expected.itertuples()],
-    })
-    if d.has("probability_best"):
-        chance = d.part("probability_best").table().set_index("strategy")["probability_best"]
-        table["Does best in"] = ["n/a" if n < 2 or pd.isna(chance.get(s))
-                                 else f"{chance[s]:.0%} of {FUTURES}"
-                                 for s in expected["strategy"]]
-    table["Mean harm (units)"] = expected["harm"].map(number)
-    table["Mean benefit (thousand developer-weeks)"] = expected["beneficial_value"].map(number)
-    return table
-
-
 def against_best_table(d, n: int) -> pd.DataFrame | None:
     """The best strategy's difference from every other, in the same simulated futures."""
     if not d.has("against_best"):
@@ -89,16 +69,6 @@ def against_best_table(d, n: int) -> pd.DataFrame | None:
             number(r["replicates_to_separate"]) if r["replicates_to_separate"] is not None
             else "n/a" if r["low"] is None or r["low"] <= 0 <= r["high"] else "told apart now"
             for r in rows],
-    })
-
-
-def basis_in_words(d) -> pd.DataFrame:
-    """The settings that differ from the scenario the comparison started from, in words."""
-    return pd.DataFrame({
-        "Setting": [parameter_label(b["field"]) for b in d.basis],
-        "In this comparison": [in_words(b["value"], d.strategies) for b in d.basis],
-        "In " + in_words(d.reference, d.strategies): [in_words(b["reference"], d.strategies)
-                                                       for b in d.basis],
     })
 
 
@@ -148,7 +118,7 @@ def show_answer(results: Results) -> None:
                         "hollow: another beats it on both, so no harm weight makes it best.")
             st.altair_chart(charts.frontier(frontier_points(d), d.strategies),
                             width="stretch", key="frontier_chart")
-        st.table(expected_table(d, n), hide_index=True)
+        st.table(expected_table(d), hide_index=True)
         st.caption(f"Net value and benefit in {VALUE_UNIT}; harm in units ({HARM_UNIT}), over "
                    "the horizon. The confidence interval says how precisely the simulation pins "
                    f"the expected net value down (it narrows with more {FUTURES}).")
@@ -163,7 +133,7 @@ def show_answer(results: Results) -> None:
         show_sweep_table(d)
         with st.expander(f"What it rests on: {in_words(d.basis_heading, d.strategies)[7:]}"):
             if d.basis:
-                st.table(basis_in_words(d), hide_index=True)
+                st.table(basis_words(d), hide_index=True)
             else:
                 st.markdown("Every setting as in " + in_words(d.reference, d.strategies) + ".")
         with st.expander("For researchers: the summary with the names files use"):

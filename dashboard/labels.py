@@ -15,6 +15,7 @@ import numpy as np
 
 from sim import numbers
 from sim.labels import (  # noqa: F401 - the dashboard's one place for words
+    OUTCOME_MEANINGS,
     REPLICATE_WORD,
     STRATEGY_NAMES,
     in_words,
@@ -90,27 +91,7 @@ PLAIN_LABELS = {"marginal_harm": "Marginal harm (added by the release)",
                 "time_to_public_weeks": "Week it became public",
                 "public_route": "How it became public",
                 "observed_misuse": "Misuse seen by the lab"}
-PLAIN_MEANINGS = {
-    "harm": "Undetected malicious items, weighted by the people they reach, the skill of "
-            "whoever made them and how capable the model made them, summed over the horizon, "
-            "over and above what the same actors would have done without the model.",
-    "gross_harm": "Misuse harm made with the models, before subtracting what the same actors "
-                  "would have done anyway without them.",
-    "marginal_harm": "Misuse harm minus the harm with nothing released, in the same simulated "
-                     "world: the risk the release itself adds.",
-    "share_undetected": "Malicious items no platform caught, out of all malicious items.",
-    "beneficial_value": "Value of beneficial use: developer-weeks of building on a model, at "
-                        "reference quality.",
-    "net_value": "Beneficial value minus the harm weight times misuse harm. The harm weight is "
-                 "your value judgement: how much benefit one unit of harm cancels.",
-    "regret": "How much net value this strategy gives up against the best strategy in the "
-              "same simulated future.",
-    "lead_time_weeks": "Weeks from the first defender or partner access to a size to the first "
-                       "malicious access to it.",
-    "time_to_public_weeks": "Week the size's weights became public by any route.",
-    "public_route": "Release by the lab, a leak by a partner, or a replication published by "
-                    "another lab.",
-}
+PLAIN_MEANINGS = OUTCOME_MEANINGS
 
 
 def outcome_words(name: str) -> Words:

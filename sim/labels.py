@@ -34,6 +34,31 @@ HARM_UNIT_MEANING = ("a million malicious items that no platform caught, each co
                      "without the model")
 
 
+# What each outcome means, written for a reader (the registry's descriptions are written for
+# researchers and name fields); the dashboard and the reports say these
+OUTCOME_MEANINGS = {
+    "harm": "Undetected malicious items, weighted by the people they reach, the skill of "
+            "whoever made them and how capable the model made them, summed over the horizon, "
+            "over and above what the same actors would have done without the model.",
+    "gross_harm": "Misuse harm made with the models, before subtracting what the same actors "
+                  "would have done anyway without them.",
+    "marginal_harm": "Misuse harm minus the harm with nothing released, in the same simulated "
+                     "future: the risk the release itself adds.",
+    "share_undetected": "Malicious items no platform caught, out of all malicious items.",
+    "beneficial_value": "Value of beneficial use: developer-weeks of building on a model, at "
+                        "reference quality.",
+    "net_value": "Beneficial value minus the harm weight times misuse harm. The harm weight is "
+                 "your value judgement: how much benefit one unit of harm cancels.",
+    "regret": "How much net value this strategy gives up against the best strategy in the "
+              "same simulated future.",
+    "lead_time_weeks": "Weeks from the first defender or partner access to a size to the first "
+                       "malicious access to it.",
+    "time_to_public_weeks": "Week the size's weights became public by any route.",
+    "public_route": "Release by the lab, a leak by a partner, or a replication published by "
+                    "another lab.",
+}
+
+
 def strategy_label(name: str) -> str:
     """Display name of a strategy: 'partnership_only' -> 'Partnership only'. A user's own
     label is kept as written; a twin run '<name> (prior belief)' keeps its suffix."""

@@ -9,6 +9,7 @@ the scenario it came from, so a forwarded report states its basis.
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,15 @@ import pandas as pd
 from sim.access import LADDER
 from sim.calibration import Calibration, calibration_in_words
 from sim.decision import Decision, Part
+from sim.decision.plain import (
+    FUTURES,
+    basis_words,
+    expected_table,
+    frontier_table,
+    frontier_words,
+    in_plain_words,
+)
+from sim.labels import OUTCOME_MEANINGS, REPLICATE_WORD, in_words, strategy_label
 from sim.numbers import interval as number_interval
 from sim.numbers import number, points
 from sim.outcome_registry import OUTCOMES, POINTS_UNIT, label, size_column
@@ -241,13 +251,21 @@ def break_even_lines(decision: Decision, harm_weight: float) -> pd.DataFrame:
 
 
 def definitions_markdown() -> str:
-    """Plain-language definitions of every outcome: label, unit, direction, meaning."""
+    """Every outcome by its name in files: label, unit, direction, meaning (for researchers)."""
     return "\n".join(_definition(o) for o in OUTCOMES.values())
 
 
 def _definition(o) -> str:
     unit = f" ({o.unit})" if o.unit else ""
     return f"- **{o.name}**: {o.label}{unit}, {o.direction.value}. {o.description}"
+
+
+def definitions_in_words() -> list[str]:
+    """Every outcome a reader meets, in words: label, unit, meaning, and which way is better."""
+    better = {"maximise": " More is better.", "minimise": " Less is better."}
+    return [f"**{o.label}**{f' ({o.unit})' if o.unit else ''}: "
+            f"{OUTCOME_MEANINGS.get(o.name, o.description)}{better.get(o.direction.value, '')}"
+            for o in OUTCOMES.values() if o.name not in ("world", "access_level")]
 
 
 def _md_table(df: pd.DataFrame, index: bool = False) -> str:
@@ -262,22 +280,23 @@ def _md_table(df: pd.DataFrame, index: bool = False) -> str:
 
 def _setup_text(results: Results) -> str:
     sc = results.scenario
-    return (f"{sc.replicates} replicates per strategy, seed {sc.seed}, horizon "
+    n = sc.replicates
+    return (f"{n} {FUTURES if n != 1 else REPLICATE_WORD} (seed {sc.seed}), horizon "
             f"{sc.horizon_weeks} weeks from {sc.start_date}, "
-            f"{calibration_in_words(sc.calibration)}. "
-            "Strategies share random numbers per replicate, so differences are paired.")
+            f"{calibration_in_words(sc.calibration)}. Every strategy runs in the same "
+            f"{FUTURES}, so differences between them come from the strategies, not from luck.")
 
 
 def _spread_text(results: Results) -> str:
     if results.scenario.replicates < 2:
-        return "Means of one replicate: intervals cannot be estimated."
-    return ("Mean [90% interval across replicates]: the spread of single outcomes, not a "
-            "confidence interval.")
+        return f"Means of one {REPLICATE_WORD}: intervals cannot be estimated."
+    return (f"Mean [the range in which 90% of the {FUTURES} fall]: the spread of single "
+            "outcomes to expect, not a confidence interval.")
 
 
 def decision_markdown(decision: Decision, level: int = 2) -> str:
-    """The decision summary in Markdown: bottom line, basis, assumptions, then each part with
-    its table, units and notes (what reports and the dashboard show first)."""
+    """The decision summary in Markdown as the CLI prints it (names as files write them):
+    bottom line, basis, assumptions, then each part with its table, units and notes."""
     h = "#" * level
     basis = basis_table(decision)
     out = [f"{h} Bottom line", "", decision.bottom_line, "",
@@ -292,37 +311,85 @@ def decision_markdown(decision: Decision, level: int = 2) -> str:
     return "\n".join(out)
 
 
+def _settings(text: str) -> str:
+    """'inputs' as a reader says them: settings."""
+    return text.replace("inputs", "settings").replace("input", "setting")
+
+
+def _by_label(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """Strategies by their display names: in a column, or as the columns."""
+    if column is None:
+        return table.rename(columns=lambda c: strategy_label(str(c)))
+    return table.assign(**{column: table[column].map(strategy_label)})
+
+
+def sections(results: Results, decision: Decision, baseline: str) -> list[tuple]:
+    """The report in plain words, as (heading, paragraphs, table or None, notes): the answer,
+    what it rests on, the tables per strategy, the differences and the definitions."""
+    plain = in_plain_words(decision, results)
+    label = decision.basis_heading.removeprefix("Basis: ")
+    rests = [in_words(a, decision.strategies) for a in decision.assumptions[3:]]
+    out = [("The answer", [f"**{plain.headline}**", *(f"**{t}.** {x}" for t, x in
+                                                       plain.paragraphs)], None, []),
+           (f"What it rests on: {_settings(in_words(label, decision.strategies))}",
+            [_setup_text(results)], basis_words(decision) if decision.basis else None, rests),
+           ("Expected net value of each strategy", [], expected_table(decision),
+            [f"The confidence interval says how precisely {results.scenario.replicates} "
+             f"{FUTURES} pin the expected net value down; it narrows with more of them."])]
+    if decision.has("pareto"):
+        out.append(("Harm and benefit without one weight: the frontier",
+                    [in_words(frontier_words(decision), decision.strategies)],
+                    frontier_table(decision), []))
+    outcomes = _by_label(labelled_comparison(results)).rename_axis("Outcome (unit)")
+    paired = paired_text(results, baseline).rename(columns={
+        "strategy": "Strategy", "outcome": "Outcome", "difference [90% CI]":
+        "Difference [90% confidence interval]", "replicates higher": f"Higher in (share of "
+        f"{FUTURES})"})
+    out += [("Outcomes per strategy", [_spread_text(results)], outcomes, []),
+            (f"Differences against {strategy_label(baseline)}",
+             ["Strategy minus the baseline in the same simulated future, averaged, with the 90% "
+              "confidence interval of that average."], _by_label(paired, "Strategy"), []),
+            ("Definitions", [], None, definitions_in_words())]
+    return out
+
+
 def report_markdown(results: Results, baseline: str | None = None) -> str:
-    """The comparison report: bottom line, basis, decision summary, outcomes, differences,
-    definitions."""
+    """The comparison report in plain words (the answer first, what it rests on, the tables,
+    the definitions), then the summary as the CLI prints it for researchers."""
     sc = results.scenario
     baseline = baseline or sc.baseline
     decision = results.decision()
-    out = [f"# Comparison report: {sc.name}", "", decision_markdown(decision, level=2),
-           sc.description.strip(), "", _setup_text(results), "",
-           "## Outcomes per strategy", "", _spread_text(results), "",
-            _md_table(labelled_comparison(results), index=True), "",
-            f"## Differences against {baseline}", "",
-            "Mean paired difference (strategy minus baseline) with a 90% confidence interval of "
-            "the mean difference.", "", _md_table(paired_text(results, baseline)), "",
-            "## Definitions", "", definitions_markdown(), ""]
+    out = [f"# Comparison report: {sc.name}", "", " ".join(sc.description.split()), ""]
+    for heading, paragraphs, table, notes in sections(results, decision, baseline):
+        out += [f"## {heading}", ""]
+        for p in paragraphs:
+            out += [p, ""]
+        if table is not None:
+            out += [_md_table(table, index=table.index.name is not None), ""]
+        out += [*(f"- {n}" for n in notes), ""] if notes else []
+    out += ["## For researchers: the summary with the names files use", "",
+            decision_markdown(decision, level=3), "### Outcomes by their names in files", "",
+            definitions_markdown(), ""]
     return "\n".join(out)
 
 
 def report_charts(results: Results, decision: Decision | None = None) -> dict:
     """The report's charts (title -> Altair chart): net value against harm weight, harm
-    against benefit, cumulative harm over time."""
+    against benefit, cumulative harm over time; strategies by their display names."""
     from sim import charts
 
     decision = decision or results.decision()
+    lines = _by_label(break_even_lines(decision, results.scenario.harm_weight), "strategy")
+    summary = _by_label(results.summary(), "strategy")
+    runs = _by_label(shown(results, results.runs), "strategy")
     return {
-        "Expected net value against the harm weight (dashed: this scenario's weight)":
-            charts.net_value_by_weight(break_even_lines(decision, results.scenario.harm_weight),
-                                       results.scenario.harm_weight),
-        "Harm against benefit (each faint dot a replicate)":
-            charts.tradeoff(shown(results, results.runs), results.summary()),
-        "Cumulative misuse harm over time (band: 90% of replicates)":
-            charts.bands(step_bands(results, "harm", True), label("harm")),
+        "Expected net value against the harm weight (dashed: this comparison's weight)":
+            charts.net_value_by_weight(lines, results.scenario.harm_weight),
+        f"Harm against benefit (each faint dot a {REPLICATE_WORD})":
+            charts.tradeoff(runs, summary),
+        f"Misuse harm, total so far (band: 90% of the {FUTURES})":
+            charts.bands(_by_label(step_bands(results, "harm", True), "strategy"),
+                         label("harm")),
     }
 
 
@@ -333,44 +400,63 @@ def svg(chart) -> str:
     return vlc.vegalite_to_svg(chart.to_dict())
 
 
+# A report opens on a phone or a narrow window: tables scroll inside themselves, charts shrink
+STYLE = ("body{font-family:sans-serif;max-width:1100px;margin:auto;padding:0 12px;"
+         "line-height:1.4}table{border-collapse:collapse;display:block;overflow-x:auto;"
+         "max-width:100%}td,th{border:1px solid #ccc;padding:3px;vertical-align:top}"
+         "svg{max-width:100%;height:auto}figure{margin:0}"
+         ".answer{border-left:4px solid #333;padding-left:10px}"
+         "details{margin:1.5em 0}summary{font-weight:bold;cursor:pointer}")
+
+
+def _html(text: str) -> str:
+    """A paragraph of the plain summary in HTML: escaped, its Markdown **bold** as <b>."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+
+
 def report_html(results: Results, baseline: str | None = None,
                 charts: dict | None = None) -> str:
-    """The report as one HTML page that needs no network: charts are inline SVG.
+    """The report as one HTML page that needs no network: charts are inline SVG; the summary
+    as the CLI prints it is folded away for researchers at the end.
 
     charts: title -> Altair chart (default: report_charts)."""
     sc = results.scenario
     baseline = baseline or sc.baseline
     decision = results.decision()
     esc = html.escape
-    basis = basis_table(decision)
     body = [f"<h1>Comparison report: {esc(sc.name)}</h1>",
-            f"<h2>Bottom line</h2><p class='bottom'>{esc(decision.bottom_line)}</p>",
-            f"<h2>{esc(decision.basis_heading)}</h2>",
-            basis.to_html(index=False) if len(basis) else "<p>None.</p>",
-            "<p>Assumptions:</p><ul>" + "".join(f"<li>{esc(a)}</li>"
-                                                for a in decision.assumptions) + "</ul>",
-            f"<p>{esc(sc.description.strip())}</p><p>{esc(_setup_text(results))}</p>"]
+            f"<p>{esc(' '.join(sc.description.split()))}</p>"]
+    for i, (heading, paragraphs, table, notes) in enumerate(sections(results, decision,
+                                                                      baseline)):
+        body.append(f"<h2>{esc(heading)}</h2>")
+        wrap = ("<div class='answer'>", "</div>") if i == 0 else ("", "")
+        body.append(wrap[0] + "".join(f"<p>{_html(p)}</p>" for p in paragraphs) + wrap[1])
+        if table is not None:
+            body.append(table.to_html(index=table.index.name is not None))
+        if notes:
+            body.append("<ul>" + "".join(f"<li>{_html(n)}</li>" for n in notes) + "</ul>")
+        if i == 0:  # the charts of the answer follow it
+            for title, chart in (charts if charts is not None
+                                 else report_charts(results, decision)).items():
+                body.append(f"<h3>{esc(title)}</h3><figure class='chart'>{svg(chart)}</figure>")
+    research = [f"<p class='bottom'>{esc(decision.bottom_line)}</p>",
+                f"<h3>{esc(decision.basis_heading)}</h3>",
+                basis_table(decision).to_html(index=False) if decision.basis else "<p>None.</p>",
+                "<p>Assumptions:</p><ul>" + "".join(f"<li>{esc(a)}</li>"
+                                                    for a in decision.assumptions) + "</ul>"]
     for part in decision.parts:
         common = part.common_unit()
-        body.append(f"<h2>{esc(part.title + (f' ({common})' if common else ''))}</h2>")
+        research.append(f"<h3>{esc(part.title + (f' ({common})' if common else ''))}</h3>")
         if part.rows:
-            body.append(part_table(part).to_html(index=False))
-        body.append("<ul class='notes'>" + "".join(f"<li>{esc(n)}</li>" for n in part.notes)
-                    + "</ul>")
-    body += [f"<h2>Outcomes per strategy</h2><p>{esc(_spread_text(results))}</p>",
-             labelled_comparison(results).to_html(),
-             f"<h2>Differences against {esc(baseline)}</h2>",
-             "<p>Mean paired difference (strategy minus baseline) with a 90% confidence "
-             "interval of the mean difference.</p>",
-             paired_text(results, baseline).to_html(index=False)]
-    for title, chart in (charts if charts is not None
-                         else report_charts(results, decision)).items():
-        body.append(f"<h2>{esc(title)}</h2><figure class='chart'>{svg(chart)}</figure>")
-    body.append("<h2>Definitions</h2><ul>" + "".join(
+            research.append(part_table(part).to_html(index=False))
+        research.append("<ul class='notes'>" + "".join(f"<li>{esc(n)}</li>" for n in part.notes)
+                        + "</ul>")
+    research.append("<h3>Outcomes by their names in files</h3><ul>" + "".join(
         f"<li><b>{esc(o.name)}</b>: {esc(o.label)}{esc(f' ({o.unit})' if o.unit else '')}, "
         f"{o.direction.value}. {esc(o.description)}</li>" for o in OUTCOMES.values()) + "</ul>")
-    head = ("<meta charset='utf-8'><title>release-sim report: " + esc(sc.name) + "</title>"
-            "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
-            "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px}"
-            ".bottom{font-size:1.15em;border-left:4px solid #333;padding-left:8px}</style>")
+    body.append("<details><summary>For researchers: the summary with the names files use"
+                "</summary>" + "".join(research) + "</details>")
+    head = (f"<meta charset='utf-8'><meta name='viewport' content='width=device-width, "
+            f"initial-scale=1'><title>release-sim report: {esc(sc.name)}</title>"
+            f"<style>{STYLE}</style>")
     return f"<!doctype html><html><head>{head}</head><body>{''.join(body)}</body></html>"

@@ -32,19 +32,32 @@ def page(results) -> str:
     return report_html(results)
 
 
-def test_markdown_report_starts_with_the_bottom_line_and_lists_what_differs(results):
+CODE_NAMES = re.compile(r"\b(harm_weight|partners\.leak_probability|partnership_only|"
+                        r"discount_rate_weekly|replicates?)\b|\b(full|staged|closed)\b(?! release)")
+
+
+def test_markdown_report_starts_with_the_answer_in_words_and_lists_what_differs(results):
     text = report_markdown(results)
     lines = [line for line in text.splitlines() if line.strip()]
-    assert lines[1] == "## Bottom line"
-    assert lines[2] == results.decision().bottom_line
-    basis = text[text.index("## Basis"):text.index("Assumptions:")]
-    assert basis.startswith("## Basis: 2 inputs that differ from the scenario file it started "
-                            "from ('compare_main_strategies')")
-    assert "| harm_weight | 4 | 1 |" in basis
-    assert "| partners.leak_probability | 0.01 |" in basis
-    assert "horizon_weeks" not in basis, "the reference had the same horizon"
-    assert text.index("## Break-even harm weights") < text.index("## Outcomes per strategy")
-    assert "Misuse harm (million reach-weighted undetected items)" in text
+    assert lines[2] == "## The answer"
+    assert re.match(r"\*\*Full release comes out (best|ahead) at a harm weight of 4", lines[3])
+    plain, research = text.split("## For researchers: the summary with the names files use")
+    assert not CODE_NAMES.search(plain), CODE_NAMES.search(plain).group(0)
+    basis = plain[plain.index("## What it rests on"):plain.index("## Expected net value")]
+    assert basis.startswith("## What it rests on: 2 settings that differ from the scenario "
+                            "file it started from ('compare_main_strategies')")
+    assert "| Harm weight (benefit lost per unit of harm) | 4 | 1 |" in basis
+    assert "| Weekly chance that a partner leaks the weights | 0.01 |" in basis
+    assert "Horizon" not in basis, "the reference had the same horizon"
+    for said in ("**The trade-off.**", "against releasing nothing", "**What the harm weight "
+                 "means.**", "costs as much as about 9.6 minutes of a developer's work",
+                 "Harm and benefit without one weight: the frontier"):
+        assert said in plain, said
+    assert plain.index("## Expected net value") < plain.index("## Outcomes per strategy")
+    assert "Misuse harm (million reach-weighted undetected items)" in plain
+    # the researchers' section keeps the CLI's summary and the names files use
+    assert results.decision().bottom_line in research
+    assert "| harm_weight | 4 | 1 |" in research and "### Break-even harm weights" in research
 
 
 def test_html_report_has_no_external_urls_and_one_inline_svg_per_chart(results, page):
@@ -56,7 +69,10 @@ def test_html_report_has_no_external_urls_and_one_inline_svg_per_chart(results, 
         assert fig.count("<svg") == 1
         assert re.search(r'class="mark-(line|symbol|area|rule)', fig), "marks drawn"
     body = page[page.index("<body>"):]
-    assert body.index("Bottom line") < body.index("Basis") < body.index("<figure")
+    assert body.index("The answer") < body.index("<figure") < body.index("<h2>What it rests")
+    assert not CODE_NAMES.search(re.sub(r"<svg.*?</svg>", "", body[:body.index("<details>")],
+                                        flags=re.DOTALL)), "code names only for researchers"
+    assert "Under these assumptions" in body[body.index("<details>"):]
 
 
 @pytest.mark.browser
@@ -87,5 +103,7 @@ def test_html_report_draws_every_chart_in_a_browser_with_the_network_blocked(pag
             marks = charts.nth(i).locator("[class^='mark-'] path, [class^='mark-'] line")
             assert marks.count() > 0
         assert tab.get_by_text("Under these assumptions").count() == 1
+        tab.set_viewport_size({"width": 800, "height": 900})  # a narrow window: nothing wider
+        assert tab.evaluate("() => document.documentElement.scrollWidth") <= 800
         browser.close()
     assert [u for u in requested if not u.startswith("file:")] == []

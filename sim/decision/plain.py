@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from sim.decision.part import LEVEL, Decision
 from sim.labels import (
     HARM_UNIT_MEANING,
@@ -21,9 +23,10 @@ from sim.labels import (
     REPLICATE_WORD,
     VALUE_WORDS,
     in_words,
+    parameter_label,
     strategy_label,
 )
-from sim.numbers import number, signed
+from sim.numbers import interval, number, signed
 from sim.outcome_registry import MARGINAL_BASELINE
 
 if TYPE_CHECKING:
@@ -261,9 +264,10 @@ def frontier_words(d: Decision) -> str:
         said.append("No strategy has both more harm and less benefit than another: each trades "
                     "harm for benefit")
     if never:
-        said.append(f"{' and '.join(_l(s) for s in never)} "
-                    f"{'is' if len(never) == 1 else 'are'} best at no harm weight: a mix of "
-                    "its neighbours in harm would beat it at every weight")
+        one = len(never) == 1
+        said.append(f"{' and '.join(_l(s) for s in never)} {'is' if one else 'are'} best at "
+                    f"no harm weight: a mix of {'its' if one else 'their'} neighbours in harm "
+                    f"would beat {'it' if one else 'them'} at every weight")
     return "; ".join(said) + "."
 
 
@@ -332,3 +336,64 @@ def rests_on(d: Decision, weight: float, rate: float) -> str:
             f"{basis.replace('inputs', 'settings').replace('input', 'setting')} (listed "
             "with the basis). Other uncertain assumptions can change it too: a sweep "
             "shows which.")
+
+
+# ------------------------------------------------------------------------------ tables
+def expected_table(d: Decision) -> pd.DataFrame:
+    """Expected net value, mean harm and mean benefit of each strategy (and how often it does
+    best, when there is a ranking), with a reader's column names."""
+    rows = d.part("expected_value").rows
+    n = d.replicates
+    table = pd.DataFrame({
+        "Strategy": [strategy_label(r["strategy"]) for r in rows],
+        "Expected net value (thousand developer-weeks) [90% confidence interval]": [
+            interval(r["expected_net_value"], r["low"], r["high"], sep=" to ") for r in rows],
+    })
+    if d.has("probability_best"):
+        chance = {r["strategy"]: r["probability_best"] for r in d.part("probability_best").rows}
+        table[f"Does best in (share of {FUTURES})"] = [
+            "n/a" if chance.get(r["strategy"]) is None or n < 2
+            else f"{chance[r['strategy']]:.0%}" for r in rows]
+    table["Mean harm (units)"] = [number(r["harm"]) for r in rows]
+    table["Mean benefit (thousand developer-weeks)"] = [number(r["beneficial_value"])
+                                                        for r in rows]
+    return table
+
+
+def frontier_table(d: Decision) -> pd.DataFrame:
+    """The frontier part in words: each strategy's mean harm and benefit, whether another beats
+    it on both, and the harm weights at which it is best."""
+    rows = d.part("pareto").rows
+
+    def best_at(r) -> str:
+        lo, hi = r["best_from_weight"], r["best_to_weight"]
+        if lo is None:
+            return "none"
+        if hi is None:
+            return f"above {number(lo, 2)}"
+        return f"{number(lo, 2)} to {number(hi, 2)}"
+
+    table = pd.DataFrame({
+        "Strategy": [strategy_label(r["strategy"]) for r in rows],
+        "Mean harm (units)": [number(r["harm"]) for r in rows],
+        "Mean benefit (thousand developer-weeks)": [number(r["beneficial_value"]) for r in rows],
+        "On the frontier": ["yes" if r["on_frontier"] else "no: beaten on both by "
+                            + ", ".join(strategy_label(s) for s in r["beaten_by"])
+                            for r in rows],
+        "Best at harm weights": [best_at(r) for r in rows],
+    })
+    if any(r["share_of_resamples_on_frontier"] is not None for r in rows):
+        table["On the frontier when the simulated futures are drawn again"] = [
+            "n/a" if r["share_of_resamples_on_frontier"] is None
+            else f"{r['share_of_resamples_on_frontier']:.0%}" for r in rows]
+    return table
+
+
+def basis_words(d: Decision) -> pd.DataFrame:
+    """The settings that differ from the scenario the comparison is stated against, in words."""
+    return pd.DataFrame({
+        "Setting": [parameter_label(b["field"]) for b in d.basis],
+        "In this comparison": [in_words(b["value"], d.strategies) for b in d.basis],
+        "In " + in_words(d.reference, d.strategies): [in_words(b["reference"], d.strategies)
+                                                       for b in d.basis],
+    })
