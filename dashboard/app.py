@@ -23,8 +23,17 @@ if str(ROOT) not in sys.path:  # so `sim` and `dashboard` import without install
 
 # Wide figures (the access timeline) scroll inside their own box instead of being cut.
 # Strategy colours belong to strategies: chosen-strategy chips stay neutral.
+# Streamlit draws its own arrows (an expander's, a pop-over's) as Material icon ligatures:
+# text ('keyboard_arrow_right', 'expand_more') that a reader copying the page, or reading it
+# without the icon font, gets as words. They are hidden and drawn as CSS arrows instead, which
+# are not part of the page's text.
 STYLE = """<style>
 .st-key-timeline_scroll {overflow-x: auto;}
+[data-testid="stExpander"] summary [data-testid="stIconMaterial"],
+[data-testid="stPopoverButton"] [data-testid="stIconMaterial"] {display: none;}
+[data-testid="stExpander"] summary::before {content: "\\25B8"; margin-right: 0.5rem;}
+[data-testid="stExpander"] details[open] > summary::before {content: "\\25BE";}
+[data-testid="stPopoverButton"]::after {content: "\\25BE"; margin-left: 0.4rem;}
 [data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
 span[data-baseweb="tag"] {background-color: #E8EAED !important; color: #1F2933 !important;}
 span[data-baseweb="tag"] svg {fill: #1F2933 !important;}
@@ -38,11 +47,11 @@ def main() -> None:
     st.set_page_config(page_title="release-sim", page_icon=":material/balance:", layout="wide",
                        initial_sidebar_state="collapsed")
     pages = [
-        st.Page("app_pages/compare.py", title="Compare strategies", icon=":material/balance:",
+        st.Page("app_pages/compare.py", title="Compare strategies",
                 default=True),
-        st.Page("app_pages/calibration.py", title="Calibration", icon=":material/straighten:"),
-        st.Page("app_pages/sweeps.py", title="Sweep explorer", icon=":material/explore:"),
-        st.Page("app_pages/editor.py", title="Scenario editor", icon=":material/edit:"),
+        st.Page("app_pages/calibration.py", title="Calibration"),
+        st.Page("app_pages/sweeps.py", title="Sweep explorer"),
+        st.Page("app_pages/editor.py", title="Scenario editor"),
     ]
     st.html(STYLE)
     st.navigation(pages, position="top").run()

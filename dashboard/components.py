@@ -31,7 +31,7 @@ DEFAULT_SCENARIO = "compare_main_strategies.yaml"
 
 def show_input_error(exc: Exception) -> None:
     """The CLI's message for bad input, as an error box (the page goes on)."""
-    st.error("Invalid input: " + str(exc).replace("\n", "  \n"), icon=":material/warning:")
+    st.error("Invalid input: " + str(exc).replace("\n", "  \n"))
 
 
 def sweep_folders() -> list[str]:
@@ -149,7 +149,7 @@ def scenario_picker() -> None:
     """The working scenario (a shipped file, an upload, or the editor's), chosen in a small
     pop-over at the top of the page; stored (or its error) in session state. Each page draws
     it (one key per widget on every page; the choice is kept across pages)."""
-    sb = st.popover(_picker_label(), icon=":material/description:")
+    sb = st.popover(_picker_label())
     source = sb.radio("Source", SOURCES, **_kept("scenario_source", SOURCES[0]),
                       help="A scenario file shipped in scenarios/, your own YAML file, or the "
                       "scenario as edited on the Scenario editor page.")
@@ -191,8 +191,8 @@ def scenario_picker() -> None:
         scenario = _load_text(text, name)
     except InputError as exc:
         st.session_state["scenario_error"] = str(exc)
-        sb.error("This scenario is invalid: " + str(exc).replace("\n", "  \n"),
-                 icon=":material/warning:")  # in the pop-over, where the user is looking
+        # in the pop-over, where the user is looking
+        sb.error("This scenario is invalid: " + str(exc).replace("\n", "  \n"))
         return
     st.session_state["scenario"] = scenario
     st.session_state["scenario_text"] = text

@@ -375,3 +375,36 @@ def validate[M: BaseModel](
             message = _message(model, err) if k < MAX_LISTED else err["type"]
             errors.append(InputError(name, path, message, at))
         raise InputErrors(errors) from None
+
+
+def with_value(text: str, dotted: str, value: Any) -> str:
+    """The YAML text with the field at a dotted path ('mapping.misuse_elasticity') set to
+    value, and everything else as it was written: comments, the order of keys, block scalars
+    (a folded description stays folded) and quoting (ruamel.yaml's round trip). Sections on
+    the way are created; a path through something that is not a section raises ValueError."""
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+    rt = YAML()  # round trip
+    rt.preserve_quotes = True
+    rt.width = 4096  # never re-wrap a line the user wrote
+    rt.indent(mapping=2, sequence=4, offset=2)
+    data = rt.load(text)
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, dict):
+        raise ValueError("the scenario is not a mapping of fields")
+    keys = dotted.split(".")
+    cur = data
+    for k in keys[:-1]:
+        if k not in cur:
+            cur[k] = CommentedMap()
+        cur = cur[k]
+        if not isinstance(cur, dict):
+            raise ValueError(f"'{k}' is not a section")
+    cur[keys[-1]] = value
+    out = io.StringIO()
+    rt.dump(data, out)
+    return out.getvalue()

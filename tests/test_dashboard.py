@@ -270,10 +270,13 @@ def test_sweep_page_says_the_baseline_is_not_ranked_and_how_often_it_would_win(s
 
     won, points = analysis.baseline_wins(open_sweep(sweep_folder), "net_value")["closed"]
     at = open_folder(sweep_folder)
-    said = " ".join(i.value for i in at.info)
+    said = " ".join(c.value for c in at.caption)
     assert "Closed (nothing released) is run in every scenario only as the baseline" in said
     assert (f"best in {won} of the {points} scenarios" if won
             else "would not be best in any scenario") in said, said
+    headline = next(m.value for m in at.markdown if "has the highest net value in" in m.value)
+    assert "**Closed (nothing released)**, run beside them only as the baseline, would be " \
+        + (f"best in {won} of the {points} scenarios" if won else "best in none") in headline
 
 
 @pytest.mark.parametrize("outcome", ["net_value", "harm", "beneficial_value"])
@@ -584,3 +587,31 @@ def test_the_editors_replicates_run_on_compare():
         "name: thirty\nbase: compare_main_strategies.yaml\nreplicates: 30\n").run()
     at.button(key="editor_use").click().run()
     assert at.number_input(key="cmp:thirty:replicates").value == 30
+
+
+def test_a_form_edit_changes_only_its_field_in_the_yaml():
+    """Comments, key order and the folded description stay as written."""
+    shipped = (Path(APP).parent.parent / "scenarios" / "compare_main_strategies.yaml").read_text()
+    at = start("app_pages/editor.py")
+    at.text_area(key="editor_text").set_value(shipped).run()
+    rev = at.session_state["editor_rev"] if "editor_rev" in at.session_state else 0  # noqa: SIM401
+    at.number_input(key=f"form:{rev}:mapping.misuse_elasticity").set_value(3.5).run()
+    edited = at.text_area(key="editor_text").value
+    assert edited == shipped + "mapping:\n  misuse_elasticity: 3.5\n"
+    at.number_input(key=f"form:{rev}:horizon_weeks").set_value(52).run()
+    again = at.text_area(key="editor_text").value
+    assert again == edited.replace("horizon_weeks: 104", "horizon_weeks: 52")
+
+
+@pytest.mark.parametrize(("text", "path", "value", "expected"), [
+    ("name: x  # mine\n", "harm_weight", 2, "name: x  # mine\nharm_weight: 2\n"),
+    ("description: >\n  a b\n  c\n", "seed", 1, "description: >\n  a b\n  c\nseed: 1\n"),
+    ("", "mapping.misuse_elasticity", 2.5, "mapping:\n  misuse_elasticity: 2.5\n"),
+    ("mapping:\n  evasion_multiplier: 1  # note\n", "mapping.misuse_elasticity", 2,
+     "mapping:\n  evasion_multiplier: 1  # note\n  misuse_elasticity: 2\n"),
+    ("name: 'q'\n", "name", "r", "name: 'r'\n"),
+])
+def test_with_value_keeps_what_was_written(text, path, value, expected):
+    from sim.yamlio import with_value
+
+    assert with_value(text, path, value) == expected

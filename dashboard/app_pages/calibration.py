@@ -73,8 +73,7 @@ st.caption("How capable each model size is for misuse, and how detectable its te
 st.info("**Who needs this page.** Comparing strategies does not: the Compare page uses this "
         "calibration already. Open it to see where the model's numbers per size come from, and "
         "how misuse capacity and detection per size change with the two assumptions below "
-        "(changing them here changes no result).",
-        icon=":material/info:")
+        "(changing them here changes no result).")
 scenario_picker()
 
 c1, c2 = st.columns(2)

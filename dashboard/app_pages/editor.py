@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import streamlit as st
-import yaml
 from pydantic import BaseModel
 
 from dashboard.components import (
@@ -19,8 +18,8 @@ from dashboard.components import (
 )
 from dashboard.results_view import download_results
 from sim.api import InputError, Scenario
-from sim.scenario import set_dotted
 from sim.uploads import scenario_from_text, scenario_yaml
+from sim.yamlio import with_value
 
 NAME = "<scenario editor>"
 
@@ -40,12 +39,11 @@ def _on_form_edit(path: str, key: str) -> None:
     value = st.session_state[key]
     if isinstance(value, dt.date):
         value = value.isoformat()
-    try:
-        data = yaml.safe_load(st.session_state["editor_text"]) or {}
-    except yaml.YAMLError:
+    try:  # only this field changes: comments, order and the description's layout stay
+        text = with_value(st.session_state["editor_text"], path, value)
+    except Exception:  # noqa: BLE001 - text the form cannot edit: the YAML tab says why
         return
-    set_dotted(data, path, value)
-    _set_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), False)
+    _set_text(text, False)
 
 
 def _use_edited() -> None:
@@ -103,7 +101,7 @@ st.caption("Edit the scenario as a form or as YAML; it is checked as you go with
 st.info("**Who needs this page.** The Compare page already offers the main settings. Open "
         "this one to change any other input of a scenario (every actor's numbers, the model "
         "family, the strategies), or to save a scenario as a file to share or run later from "
-        "the command line.", icon=":material/info:")
+        "the command line.")
 scenario_picker()
 if "editor_text" not in st.session_state:
     st.session_state["editor_text"] = (st.session_state.get("edited_yaml")
@@ -122,7 +120,7 @@ except InputError as exc:
     scenario = None
 
 if st.button("Use this scenario on the Compare page", key="editor_use", disabled=scenario is None,
-             on_click=_use_edited, type="primary", icon=":material/play_arrow:"):
+             on_click=_use_edited, type="primary"):
     st.switch_page("app_pages/compare.py")
 form_tab, yaml_tab = st.tabs(["Form", "YAML"])
 with yaml_tab:
@@ -133,7 +131,7 @@ with form_tab:
         st.info("Fix the message above (in the YAML tab) to edit the scenario as a form.")
     else:
         st.caption("Strategies and the model family are lists: edit them in the YAML tab. "
-                   "Form edits rewrite the YAML without its comments.")
+                   "A form edit changes only its field in the YAML; comments and layout stay.")
         _fields(scenario, "", rev)
 
 st.subheader("Download")

@@ -135,9 +135,15 @@ def regions_view(results, outcome: str) -> None:
             f"{top['share_best']:.0%} of the {regions.points} scenarios.")
     if never:
         text += f" Never best in any scenario: {', '.join(never)}."
+    for strategy, (won, points) in analysis.baseline_wins(results, outcome).items():
+        # the baseline is run beside the levers but not ranked: the headline says what it
+        # would win, so nobody reads the levers' winner as the best of all that was run
+        text += (f" **{strategy_label(strategy)}**, run beside them only as the baseline, "
+                 + (f"would be best in {won} of the {points} scenarios if it were ranked."
+                    if won else "would be best in none of them."))
     st.markdown(text)
     for line in analysis.baseline_sentences(results, outcome, strategy_label):
-        st.info(line, icon=":material/info:")
+        st.caption(line)
     st.caption(f"A strategy wins a scenario when its {words.label.lower()}, averaged over the "
                "scenario's replicates, is the best. The regions are ranges of the assumptions, "
                "found by a shallow decision tree, in each of which one strategy wins most "
@@ -199,7 +205,7 @@ def watch(folder: Path) -> None:
     share = job.done / job.total if job.total else 0.0
     st.progress(share, text=f"Running: {job.done:,} of {job.total:,} runs" if job.total
                 else "Starting the sweep...")
-    st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel", icon=":material/stop:")
+    st.button("Cancel the sweep", on_click=job.cancel, key="sweep_cancel")
 
 
 def choose_shipped() -> Path | None:
@@ -230,8 +236,7 @@ def choose_shipped() -> Path | None:
         st.success(f"Results of this sweep are ready (folder {where}).")
         return folder
     label = "Continue the sweep" if (folder / "manifest.json").is_file() else "Run the sweep"
-    if st.button(f"{label} ({runs:,} runs)", type="primary", key="sweep_run",
-                 icon=":material/play_arrow:"):
+    if st.button(f"{label} ({runs:,} runs)", type="primary", key="sweep_run"):
         # in this process when small (no worker start-up: the simulator is loaded and
         # compiled here already); on every core when large
         sweep_jobs().start(chosen, workers=1 if runs <= IN_PROCESS_RUNS else None)
@@ -292,7 +297,7 @@ def sensitivity_view(results, outcome: str) -> None:
         "be estimated.")
     st.caption(a["caveat"])
     for warning in a["warnings"]:
-        st.warning(warning, icon=":material/warning:")
+        st.warning(warning)
     df = sens[sens["index"] == main].copy()
     df["Assumption"] = df["parameter"].map(parameter_label)
     df["About"] = df["parameter"].map(describe_parameter)
@@ -462,7 +467,7 @@ def analyse(folder: Path, describe: bool = True) -> None:
     if "world" in runs.columns:  # analyze's warning when the replicates missed a world
         said = analysis.world_mix_warning(analysis.world_mix(results))
         if said:
-            st.warning(said[0].upper() + said[1:], icon=":material/warning:")
+            st.warning(said[0].upper() + said[1:])
     outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
     regions_view(results, outcome)
     robustness_view(results, outcome)
