@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.components import memo  # noqa: F401 (re-exported)
-from dashboard.decision_view import show_answer, weight_lines
+from dashboard.decision_view import frontier_points, show_answer, weight_lines
 from dashboard.labels import (
     REPLICATE_WORD,
     difference,
@@ -311,23 +311,28 @@ def _definitions(results: Results) -> None:
 # ------------------------------------------------------------------------------ downloads
 def report_charts(results: Results) -> dict:
     """The HTML report's charts as the dashboard draws them (the same colour per strategy);
-    sim.report renders them to inline SVG."""
+    sim.report renders them to inline SVG. Net value against the harm weight, and the
+    frontier, only when there is a ranking (two strategies or more)."""
     d = memo(results, "decision", results.decision)
     names = shown_names(results)
     weight = results.scenario.harm_weight
-    lines, strips = weight_lines(d, weight)
     harm = outcome_words("harm")
-    return {
-        "Expected net value at each harm weight (thousand developer-weeks; the strip along "
-        "the top: the best strategy; dashed: this report's harm weight)":
-            charts.net_value_by_weight(lines, strips, d.strategies, weight).properties(
-                width=760),
-        "Harm against benefit (each faint dot one simulated future; diamonds: means with 90% "
-        "of them)": tradeoff_chart(results).properties(width=760),
-        f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated futures)":
-            charts.bands(report.step_bands(results, "harm", True), names,
-                         harm.label).properties(width=760),
-    }
+    out = {}
+    if d.has("break_even"):
+        lines, strips = weight_lines(d, weight)
+        out["Expected net value at each harm weight (thousand developer-weeks; the strip along "
+            "the top: the best strategy; dashed: this report's harm weight)"] = \
+            charts.net_value_by_weight(lines, strips, d.strategies, weight).properties(width=760)
+    if d.has("pareto"):
+        out["Harm and benefit of each strategy: the frontier (filled: no other strategy has "
+            "both less harm and more benefit)"] = charts.frontier(
+                frontier_points(d), d.strategies).properties(width=760)
+    out["Harm against benefit (each faint dot one simulated future; diamonds: means with 90% "
+        "of them)"] = tradeoff_chart(results).properties(width=760)
+    out[f"Misuse harm, total so far ({harm.unit}; band: 90% of simulated futures)"] = \
+        charts.bands(report.step_bands(results, "harm", True), names,
+                     harm.label).properties(width=760)
+    return out
 
 
 DOWNLOADS = [  # label, key, file name ending, MIME type, what it holds
