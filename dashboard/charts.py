@@ -48,10 +48,10 @@ def bands(df: pd.DataFrame, names: list[str], y_title: str) -> alt.LayerChart:
     colour = alt.Color("Strategy:N", scale=scale, legend=alt.Legend(
         orient="bottom", title=None, labelLimit=0, symbolType="stroke", symbolStrokeWidth=4,
         symbolOpacity=1, symbolSize=300))
-    quiet = alt.Color("Strategy:N", scale=scale, legend=None)
+    quiet = colour  # one legend for every layer, drawn as full-strength lines
     base = alt.Chart(df).encode(x=alt.X("week:Q", title="Weeks since announcement"))
-    band = base.mark_area(opacity=0.10).encode(
-        y=alt.Y("low:Q", title=y_title, axis=alt.Axis(titleLimit=300)), y2="high:Q",
+    band = base.mark_area(opacity=0.08).encode(
+        y=alt.Y("low:Q", title=y_title), y2="high:Q",
         color=quiet, tooltip=["Strategy", "week", alt.Tooltip("date:T", title="date"),
                               alt.Tooltip("mean:Q", format=",.3~g"),
                               alt.Tooltip("low:Q", format=",.3~g"),
@@ -92,10 +92,12 @@ def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_tit
     means: strategy, harm, harm_low, harm_high, beneficial_value, ben_low, ben_high."""
     runs, colour = with_labels(runs, names)
     means, _ = with_labels(means, names)
+    faint = alt.Color("Strategy:N", scale=alt.Scale(**colour_scale_args(names)), legend=None)
     x = alt.X("harm:Q", title=harm_title, scale=alt.Scale(zero=False))
     y = alt.Y("beneficial_value:Q", title=benefit_title, scale=alt.Scale(zero=False))
+    # the legend comes from the means (full strength), not from the faint cloud
     cloud = alt.Chart(runs).mark_circle(opacity=0.35, size=28).encode(
-        x=x, y=y, color=colour, tooltip=["Strategy", "replicate",
+        x=x, y=y, color=faint, tooltip=["Strategy", "replicate",
                                          alt.Tooltip("harm:Q", format=",.3~g"),
                                          alt.Tooltip("beneficial_value:Q", format=",.3~g")])
     pts = alt.Chart(means).mark_point(filled=True, size=200, shape="diamond", stroke="white",
@@ -104,10 +106,11 @@ def tradeoff(runs: pd.DataFrame, means: pd.DataFrame, names: list[str], harm_tit
         tooltip=["Strategy", alt.Tooltip("harm:Q", format=",.3~g"),
                  alt.Tooltip("beneficial_value:Q", format=",.3~g")])
     xerr = alt.Chart(means).mark_rule(strokeWidth=2).encode(
-        x="harm_low:Q", x2="harm_high:Q", y="beneficial_value:Q", color=colour)
+        x="harm_low:Q", x2="harm_high:Q", y="beneficial_value:Q", color=faint)
     yerr = alt.Chart(means).mark_rule(strokeWidth=2).encode(
-        y="ben_low:Q", y2="ben_high:Q", x="harm:Q", color=colour)
-    return (cloud + xerr + yerr + pts).properties(height=400)
+        y="ben_low:Q", y2="ben_high:Q", x="harm:Q", color=faint)
+    return alt.layer(cloud, xerr, yerr, pts).resolve_legend(color="independent").properties(
+        height=400)
 
 
 def net_value_by_weight(lines: pd.DataFrame, best: pd.DataFrame, names: list[str],

@@ -27,7 +27,7 @@ from dashboard.labels import (
 )
 from sim import report
 from sim.api import Results
-from sim.decision.plain import basis_words, expected_table, in_plain_words
+from sim.decision.plain import basis_words, expected_table, in_plain_words, settings_words
 
 FUTURES = REPLICATE_WORD + "s"
 
@@ -131,7 +131,9 @@ def show_answer(results: Results) -> None:
                        "future, averaged, with its 90% confidence interval. An interval that "
                        f"includes 0: this many {FUTURES} cannot tell the two apart.")
         show_sweep_table(d)
-        with st.expander(f"What it rests on: {in_words(d.basis_heading, d.strategies)[7:]}"):
+        basis = settings_words(in_words(d.basis_heading.removeprefix("Basis: "),
+                                        d.strategies))
+        with st.expander(f"What it rests on: {basis}"):
             if d.basis:
                 st.table(basis_words(d), hide_index=True)
             else:

@@ -235,13 +235,16 @@ def tradeoff_means(results: Results) -> pd.DataFrame:
 
 
 def tradeoff_chart(results: Results):
+    """Harm against benefit; short axis titles (a long one is cut in a narrow window), the
+    units in the words above the chart."""
     return charts.tradeoff(report.shown(results, results.runs), tradeoff_means(results),
-                           shown_names(results), outcome_title("harm"),
-                           outcome_title("beneficial_value"))
+                           shown_names(results), "Misuse harm (units)", "Beneficial value")
 
 
 def _tradeoff(results: Results) -> None:
-    st.markdown("Each faint dot is one simulated future; diamonds are means, with lines "
+    st.markdown(f"Misuse harm in units ({outcome_words('harm').unit}) against beneficial "
+                f"value ({outcome_words('beneficial_value').unit}). "
+                "Each faint dot is one simulated future; diamonds are means, with lines "
                 "spanning 90% of them. **Up and to the left is better**: more benefit, "
                 "less harm.")
     st.altair_chart(memo(results, "tradeoff", lambda: tradeoff_chart(results)), width="stretch")

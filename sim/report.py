@@ -24,6 +24,7 @@ from sim.decision.plain import (
     frontier_table,
     frontier_words,
     in_plain_words,
+    settings_words,
 )
 from sim.labels import OUTCOME_MEANINGS, REPLICATE_WORD, in_words, strategy_label
 from sim.numbers import interval as number_interval
@@ -311,11 +312,6 @@ def decision_markdown(decision: Decision, level: int = 2) -> str:
     return "\n".join(out)
 
 
-def _settings(text: str) -> str:
-    """'inputs' as a reader says them: settings."""
-    return text.replace("inputs", "settings").replace("input", "setting")
-
-
 def _by_label(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
     """Strategies by their display names: in a column, or as the columns."""
     if column is None:
@@ -331,7 +327,7 @@ def sections(results: Results, decision: Decision, baseline: str) -> list[tuple]
     rests = [in_words(a, decision.strategies) for a in decision.assumptions[3:]]
     out = [("The answer", [f"**{plain.headline}**", *(f"**{t}.** {x}" for t, x in
                                                        plain.paragraphs)], None, []),
-           (f"What it rests on: {_settings(in_words(label, decision.strategies))}",
+           (f"What it rests on: {settings_words(in_words(label, decision.strategies))}",
             [_setup_text(results)], basis_words(decision) if decision.basis else None, rests),
            ("Expected net value of each strategy", [], expected_table(decision),
             [f"The confidence interval says how precisely {results.scenario.replicates} "

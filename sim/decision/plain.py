@@ -329,13 +329,18 @@ def rests_on(d: Decision, weight: float, rate: float) -> str:
     disc = ("no discounting (harm and benefit count the same in every week)" if not rate
             else f"the future discounted at {rate:g} a week (about "
             f"{(1 + rate) ** 52 - 1:.1%} a year)")
-    basis = in_words(d.basis_heading.removeprefix("Basis: "), d.strategies)
+    basis = settings_words(in_words(d.basis_heading.removeprefix("Basis: "), d.strategies))
+    listed = " (listed with the basis)" if d.basis else ""
     return (f"Your value judgements, a harm weight of {number(weight)} and {disc}; "
             f"{d.replicates} {FUTURES if d.replicates != 1 else REPLICATE_WORD}, each run under "
             f"every strategy, so differences come from the strategies, not from luck; and "
-            f"{basis.replace('inputs', 'settings').replace('input', 'setting')} (listed "
-            "with the basis). Other uncertain assumptions can change it too: a sweep "
-            "shows which.")
+            f"{basis}{listed}. Other uncertain assumptions can change it too: a sweep shows "
+            "which.")
+
+
+def settings_words(text: str) -> str:
+    """The basis's 'inputs' as a reader says them: settings."""
+    return text.replace("inputs", "settings").replace("input", "setting")
 
 
 # ------------------------------------------------------------------------------ tables
