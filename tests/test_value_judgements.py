@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sim.access import Access
 from sim.api import STRATEGIES, run_comparison, with_overrides
 from sim.inputs import simulated_settings, value_readers
 from sim.schema import Scenario, StrategySpec
@@ -86,7 +87,7 @@ class WeighsHarm(Strategy):
         return True
 
     def access(self, view):
-        return [3] * len(view.size_names)
+        return [Access.PUBLIC] * len(view.size_names)
 
 
 def test_a_strategy_that_reads_the_value_judgements_is_run_again():
