@@ -15,7 +15,7 @@ from sim.access import Access
 from sim.api import STRATEGIES, run_comparison, with_overrides
 from sim.inputs import simulated_settings, value_readers
 from sim.schema import Scenario, StrategySpec
-from sim.strategies import Strategy, register
+from sim.strategies import Strategy
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,6 @@ def test_a_weight_outside_the_schema_is_refused(stored, bad):
         stored.reweighed(bad)
 
 
-@register("test_weighs_harm")
 class WeighsHarm(Strategy):
     """A strategy of one's own whose choices read the harm weight: never re-weighed."""
 
@@ -90,7 +89,9 @@ class WeighsHarm(Strategy):
         return [Access.PUBLIC] * len(view.size_names)
 
 
-def test_a_strategy_that_reads_the_value_judgements_is_run_again():
+def test_a_strategy_that_reads_the_value_judgements_is_run_again(monkeypatch):
+    monkeypatch.setitem(STRATEGIES, "test_weighs_harm", WeighsHarm)  # for this test only
+    monkeypatch.setattr(WeighsHarm, "name", "test_weighs_harm")
     sc = Scenario(name="reads", replicates=2, horizon_weeks=8,
                   strategies=[StrategySpec(kind="test_weighs_harm"), StrategySpec(kind="full")])
     assert value_readers(sc) == ["test_weighs_harm"]
