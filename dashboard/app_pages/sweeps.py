@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.components import REPO, field_info, show_input_error, sweep_folders
 from dashboard.labels import (
     colour_scale_args,
+    in_words,
     number,
     outcome_title,
     outcome_words,
@@ -145,9 +146,9 @@ def regions_view(results, outcome: str) -> None:
     for line in analysis.baseline_sentences(results, outcome, strategy_label):
         st.caption(line)
     st.caption(f"A strategy wins a scenario when its {words.label.lower()}, averaged over the "
-               "scenario's replicates, is the best. The regions are ranges of the assumptions, "
-               "found by a shallow decision tree, in each of which one strategy wins most "
-               "scenarios.")
+               "scenario's simulated futures, is the best. The regions are ranges of the "
+               "assumptions, found by a shallow decision tree, in each of which one strategy "
+               "wins most scenarios.")
     levers = regions.levers
     table = pd.DataFrame({
         "Strategy": levers["strategy"].map(strategy_label),
@@ -456,7 +457,7 @@ def analyse(folder: Path, describe: bool = True) -> None:
     reps = int(results.spec.replicates)
     st.caption(f"{len(runs):,} runs: {', '.join(strategy_label(s) for s in results.levers)}"
                f"{also}, in {m.get('points', '?')} scenarios x {reps} "
-               f"replicate{'s' if reps != 1 else ''}; {failed} failed runs; "
+               f"simulated future{'s' if reps != 1 else ''}; {failed} failed runs; "
                f"{'complete' if results.complete else 'incomplete (some batches missing)'}.")
     numeric = [c for c in runs.columns if runs[c].dtype.kind == "f" and "[" not in c
                and c not in results.uncertainties and outcome_words(c).direction != "information"]
@@ -467,7 +468,7 @@ def analyse(folder: Path, describe: bool = True) -> None:
     if "world" in runs.columns:  # analyze's warning when the replicates missed a world
         said = analysis.world_mix_warning(analysis.world_mix(results))
         if said:
-            st.warning(said[0].upper() + said[1:])
+            st.warning(in_words(said[0].upper() + said[1:]))
     outcome = st.selectbox("Outcome", outcomes, format_func=outcome_title, key="sweep_outcome")
     regions_view(results, outcome)
     robustness_view(results, outcome)
