@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from sim.cli_output import finite
 from sim.errors import InputError, InputErrors
 from sim.field_trend import BAR_ORDERS, FIT_YEARS
 
@@ -169,7 +170,7 @@ def field(
     data: Path | None = typer.Option(
         None, "--data", help="Epoch AI's 'Notable AI Models' CSV (notable_ai_models.csv from "
         "https://epoch.ai/data/ai-models); default: the shipped table of its language models."),
-    orders: float = typer.Option(BAR_ORDERS, "--orders", min=0.5, max=6.0,
+    orders: float = typer.Option(BAR_ORDERS, "--orders", min=0.5, max=6.0, callback=finite,
                                  help="The bar: a model counts within 10**ORDERS of its year's "
                                  "largest training compute."),
     first: int = typer.Option(FIT_YEARS[0], "--from", help="First year of the fit."),

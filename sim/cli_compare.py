@@ -4,6 +4,7 @@ of a scenario, and the files and strategies it is written with. A thin layer ove
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -34,24 +35,32 @@ def run(
 ) -> None:
     """Run every strategy of a scenario on common random numbers; print the decision summary
     (bottom line, break-even harm weights, what would change it, ...), then the tables."""
-    from sim.api import load_scenario, run_comparison
-    from sim.errors import Interrupted, RunsFailed
+    from sim.api import load_scenario
     from sim.inputs import resolve
-    from sim.outputs import check_folder
-    from sim.scenario import base_scenario
+    from sim.outputs import destination
     from sim.workload import check_comparison
 
     overrides = {k: v for k, v in (("replicates", replicates), ("seed", seed)) if v is not None}
     scenario = load_scenario(file, overrides)
     inputs = resolve(scenario)  # once, for the work estimate and every run
     check_comparison(scenario, str(file), force, inputs)
-    if out is not None:  # fail before the runs, not after: nothing computed is lost
-        check_folder(out, "--out", replace=overwrite)
+    with contextlib.ExitStack() as stack:
+        if out is not None:  # fail before the runs, not after: nothing computed is lost;
+            # locked until the results are written, so no other command writes there meanwhile
+            stack.enter_context(destination(out, "--out", replace=overwrite, kind="run"))
+        _run(file, scenario, inputs, out, overwrite, sweep, replicates is not None)
+
+
+def _run(file: Path, scenario, inputs, out: Path | None, overwrite: bool, sweep: Path | None,
+         replicates_given: bool) -> None:
+    from sim.api import load_scenario, run_comparison
+    from sim.errors import Interrupted, RunsFailed
+    from sim.scenario import base_scenario
     from sim.sweep.drivers import sweep_for
 
     chosen_sweep = sweep_for(sweep, scenario, "--sweep")  # checked before the runs
     # the basis says when the replicate count is not the file's
-    asked = load_scenario(file).replicates if replicates is not None else None
+    asked = load_scenario(file).replicates if replicates_given else None
     try:
         with progress_bar(scenario.name) as progress:
             results = run_comparison(scenario, progress=progress, force=True,  # checked
@@ -95,16 +104,35 @@ def run(
 
 
 def _save_kept(results, out: Path | None, what: str) -> str:
-    """Save results to out (if given); say where, or why they could not be written."""
-    from sim.outputs import write_failed
+    """Save results to out (if given); say where. If out cannot take them after all (a full
+    disk, a folder changed by hand meanwhile), they are saved in a new folder beside it, or
+    in the system's temporary folder, and the message says where; only when no place can
+    take them is the printout all that is kept."""
+    import shutil
+    import tempfile
+
+    from sim.errors import InputError
 
     if out is None:
         return f"{what} shown above (not written: no --out)"
     try:
         results.save(out)
-    except OSError as exc:
-        raise write_failed(out, "--out", exc, "The comparison printed above is all that was "
-                           "kept; free space or choose another folder and run again.") from None
+    except (OSError, InputError) as exc:
+        why = exc.strerror or exc if isinstance(exc, OSError) else exc.message
+        for place in (out.absolute().parent, None):
+            kept = None
+            try:
+                kept = Path(tempfile.mkdtemp(prefix=f"{out.name}-kept-", dir=place))
+                results.save(kept)
+            except (OSError, InputError):
+                if kept is not None:
+                    shutil.rmtree(kept, ignore_errors=True)
+                continue
+            raise InputError(str(out), "--out", f"cannot write the results there ({why}); "
+                             f"{what[0].lower() + what[1:]} written to {kept} instead") from None
+        raise InputError(str(out), "--out", f"cannot write ({why}); nothing half-written was "
+                         "left there. The comparison printed above is all that was kept; free "
+                         "space or choose another folder and run again.") from None
     return f"{what} written to {out}"
 
 
@@ -228,36 +256,25 @@ def report(
     sweep: Path | None = typer.Option(None, "--sweep", help=SWEEP_HELP),
 ) -> None:
     """Write the comparison report (Markdown, and HTML that opens offline) of saved results."""
+    from sim.outputs import destination, write_failed, write_text
     from sim.report import report_html, report_markdown
     from sim.results import Results
-
-    if folder.is_file():
-        raise InputError(str(folder), "", "is a file, not a results folder; give the --out "
-                         "folder of 'release-sim run'")
-    if not folder.is_dir():
-        raise InputError(str(folder), "", "folder not found; give the --out folder of "
-                         "'release-sim run'")
-    if not (folder / "runs.parquet").is_file():
-        raise InputError(str(folder), "", "not a results folder (no runs.parquet); give the "
-                         "--out folder of 'release-sim run'")
-    from sim.outputs import check_folder, write_failed, write_text
-
-    out = out or folder
-    check_folder(out, "--out", replace=True)  # the results folder itself is a fine place
-    results = Results.load(folder)
     from sim.sweep.drivers import sweep_for
 
+    results = Results.load(folder)  # every file checked: one message naming what is wrong
     results.sweep = sweep_for(sweep, results.scenario, "--sweep")
-    for name, text in (("report.md", report_markdown(results)),
-                       ("report.html", report_html(results))):
-        try:
-            write_text(out / name, text)
-        except OSError as exc:
-            raise write_failed(out / name, "--out", exc, f"The results in {folder} are "
-                               "untouched; run the command again once the place can be "
-                               "written.") from None
-    console.print(f"Reports written: [bold]{out / 'report.md'}[/bold], "
-                  f"[bold]{out / 'report.html'}[/bold]")
+    with destination(out or folder, "--out", replace=True, kind="report") as place:
+        for name, text in (("report.md", report_markdown(results)),
+                           ("report.html", report_html(results))):
+            try:
+                write_text(place / name, text)
+            except OSError as exc:
+                raise write_failed(place / name, "--out", exc, f"The results in {folder} are "
+                                   "untouched; run the command again once the place can be "
+                                   "written.") from None
+    shown = out or folder
+    console.print(f"Reports written: [bold]{shown / 'report.md'}[/bold], "
+                  f"[bold]{shown / 'report.html'}[/bold]")
 
 
 def validate(files: list[Path] = typer.Argument(

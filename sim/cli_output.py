@@ -46,6 +46,16 @@ def interrupted(message: str) -> typer.Exit:
     return typer.Exit(128 + interruption.signal_number)
 
 
+def finite(value: float | None) -> float | None:
+    """A number option's check (typer callback): click accepts 'nan' and 'inf' as numbers,
+    and a range (min=, max=) lets NaN through, since every comparison with it is false."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"must be a finite number, got {value}")
+    return value
+
+
 class _TimeLeft(ProgressColumn):
     """'about 0:01:23 left', or 'estimating time left' until there is a rate to go by."""
 

@@ -9,6 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
+from sim.cli_output import finite
 from sim.errors import InputError
 
 
@@ -130,19 +131,16 @@ def analyze(
                                         help="Box of the PRIM peeling trajectory to report "
                                         "(default: the largest coverage at density >= 0.8)."),
     prim_threshold: float | None = typer.Option(
-        None, "--prim-threshold", help="PRIM over all levers (the strategy as a factor): the "
-        "cases are runs whose first outcome is on the bad side of this (default for net_value: "
-        "0, harm outweighs benefit)."),
+        None, "--prim-threshold", callback=finite, help="PRIM over all levers (the strategy as "
+        "a factor): the cases are runs whose first outcome is on the bad side of this (default "
+        "for net_value: 0, harm outweighs benefit)."),
 ) -> None:
     """Sensitivity, regret and robustness, and scenario discovery (PRIM and a decision tree)
     of a finished sweep."""
     import warnings
 
-    from rich.markup import escape
-
     from sim.cli_output import console
-    from sim.outcome_registry import label
-    from sim.outputs import check_folder
+    from sim.outputs import destination
     from sim.sweep import analysis as an
     from sim.sweep import open_sweep
 
@@ -157,7 +155,22 @@ def analyze(
         console.print(f"[yellow]{lever}: all {n} runs failed, so it is left out of the "
                       f"analysis; first error: {error}[/yellow]", highlight=False)
     out = out or Path(folder) / "analysis"
-    check_folder(out, "--out", replace=True)  # before the analysis, not after it
+    # checked before the analysis, not after it, and locked while it is written
+    with destination(out, "--out", replace=True, kind="analysis"):
+        _analysis(results, runs, folder, out, outcome, strategy, versus, prim_box,
+                  prim_threshold)
+
+
+def _analysis(results, runs: pd.DataFrame, folder: Path, out: Path, outcome: list[str],
+              strategy: str | None, versus: str | None, prim_box: int | None,
+              prim_threshold: float | None) -> None:
+    """The analysis `analyze` prints and writes into out (see analyze)."""
+    from rich.markup import escape
+
+    from sim.cli_output import console
+    from sim.outcome_registry import label
+    from sim.sweep import analysis as an
+
     m = results.manifest
     if not results.complete:
         console.print(f"[yellow]partial analysis: the sweep is not finished ({len(runs):,} of "

@@ -30,6 +30,7 @@ from sim.levers import (
 from sim.outcomes import MARGINAL_BASELINE
 from sim.runner import point_seeds, replicate_seeds
 from sim.scenario import Scenario, StrategySpec, load_scenario, scenario_from_dict
+from sim.yamlio import plain_message
 
 WHERE = "evaluate"
 _IDS = ("point", "strategy", "lever", "replicate", "seed", "error")
@@ -177,6 +178,6 @@ def check_overrides(scenario: Scenario, data: dict, overrides: dict[str, Any]) -
         errors = getattr(exc, "errors", None)
         e = errors()[0] if callable(errors) else None
         field = ".".join(str(p) for p in e["loc"]) if e else ""
-        msg = e["msg"].replace("Input should be", "must be") if e else str(exc)
+        msg = plain_message(Scenario, e) if e else str(exc)
         raise InputError(WHERE, field, f"{out.get(field, '')!r} is not allowed: {msg}") from None
     return out

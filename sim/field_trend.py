@@ -122,13 +122,17 @@ def read_models(path: str | Path) -> Models:
         raise InputError(shown, "Domain", "no row is a language model (a Domain listing "
                          "'Language', as 'Language' or 'Multimodal,Language,Vision')")
     language = len(df)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce", format="%Y-%m-%d")
-    df["compute"] = pd.to_numeric(df["compute"], errors="coerce")
+    df["date"] = _cells(df["date"], pd.to_datetime(df["date"], errors="coerce",
+                                                   format="%Y-%m-%d"),
+                        shown, picked_name(raw, "date"), "a date written YYYY-MM-DD")
+    df["compute"] = _cells(df["compute"], pd.to_numeric(df["compute"], errors="coerce"),
+                           shown, picked_name(raw, "compute"),
+                           "a number of FLOP above 0, such as 3.14e+23")
+    negative = df.index[df["compute"] <= 0]
+    if len(negative):
+        _refuse(shown, picked_name(raw, "compute"), negative, df.loc[negative, "compute"],
+                "a number of FLOP above 0, such as 3.14e+23")
     df = df[df["compute"] > 0].dropna(subset=["organization"])
-    if df.empty:
-        raise InputError(shown, "Training compute (FLOP)", f"none of the {language} language "
-                         "models has a training compute above 0 (a number of FLOP, such as "
-                         "3.14e+23) and an organisation")
     dated = df.dropna(subset=["date"])
     if dated.empty:
         raise InputError(shown, "Publication date", "no language model with a training "
@@ -138,6 +142,33 @@ def read_models(path: str | Path) -> Models:
                           "year": dated["date"].dt.year.astype(int),
                           "compute": dated["compute"].astype(float)}).reset_index(drop=True)
     return Models(frame, language, language - len(frame))
+
+
+def picked_name(raw: pd.DataFrame, meaning: str) -> str:
+    """The file's own name of a column (a whole download's, or the shipped table's)."""
+    return next(n for n in COLUMNS[meaning] if n in raw.columns)
+
+
+def _cells(text: pd.Series, parsed: pd.Series, shown: str, column: str,
+           allowed: str) -> pd.Series:
+    """parsed, once every cell that holds something also parsed: a blank cell is a value the
+    dataset does not know (the model is left out, and counted); a cell that holds something
+    else ('1e23 FLOP', '2019-13-01') is a mistake in the file, refused with its rows."""
+    blank = text.isna() | (text.astype(str).str.strip() == "")
+    bad = text.index[parsed.isna() & ~blank]
+    if len(bad):
+        _refuse(shown, column, bad, text.loc[bad], allowed)
+    return parsed
+
+
+def _refuse(shown: str, column: str, rows: pd.Index, values: pd.Series, allowed: str) -> None:
+    # a data row's line in the file: the header is line 1
+    listed = ", ".join(f"line {i + 2}: {v!r}" for i, v in zip(rows[:3], values[:3],
+                                                               strict=False))
+    more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+    raise InputError(shown, column, f"{len(rows)} language models hold a value that is not "
+                     f"{allowed} ({listed}{more}); leave a cell blank where the value is not "
+                     "known (the model is then left out, and counted)")
 
 
 def organisations_per_year(models: Models, orders: float = BAR_ORDERS) -> pd.DataFrame:
@@ -187,7 +218,16 @@ def measure_growth(path: str | Path | None = None, orders: float = BAR_ORDERS,
     try:
         growth, low, high, used = fit_growth(table, years)
     except ValueError as exc:
-        raise InputError(str(data), "--from/--to", str(exc)) from None
+        held = sorted(set(models.frame["year"]))
+        span = f"{held[0]} to {held[-1]}" if held else "no year"
+        if len(held) >= 3:  # the years asked for leave too few: the options are to blame
+            raise InputError(str(data), "--from/--to", f"{exc}; the file's models span "
+                             f"{span}: widen --from/--to") from None
+        raise InputError(str(data), "--data", f"{exc}: of the file's "
+                         f"{models.language_models} language models, {len(models.frame)} have "
+                         f"a training compute, date and organisation, and they span only "
+                         f"{span} (the other {models.left_out} leave one of those blank); give "
+                         "a file that covers at least 3 years") from None
     source = SOURCE if path is None else f"{data} (Epoch AI, 'Notable AI Models')"
     return Growth(table, growth, low, high, used, orders, source, models.language_models,
                   models.left_out)

@@ -9,22 +9,20 @@ decision.json.
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
 import subprocess
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from sim.decision import Decision, decide
 from sim.family import Family, family_of
+from sim.outputs import destination, publish_folder
+from sim.run_folder import read_run_folder
 from sim.runner import RunResult
-from sim.scenario import Scenario, resolved_scenario
+from sim.scenario import Scenario
 from sim.tables import INTERVAL, Tables, assemble, cell_text, mean_ci  # noqa: F401 (re-exported)
 
 PACKAGES = ("release-sim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy")
@@ -54,55 +52,42 @@ class Results(Tables):
     def save(self, folder: str | Path) -> Path:
         """Write runs, steps and sizes as Parquet, the resolved scenario, a manifest and the
         decision summary (decision.json, when every listed strategy has runs); the reference
-        scenario too, if there is one.
+        scenario too, if there is one. Return the folder.
 
-        Every file is written into a hidden staging folder first and moved into place only when
-        all are whole, so a full disk or a crash leaves no truncated table (OSError is raised,
-        and the staging folder removed)."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder))
-        try:
-            self.runs.to_parquet(staging / "runs.parquet", index=False)
-            self.steps.to_parquet(staging / "steps.parquet", index=False)
-            self.sizes.to_parquet(staging / "sizes.parquet", index=False)
-            with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
-                yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
-            manifest = {**self.manifest, "basis": {"reference_role": self.reference_role,
-                                                   "file_replicates": self.file_replicates}}
-            (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
-            if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
-                (staging / "decision.json").write_text(self.decision().to_json() + "\n")
-            if self.reference is not None:
-                with open(staging / "reference.yaml", "w", encoding="utf-8") as f:
-                    yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
-            for path in sorted(staging.iterdir()):
-                os.replace(path, folder / path.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return folder
+        The folder is replaced as a whole (sim.outputs.publish_folder): written beside its
+        destination and swapped in, so a full disk or a crash leaves the old folder or the
+        new one, never a mix (OSError is raised and the old folder kept), and no report or
+        decision.json of earlier results survives beside new tables. A folder that holds
+        another kind of output (a sweep, a search) or files a run does not write is refused
+        (InputError), and so is one another command is writing."""
+        with destination(folder, "folder", replace=True, kind="run") as real:
+            publish_folder(real, self._write)
+        return Path(folder)
+
+    def _write(self, staging: Path) -> None:
+        self.runs.to_parquet(staging / "runs.parquet", index=False)
+        self.steps.to_parquet(staging / "steps.parquet", index=False)
+        self.sizes.to_parquet(staging / "sizes.parquet", index=False)
+        with open(staging / "scenario.yaml", "w", encoding="utf-8") as f:
+            yaml.safe_dump(self.scenario.model_dump(mode="json"), f, sort_keys=False)
+        manifest = {**self.manifest, "basis": {"reference_role": self.reference_role,
+                                               "file_replicates": self.file_replicates}}
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+        if set(self.strategies) <= set(self.runs["strategy"]):  # not for failed ones
+            (staging / "decision.json").write_text(self.decision().to_json() + "\n")
+        if self.reference is not None:
+            with open(staging / "reference.yaml", "w", encoding="utf-8") as f:
+                yaml.safe_dump(self.reference.model_dump(mode="json"), f, sort_keys=False)
 
     @classmethod
     def load(cls, folder: str | Path) -> Results:
-        folder = Path(folder)
-        data = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
-        scenario = resolved_scenario(data, str(folder / "scenario.yaml"))
-        manifest = json.loads((folder / "manifest.json").read_text())
-        reference = None
-        if (folder / "reference.yaml").is_file():
-            ref = yaml.safe_load((folder / "reference.yaml").read_text(encoding="utf-8"))
-            reference = resolved_scenario(ref, str(folder / "reference.yaml"))
-        basis = manifest.get("basis", {})
-        return cls(
-            scenario,
-            pd.read_parquet(folder / "runs.parquet"),
-            pd.read_parquet(folder / "steps.parquet"),
-            pd.read_parquet(folder / "sizes.parquet"),
-            manifest,
-            reference,
-            reference_role=basis.get("reference_role", "base"),
-            file_replicates=basis.get("file_replicates"),
-        )
+        """The results saved in a folder by save (`release-sim run --out`), every file
+        checked first (sim.run_folder): a damaged, incomplete or foreign folder is one
+        InputError naming the file and the field or column."""
+        held = read_run_folder(folder)
+        return cls(held.scenario, held.runs, held.steps, held.sizes, held.manifest,
+                   held.reference, reference_role=held.reference_role,
+                   file_replicates=held.file_replicates, family=held.family)
 
 
 def git_commit() -> str:

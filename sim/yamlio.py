@@ -292,7 +292,8 @@ def model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _message(model: type[BaseModel], err: dict) -> str:
+def plain_message(model: type[BaseModel], err: dict) -> str:
+    """One pydantic error in the words of this project's messages (what to write)."""
     kind = err["type"]
     loc = tuple(err["loc"])
     if kind == "extra_forbidden":
@@ -305,6 +306,11 @@ def _message(model: type[BaseModel], err: dict) -> str:
     msg = err["msg"]
     if kind == "value_error":  # our validators' messages say what they got
         return msg.removeprefix("Value error, ")
+    ctx = {k: f"{v:g}" if isinstance(v, float) else v for k, v in (err.get("ctx") or {}).items()}
+    if kind in PLAIN_BOUNDS:
+        msg = PLAIN_BOUNDS[kind].format(**ctx, s="" if ctx.get("min_length",
+                                                                 ctx.get("max_length")) == 1
+                                        else "s")
     msg = PLAIN_TYPES.get(kind, msg).replace("Input should be", "must be")
     shown = repr(err.get("input"))
     if "input" in err and (kind not in ("model_type", "dict_type") or len(shown) <= 60):
@@ -330,6 +336,19 @@ PLAIN_TYPES = {
     "date_type": "must be a date written YYYY-MM-DD",
 }
 
+
+# pydantic's words for a bound, in the same plain terms (its context fills the numbers)
+PLAIN_BOUNDS = {
+    "too_short": "must have at least {min_length} item{s}",
+    "too_long": "must have at most {max_length} item{s}",
+    "string_too_short": "must be at least {min_length} character{s} long",
+    "string_too_long": "must be at most {max_length} character{s} long",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be above {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be below {lt}",
+    "finite_number": "must be a finite number",
+}
 
 _UNION_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "date"}
 
@@ -372,7 +391,7 @@ def validate[M: BaseModel](
             path = ".".join(p for p in (prefix, format_path(loc)) if p)
             at = line_of(lines, loc) if lines else line
             # only the first MAX_LISTED are shown: the rest are counted, not worded
-            message = _message(model, err) if k < MAX_LISTED else err["type"]
+            message = plain_message(model, err) if k < MAX_LISTED else err["type"]
             errors.append(InputError(name, path, message, at))
         raise InputErrors(errors) from None
 

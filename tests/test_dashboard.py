@@ -132,7 +132,7 @@ def test_editor_validates_live_and_form_edits_yaml():
     assert "horizon_weeks: given twice" in at.error[0].value
     at.text_area(key="editor_text").set_value("name: short\nhorizon_weeks: 0\n").run()
     message = at.error[0].value
-    assert "horizon_weeks" in message and "greater than or equal to 1" in message
+    assert "horizon_weeks" in message and "at least 1" in message
     at.text_area(key="editor_text").set_value("name: edited\nreplicates: 5\n").run()
     assert "Valid scenario: edited" in at.success[0].value
     rev = at.session_state["editor_rev"]

@@ -98,10 +98,10 @@ def test_evaluate_names_a_bad_path_or_value() -> None:
     base = spec.base_scenario()
     cases = [
         ({"strategies.staged.spacing": 3}, "did you mean 'spacing_weeks'"),
-        ({"strategies.staged.spacing_weeks": -1}, "greater than or equal to 0"),
+        ({"strategies.staged.spacing_weeks": -1}, "at least 0"),
         ({"strategies.7.spacing_weeks": 3}, "index 0-1 or a label"),
         ({"mapping.misuse_elasticty": 2}, "not a scenario field"),
-        ({"mapping.misuse_elasticity": 20}, "less than or equal to 10"),
+        ({"mapping.misuse_elasticity": 20}, "at most 10"),
     ]
     for levers, words in cases:
         with pytest.raises(InputError, match=words):
@@ -112,7 +112,7 @@ def test_evaluate_names_a_bad_path_or_value() -> None:
     ({"strategies.staged.spacing": {"low": 1, "high": 3}},
      "lever_ranges.strategies.staged.spacing", "did you mean 'spacing_weeks'"),
     ({"strategies.staged.spacing_weeks": {"low": -2, "high": 3}},
-     "lever_ranges.strategies.staged.spacing_weeks.low", "greater than or equal to 0"),
+     "lever_ranges.strategies.staged.spacing_weeks.low", "at least 0"),
     ({"strategies.full.gate_severe_probability": {"low": 0.1, "high": 0.3}},
      "lever_ranges.strategies.full.gate_severe_probability", "its settings: output_dataset_week"),
     ({"strategies.nope.spacing_weeks": {"low": 1, "high": 3}},

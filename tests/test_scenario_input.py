@@ -40,11 +40,11 @@ CASES = {
                         ["line 2", "other_labs.enabled", "true or false"]),
     "out_of_range": (
         "partners:\n  leak_probability: -0.1\n",
-        ["line 2", "partners.leak_probability", "greater than or equal to 0"],
+        ["line 2", "partners.leak_probability", "at least 0"],
     ),
     "negative_rate": (
         "malicious:\n  kinds:\n    harassment:\n      entry_rate: -1\n",
-        ["malicious.kinds.harassment.entry_rate", "greater than or equal to 0"],
+        ["malicious.kinds.harassment.entry_rate", "at least 0"],
     ),
     "missing_base": ("base: nothere.yaml\n", ["base", "not found", "nothere.yaml",
                                               "read from the scenario file's folder, /"]),
@@ -52,7 +52,7 @@ CASES = {
     "two_bad_strategies": (
         "strategies: [full, partnerhsip_only, {kind: staged, spacing_weeks: -2}]\n",
         ["2 problems", "strategies[1].kind", "did you mean 'partnership_only'",
-         "strategies[2].spacing_weeks", "greater than or equal to 0"],
+         "strategies[2].spacing_weeks", "at least 0"],
     ),
     "settings_on_their_lines": (
         "strategies:\n  - full\n  - kind: staged\n    label: st\n    spacing_weeks: -2\n"

@@ -69,7 +69,7 @@ def test_levers_vary_and_integer_fields_are_rounded(tmp_path: Path) -> None:
         ("mapping.misuse_elasticity: {low: 1, high: 3}",
          "uncertainties.mapping.misuse_elasticty", "did you mean 'mapping.misuse_elasticity'"),
         ("mapping.misuse_elasticity: {low: -1, high: 3}",
-         "uncertainties.mapping.misuse_elasticity.low", "greater than or equal to 0"),
+         "uncertainties.mapping.misuse_elasticity.low", "at least 0"),
     ],
 )
 def test_bad_uncertainty_names_file_field_and_allowed(tmp_path, change, field, words) -> None:
@@ -105,7 +105,7 @@ def test_cli_bad_sweep_file_exit_2_without_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     assert str(p) in proc.stderr and "uncertainties.partners.count.high" in proc.stderr
-    assert "less than or equal to 100" in proc.stderr and "line 6" in proc.stderr
+    assert "at most 100" in proc.stderr and "line 6" in proc.stderr
 
 
 # ---------------------------------------------------------------------- sensitivity indices

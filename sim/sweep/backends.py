@@ -56,6 +56,11 @@ class Backend:
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        """Stop at once (Ctrl-C, SIGTERM, an error in the driver): unfinished batches are
+        dropped, not waited for (their runs are not written; --resume runs them)."""
+        self.close()
+
 
 class InProcess(Backend):
     """Runs each batch when submitted (no pool): the reference backend."""
@@ -154,6 +159,20 @@ class Pool(Backend):
     def close(self) -> None:
         self.wait_accepting()
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def abort(self) -> None:
+        """Kill the workers (they ignore SIGINT and SIGTERM: the driver's to handle) rather
+        than wait for their batches: a long batch would keep them at full CPU for minutes
+        after the driver said 'interrupted'. As Python 3.14's ProcessPoolExecutor.kill_workers
+        does."""
+        processes = dict(getattr(self.pool, "_processes", None) or {})
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            with contextlib.suppress(Exception):
+                process.kill()
+        for process in processes.values():
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
 
 
 class Dask(Backend):

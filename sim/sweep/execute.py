@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import InputError
+from sim.outputs import check_folder, folder_holds, locked, publish_folder
 from sim.runner import Progress
 from sim.sweep import provenance, store
 from sim.sweep.backends import (  # noqa: F401 (re-exported: the backends of a sweep)
@@ -62,7 +63,8 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool, force: bool = False
     once the backend is up: a refused command leaves no folder behind)."""
     out_dir = Path(out_dir)
     manifest_path = out_dir / "manifest.json"
-    if manifest_path.exists():
+    check_folder(out_dir, "--out", kind="sweep")  # a run's, a search's or other files: refused
+    if folder_holds(out_dir) == "sweep":
         try:
             manifest = store.read_json(manifest_path)
             batch_cells = int(manifest["batch_cells"])
@@ -86,15 +88,6 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool, force: bool = False
                              "run the sweep again into a new --out folder")
         plan = make_plan(spec, batch_cells, force=True)  # it was accepted when it started
         return plan, manifest, False
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(str(out_dir), "--out", "cannot write results here: it is a file, not "
-                         "a folder; choose a folder")
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise InputError(str(out_dir), "", "folder is not empty and holds no sweep; choose an "
-                         "empty or new --out folder")
-    from sim.outputs import check_folder
-
-    check_folder(out_dir, "--out")
     plan = make_plan(spec, force=force)
     manifest = {
         "format": store.FORMAT,
@@ -124,12 +117,18 @@ def prepare(spec: SweepSpec, out_dir: Path, resume: bool, force: bool = False
 
 
 def write_new_folder(spec: SweepSpec, out_dir: Path, plan: Plan, manifest: dict) -> None:
-    """Set up a new sweep folder: spec, design points, then the manifest (last: a folder with a
-    manifest is a sweep)."""
-    (out_dir / "runs").mkdir(parents=True, exist_ok=True)
-    store.write_json(out_dir / "spec.json", spec.model_dump(mode="json"))
-    store.write_points(out_dir, plan.points.names, plan.points.unit, plan.points.values)
-    store.write_json(out_dir / "manifest.json", manifest)
+    """Set up a new sweep folder at once: spec, design points, runs/ and the manifest are
+    written beside it and swapped in whole (sim.outputs.publish_folder), so a sweep killed as
+    it starts leaves no half-made folder (or, where the folder's parent cannot be written, a
+    stopped start that the next start replaces: a folder with a manifest is a sweep)."""
+
+    def write(folder: Path) -> None:
+        (folder / "runs").mkdir(parents=True, exist_ok=True)
+        store.write_json(folder / "spec.json", spec.model_dump(mode="json"))
+        store.write_points(folder, plan.points.names, plan.points.unit, plan.points.values)
+        store.write_json(folder / "manifest.json", manifest)
+
+    publish_folder(out_dir, write)
 
 
 def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
@@ -139,9 +138,19 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
 
     Beyond the limits of sim.workload the sweep is refused unless force. Nothing is written
     before the backend is up. A batch that cannot be written (a full disk) stops the sweep
-    with an InputError saying what is kept; the same command with resume=True goes on."""
+    with an InputError saying what is kept; the same command with resume=True goes on. The
+    folder is locked while the sweep writes it (sim.outputs.locked): a second sweep into it
+    is refused at once."""
     out_dir = Path(out_dir)
     check_backend_options(workers, scheduler, dask_local)
+    check_folder(out_dir, "--out", kind="sweep")
+    with locked(out_dir, "--out"):
+        return _execute(spec, out_dir, workers, scheduler, dask_local, resume, progress, force)
+
+
+def _execute(spec: SweepSpec, out_dir: Path, workers: int | None, scheduler: str | None,
+             dask_local: int | None, resume: bool, progress: Progress | None,
+             force: bool) -> Path:
     plan, manifest, new = prepare(spec, out_dir, resume, force)
     schema = store.runs_schema(plan.points.values, plan.points.names, plan.float_columns(),
                                plan.text_columns(), plan.list_columns(), spec.digest())
@@ -221,8 +230,10 @@ def execute(spec: SweepSpec, out_dir: str | Path, workers: int | None = None,
             finished, _ = backend.wait_some(set(pending))
             for fut in finished:
                 finish(pending.pop(fut), backend.result(fut))
-    finally:
-        backend.close()
+    except BaseException:  # Ctrl-C, SIGTERM, a batch that cannot be written: stop the workers
+        backend.abort()
+        raise
+    backend.close()
     manifest.update({
         "status": "complete",
         "completed": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -32,7 +32,7 @@ from sim.scenario import (
     with_named_defaults,
 )
 from sim.schema.access_controls import control_problems
-from sim.yamlio import LineMap, line_of, parse_yaml, read_text_file, validate
+from sim.yamlio import LineMap, line_of, parse_yaml, plain_message, read_text_file, validate
 
 Number = float | int
 
@@ -502,6 +502,5 @@ def _range_ends(unc: Uncertainty) -> list[float]:
 def _first_error(exc: Exception) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
-        e = errors()[0]
-        return e["msg"].replace("Input should be", "must be")
+        return plain_message(Scenario, errors()[0])
     return str(exc)
