@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 from sim.api import InputError, Results, Scenario, run_comparison
 from sim.inputs import simulated_settings
 from sim.runner import Progress
-from sim.uploads import SCENARIOS_DIR, scenario_from_text
+from sim.uploads import SCENARIOS_DIR, dashboard_workspace, scenario_from_text
 from sim.yamlio import model_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,13 +35,33 @@ def show_input_error(exc: Exception) -> None:
 
 
 def sweep_folders() -> list[str]:
-    """Sweep folders found in the project (folders with a manifest.json and spec.json)."""
+    """Sweep folders found in the project's workspace (folders with a manifest.json and
+    spec.json, inside the folders this server reads: sim.workspace)."""
+    workspace = dashboard_workspace()
     found = []
     for pattern in ("*/manifest.json", "*/*/manifest.json", "*/*/*/manifest.json"):
         for m in REPO.glob(pattern):
-            if ".venv" not in m.parts and (m.parent / "spec.json").is_file():
+            if (".venv" not in m.parts and (m.parent / "spec.json").is_file()
+                    and workspace.holds(m.parent)):
                 found.append(str(m.parent.relative_to(REPO)))
     return sorted(found)
+
+
+def workspace_path(typed: str, box: str) -> Path:
+    """A path typed into a box (relative ones from the project folder), if it lies in the
+    folders this server reads (sim.workspace); else InputError naming the box. Nothing is
+    read before the check: the dashboard is a shared server."""
+    path = Path(typed) if Path(typed).is_absolute() else REPO / typed
+    return dashboard_workspace().path(path, box, "", typed=typed)
+
+
+def typed_path(typed: str, box: str) -> Path | None:
+    """workspace_path, or None after showing why the path is refused."""
+    try:
+        return workspace_path(typed, box)
+    except InputError as exc:
+        show_input_error(exc)
+        return None
 
 
 # ----------------------------------------------------------------------- schema lookups

@@ -9,17 +9,17 @@ server: a second session asking for the same sweep watches the running one.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import InputError
+from sim.uploads import sweeps_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SWEEP_FILES = REPO / "scenarios" / "sweeps"
 # RELEASE_SIM_SWEEPS_OUT moves it (tests point it at a temporary folder)
-OUT = Path(os.environ.get("RELEASE_SIM_SWEEPS_OUT", REPO / "out" / "sweeps"))
+OUT = sweeps_folder()
 
 
 def shipped_sweeps() -> list[Path]:

@@ -300,8 +300,9 @@ def calibration_text(ref: str) -> tuple[str, str]:
     """Return (text, display name) for 'builtin:NAME' or a path to a calibration YAML file."""
     if ref.startswith(BUILTIN_PREFIX):
         name = ref[len(BUILTIN_PREFIX) :]
+        plain = name.replace("_", "").replace("-", "").isalnum()  # a name, never a path
         res = resources.files("sim.data") / f"{name}.yaml"
-        if not res.is_file():
+        if not plain or not res.is_file():
             raise InputError(ref, "calibration", f"no built-in calibration '{name}'; allowed: gpt2")
         return res.read_text(encoding="utf-8"), ref
     from sim.yamlio import read_text_file

@@ -39,6 +39,7 @@ from sim.schema import (  # noqa: F401 (re-exported: the public names of the sce
     StrategySpec,
     Uncertainty,
 )
+from sim.workspace import Workspace
 from sim.yamlio import (
     LineMap,
     holds_nothing,
@@ -70,9 +71,11 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 
 def read_scenario_data(
-    path: str | Path, _chain: tuple[Path, ...] = ()
+    path: str | Path, _chain: tuple[Path, ...] = (), workspace: Workspace | None = None
 ) -> tuple[dict, LineMap, str]:
-    """Read a scenario file and its `base:` chain into one merged dict (not yet validated)."""
+    """Read a scenario file and its `base:` chain into one merged dict (not yet validated).
+    workspace: the folders its `base:` and `calibration:` may name (sim.workspace; None, on
+    the researcher's own machine: any)."""
     path = Path(path)
     name = str(path)
     resolved = path.resolve()
@@ -83,14 +86,17 @@ def read_scenario_data(
         raise InputError(str(_chain[0]), "base", f"the base: chain is longer than "
                          f"{MAX_BASE_DEPTH} files (stopped at {name}); merge some of them")
     text = read_text_file(path, "scenario", MAX_FILE_BYTES)
-    data, lines = scenario_data_from_text(text, name, path.parent, (*_chain, resolved))
+    data, lines = scenario_data_from_text(text, name, path.parent, (*_chain, resolved),
+                                          workspace)
     return data, lines, name
 
 
 def scenario_data_from_text(
-    text: str, name: str, folder: Path, _chain: tuple[Path, ...] = ()
+    text: str, name: str, folder: Path, _chain: tuple[Path, ...] = (),
+    workspace: Workspace | None = None,
 ) -> tuple[dict, LineMap]:
-    """Parse scenario YAML text; `base:` and relative calibration paths resolve in folder."""
+    """Parse scenario YAML text; `base:` and relative calibration paths resolve in folder.
+    With a workspace, each is refused before it is read unless it lies in the workspace."""
     if holds_nothing(text):
         raise InputError(name, "", EMPTY_SCENARIO)
     data, lines = parse_yaml(text, name)
@@ -99,8 +105,11 @@ def scenario_data_from_text(
     if not isinstance(data, dict):
         raise InputError(name, "", "a scenario must be a mapping of fields (key: value)", 1)
     cal = data.get("calibration")
-    if isinstance(cal, str) and not cal.startswith("builtin:") and not Path(cal).is_absolute():
-        data["calibration"] = str((folder / cal).resolve())
+    if isinstance(cal, str) and not cal.startswith("builtin:"):
+        path = Path(cal) if Path(cal).is_absolute() else (folder / cal).resolve()
+        if workspace is not None:
+            workspace.path(path, name, "calibration", lines.get(("calibration",)), cal)
+        data["calibration"] = str(path)
     base = data.pop("base", None)
     if base is None:
         return data, lines
@@ -108,13 +117,15 @@ def scenario_data_from_text(
     if not isinstance(base, str):
         raise InputError(name, "base", "must be a path to another scenario file", line)
     base_path = folder / base
+    if workspace is not None:
+        workspace.path(base_path, name, "base", line, base)
     where = f"base: is read from the scenario file's folder, {folder.resolve()}"
     if base_path.is_dir():
         raise InputError(name, "base", f"'{base}' is a folder, not a scenario file "
                          f"({where}){yaml_files_hint(base_path)}", line)
     if not base_path.is_file():
         raise InputError(name, "base", f"'{base}' not found ({where})", line)
-    base_data, _, _ = read_scenario_data(base_path, _chain)
+    base_data, _, _ = read_scenario_data(base_path, _chain, workspace)
     return _deep_merge(base_data, data), lines
 
 
@@ -166,17 +177,25 @@ def with_named_defaults(
     return out
 
 
-def _user_scenario(data: dict, name: str, lines: LineMap) -> Scenario:
-    """Validate what a user wrote: named mappings merged onto their defaults, then checked."""
+def _user_scenario(data: dict, name: str, lines: LineMap,
+                   workspace: Workspace | None = None) -> Scenario:
+    """Validate what a user wrote: named mappings merged onto their defaults, then checked
+    (with a workspace, its strategies first by name, before any is imported)."""
     scenario = validate(Scenario, with_named_defaults(data, name, lines), name, lines)
+    if workspace is not None:
+        for i, spec in enumerate(scenario.strategies):
+            workspace.strategy(spec.kind, name, f"strategies[{i}].kind",
+                               lines.get(("strategies", i)))
     check_scenario(scenario, name, lines)
     return scenario
 
 
-def scenario_from_text(text: str, name: str, folder: Path) -> Scenario:
-    """Validate scenario YAML text (an upload, an editor), as load_scenario does a file."""
-    data, lines = scenario_data_from_text(text, name, folder)
-    return _user_scenario(data, name, lines)
+def scenario_from_text(text: str, name: str, folder: Path,
+                       workspace: Workspace | None = None) -> Scenario:
+    """Validate scenario YAML text (an upload, an editor), as load_scenario does a file;
+    with a workspace, what it names stays inside it (sim.workspace)."""
+    data, lines = scenario_data_from_text(text, name, folder, workspace=workspace)
+    return _user_scenario(data, name, lines, workspace)
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:

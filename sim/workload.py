@@ -13,15 +13,21 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sim.errors import InputError
 from sim.family import family_of
+from sim.field import labs_in_field
 from sim.inputs import Resolved, resolve
 from sim.outcome_registry import MARGINAL_BASELINE
 
 # Measured with benchmarks/bench_core.py's scenario (the default populations, about 8,000
 # actors): 0.1 ms per simulated step of one run on this project's 2-core test machine.
 SECONDS_PER_RUN_STEP = 1e-4
+# Every lab the field holds by the horizon is an actor stepped from the start (sim.field):
+# 0.27 microseconds per lab and step on the same machine (benchmarks/bench_workload.py:
+# 1,000 labs take a step 3 to 4 times as long as the default field's dozen).
+SECONDS_PER_LAB_STEP = 2.7e-7
 MAX_RUN_HOURS = 24.0  # `run` works in one process: a day is the most it should be asked for
 MAX_SWEEP_CORE_HOURS = 1000.0  # a sweep spreads over workers: about a day on 40 cores
 MAX_MEMORY_SHARE = 0.5  # of this machine's memory, for the tables a command holds at once
@@ -62,13 +68,26 @@ class Workload:
         limit = MAX_MEMORY_SHARE * machine_memory()
         out = []
         if self.seconds > max_hours * 3600:
+            per_step = 1e3 * self.seconds / max(self.run_steps, 1)
             out.append(f"about {_hours(self.seconds)} of {what} ({self.runs:,} runs of "
-                       f"{self.run_steps // max(self.runs, 1):,} steps), more than the limit "
-                       f"of {max_hours:,.0f} hours")
+                       f"{self.run_steps // max(self.runs, 1):,} steps, about "
+                       f"{per_step:.2g} ms a step), more than the limit of {max_hours:,.0f} "
+                       "hours")
         if self.memory > limit:
             out.append(f"about {_gb(self.memory)} of memory for its tables, more than half "
                        f"this machine's {_gb(machine_memory())}")
         return out
+
+
+def step_seconds(scenario) -> float:
+    """Seconds one run takes per simulated step: the default populations' share, and the
+    field of other labs as it stands by the horizon (every one of them is stepped throughout,
+    so a field that grows to 1,000 labs makes each step several times as long)."""
+    labs = scenario.other_labs
+    if not labs.enabled:
+        return SECONDS_PER_RUN_STEP
+    end = scenario.start_date + timedelta(weeks=scenario.steps * scenario.step_weeks)
+    return SECONDS_PER_RUN_STEP + SECONDS_PER_LAB_STEP * labs_in_field(labs, end)
 
 
 def comparison_workload(scenario, inputs: Resolved | None = None) -> Workload:
@@ -79,7 +98,7 @@ def comparison_workload(scenario, inputs: Resolved | None = None) -> Workload:
     runs = scenario.replicates * len(inputs.arms)
     run_steps = runs * scenario.steps
     floats = run_steps * (FLOATS_PER_RUN_STEP + sizes * FLOATS_PER_RUN_STEP_SIZE)
-    return Workload(runs, run_steps, run_steps * SECONDS_PER_RUN_STEP, floats * 8)
+    return Workload(runs, run_steps, run_steps * step_seconds(scenario), floats * 8)
 
 
 def check_comparison(scenario, name: str, force: bool = False,
@@ -115,7 +134,7 @@ def sweep_workload(spec, n_strategies: int, points: int, sizes: int) -> Workload
     runs = points * spec.replicates * n_strategies
     run_steps = runs * base.steps
     memory = runs * (10 + sizes * FLOATS_PER_SWEEP_RUN + len(spec.uncertainties)) * 8
-    return Workload(runs, run_steps, run_steps * SECONDS_PER_RUN_STEP, memory)
+    return Workload(runs, run_steps, run_steps * step_seconds(base), memory)
 
 
 def check_sweep_size(spec, name: str, force: bool = False) -> int:

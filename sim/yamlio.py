@@ -359,6 +359,17 @@ def _is_union_tag(part: Any) -> bool:
                                                                                "tuple[")))
 
 
+def _named_field(model: type[BaseModel], message: str) -> tuple[tuple, str]:
+    """(field path, rest of the message) for a model validator's message that starts with
+    the dotted path of a field of the model ('horizon_weeks: 2,600 weeks run to ...'), so
+    the error names that field and its line; ((), message) otherwise."""
+    head, sep, rest = message.partition(": ")
+    path = tuple(head.split("."))
+    if sep and path[0] in model.model_fields and all(p.isidentifier() for p in path):
+        return path, rest
+    return (), message
+
+
 def validate[M: BaseModel](
     model: type[M],
     data: Any,
@@ -388,10 +399,12 @@ def validate[M: BaseModel](
                     continue  # another member of the same union: the first one's message says it
                 unions.add(loc)
             k = len(errors)
-            path = ".".join(p for p in (prefix, format_path(loc)) if p)
-            at = line_of(lines, loc) if lines else line
             # only the first MAX_LISTED are shown: the rest are counted, not worded
             message = plain_message(model, err) if k < MAX_LISTED else err["type"]
+            if not loc and err["type"] == "value_error":  # a rule across fields: it names
+                loc, message = _named_field(model, message)  # the field to blame first
+            path = ".".join(p for p in (prefix, format_path(loc)) if p)
+            at = line_of(lines, loc) if lines else line
             errors.append(InputError(name, path, message, at))
         raise InputErrors(errors) from None
 

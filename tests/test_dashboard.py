@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,17 @@ from sim.uploads import scenario_from_text
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NS = "cmp:compare_main_strategies:"
+
+
+@pytest.fixture(autouse=True)
+def workspace(tmp_path_factory, monkeypatch):
+    """The server's workspace: scenarios/ and this session's temporary folders, where the
+    tests write the sweeps they open (sim.workspace; the defaults hold no temporary folder)."""
+    from sim.uploads import SCENARIOS_DIR
+    from sim.workspace import WORKSPACE_ENV
+
+    folders = [SCENARIOS_DIR, tmp_path_factory.getbasetemp()]
+    monkeypatch.setenv(WORKSPACE_ENV, os.pathsep.join(str(f) for f in folders))
 
 
 def start(page: str | None = None) -> AppTest:
@@ -119,7 +131,7 @@ def test_calibration_page():
     assert not any("None" in str(v) for t in tables(at) for v in t.to_numpy().ravel())
     at.number_input(key="cal_elasticity").set_value(3.0).run()
     assert not at.exception
-    at.text_input(key="cal_path").set_value("no/such/calibration.yaml").run()
+    at.text_input(key="cal_path").set_value("scenarios/no/such/calibration.yaml").run()
     assert not at.exception and "file not found" in at.error[0].value
 
 
@@ -211,7 +223,7 @@ def lhs_folder(tmp_path_factory) -> Path:
     return out
 
 
-def test_sweep_page(sweep_folder):
+def test_sweep_page(sweep_folder, tmp_path):
     at = start("app_pages/sweeps.py")
     assert not at.exception
     at.segmented_control(key="sweep_mode").set_value("Open a sweep folder").run()
@@ -225,7 +237,7 @@ def test_sweep_page(sweep_folder):
     assert any("minimax regret" in m.value for m in at.markdown)
     at.selectbox(key="sweep_outcome").set_value("harm").run()
     assert not at.exception
-    at.text_input(key="sweep_path").set_value("/no/such/sweep").run()
+    at.text_input(key="sweep_path").set_value(str(tmp_path / "no_such_sweep")).run()
     assert not at.exception and "not a sweep folder" in at.error[0].value
 
 
@@ -387,7 +399,7 @@ def test_sweep_page_names_the_sensitivity_method_and_its_units(sweep_folder, lhs
     assert all(w in shown for w in expected), (expected, shown)
 
 
-def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
+def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder, tmp_path):
     """The answer names what the sweep says; a folder that is no sweep, or a sweep that cannot
     speak for one strategy, is said in words (a warning, no error box of code names)."""
     at = small(start())
@@ -406,9 +418,10 @@ def test_compare_reads_what_would_change_it_from_a_sweep(sweep_folder):
     assert not at.exception and not at.error
     warned = " ".join(w.value for w in at.warning)
     assert "The sweep 'quick' cannot speak for this comparison: it ran Full release" in warned
-    at.text_input(key="cmp_sweep_path").set_value("/no/such/sweep").run()
+    missing = tmp_path / "no_such_sweep"  # in the workspace (the fixture above): looked for
+    at.text_input(key="cmp_sweep_path").set_value(str(missing)).run()
     assert not at.exception and not at.error
-    assert "/no/such/sweep is not a sweep folder" in " ".join(w.value for w in at.warning)
+    assert f"{missing} is not a sweep folder" in " ".join(w.value for w in at.warning)
     assert not any("What the sweep says" in m.value for m in at.markdown)
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts
-from dashboard.components import REPO, number_widget, scenario_picker, show_input_error
+from dashboard.components import (
+    REPO,
+    number_widget,
+    scenario_picker,
+    show_input_error,
+    typed_path,
+)
 from dashboard.labels import measure_label, number
 from sim import report
 from sim.api import InputError, load_calibration
@@ -86,11 +90,11 @@ path = c2.text_input("Or a path to a calibration YAML", key="cal_path",
                      "Relative paths are taken from the project folder.")
 ref = choice
 if path.strip():
-    p = Path(path.strip())
-    ref = str(p if p.is_absolute() else REPO / p)
+    typed = typed_path(path.strip(), "Calibration path")  # None: outside the workspace
+    ref = str(typed) if typed is not None else None
 
 try:
-    cal = load_calibration(ref)
+    cal = load_calibration(ref) if ref is not None else None
 except InputError as exc:
     show_input_error(exc)
     cal = None

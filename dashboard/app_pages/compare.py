@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from pathlib import Path
 
 import streamlit as st
 
 from dashboard.components import (
-    REPO,
     SOURCES,
     current_scenario,
     field_help,
@@ -27,6 +25,7 @@ from dashboard.components import (
     run_with_progress,
     scenario_picker,
     sweep_folders,
+    workspace_path,
 )
 from dashboard.labels import (
     HARM_UNIT,
@@ -226,7 +225,13 @@ def with_sweep(results, folder: str):
     command line's message for researchers) and the results stay as they are."""
     if not folder:
         return results
-    path = Path(folder) if Path(folder).is_absolute() else REPO / folder
+    try:  # a shared server: nothing outside its workspace is read (sim.workspace)
+        path = workspace_path(folder, "Sweep folder")
+    except InputError as exc:
+        _cannot(f"{folder} is outside the folders this server reads, so the page does not "
+                "open it: the dashboard is shared, and reads sweeps only in its workspace "
+                "(by default the project's results folders).", exc)
+        return results
     key = (id(results), str(path))
     held = st.session_state.get("compare_sweep")
     if held is not None and held[0] == key:

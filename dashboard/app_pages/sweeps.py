@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import REPO, field_info, show_input_error, sweep_folders
+from dashboard.components import REPO, field_info, show_input_error, sweep_folders, typed_path
 from dashboard.labels import (
     colour_scale_args,
     in_words,
@@ -256,7 +256,7 @@ def choose_folder() -> Path | None:
     if not chosen:
         st.info("Choose or type a sweep folder.")
         return None
-    return Path(chosen) if Path(chosen).is_absolute() else REPO / chosen
+    return typed_path(chosen, "Sweep folder")
 
 
 def held_fixed(spec) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -106,12 +107,32 @@ class Scenario(Section):
             years = (end - labs.as_of.toordinal()) / 365.25
             total = labs.count * (1 + labs.growth_per_year) ** years
             if total > MAX_OTHER_LABS:
-                raise ValueError(
-                    f"other_labs: growth_per_year {labs.growth_per_year} from {labs.as_of} "
-                    f"gives {total:.3g} labs by the horizon; at most {MAX_OTHER_LABS} are "
-                    "simulated: lower growth_per_year or count, or move as_of"
-                )
+                raise ValueError(self._too_many_labs(total))
         return self
+
+    def _too_many_labs(self, total: float) -> str:
+        """Which input to blame for a field that outgrows MAX_OTHER_LABS, first (the horizon
+        when it is longer than the default, else the growth), and how far each may go. The
+        message starts with the field's path: sim.yamlio names that field and its line."""
+        labs = self.other_labs
+        years = math.log(MAX_OTHER_LABS / max(labs.count, 1)) / math.log1p(labs.growth_per_year)
+        last = labs.as_of.toordinal() + years * 365.25  # the day the field reaches the limit
+        weeks = int((last - self.start_date.toordinal()) // 7)
+        end = date.fromordinal(min(self.start_date.toordinal() + 7 * self.horizon_weeks,
+                                   date.max.toordinal()))
+        grows = (f"{labs.growth_per_year:g} a year (from {labs.count} labs on "
+                 f"other_labs.as_of {labs.as_of})")
+        default = type(self).model_fields["horizon_weeks"].default
+        fit = (f"with this growth the horizon can be at most {weeks:,} weeks" if weeks >= 1
+               else "the field passes the limit before the start")
+        if self.horizon_weeks > default and weeks >= 1:
+            return (f"horizon_weeks: {self.horizon_weeks:,} weeks run to {end}, when "
+                    f"other_labs.growth_per_year {grows} gives {total:.3g} labs; at most "
+                    f"{MAX_OTHER_LABS} are simulated: {fit}; lower horizon_weeks, "
+                    "other_labs.growth_per_year or other_labs.count, or move other_labs.as_of")
+        return (f"other_labs.growth_per_year: {grows} gives {total:.3g} labs by the horizon "
+                f"({end}); at most {MAX_OTHER_LABS} are simulated ({fit}): lower "
+                "growth_per_year or count, move as_of, or shorten horizon_weeks")
 
     @property
     def steps(self) -> int:
