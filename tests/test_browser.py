@@ -53,12 +53,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(sweeps_out: Path):
-    """The dashboard running on a free port (its URL), stopped with everything it started."""
+def dashboard(sweeps_out: Path, modules: Path | None = None):
+    """The dashboard running on a free port (its URL), stopped with everything it started.
+    modules: a folder put on the server's PYTHONPATH (what an upload must never import)."""
     port = free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
            str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     env = {**os.environ, "RELEASE_SIM_SWEEPS_OUT": str(sweeps_out)}
+    if modules is not None:
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(modules),
+                                                        env.get("PYTHONPATH", "")) if p)
     proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=env)
     url = f"http://localhost:{port}"
@@ -83,9 +87,22 @@ def dashboard(sweeps_out: Path):
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+EVIL = "evil_release_strategy"  # importable by the server; an upload must never import it
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with dashboard(tmp_path_factory.mktemp("sweeps")) as url:
+def planted(tmp_path_factory) -> Path:
+    """A module on the server's path that leaves a mark (the returned path) when imported."""
+    folder = tmp_path_factory.mktemp("modules")
+    mark = folder / "imported.mark"
+    (folder / f"{EVIL}.py").write_text(f"from pathlib import Path\nPath({str(mark)!r})"
+                                       ".write_text('ran')\n")
+    return mark
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, planted):
+    with dashboard(tmp_path_factory.mktemp("sweeps"), planted.parent) as url:
         yield url
 
 
@@ -529,4 +546,45 @@ def test_uploaded_scenarios_are_named_and_their_errors_shown_in_the_pop_over(ser
     run(page, expect=answer_at())  # the last upload, valid, runs
     assert page.get_by_role("button", name="Scenario: s_half.yaml").count() == 1
     assert_clean(page, "the uploaded scenario run")
+    page.context.close()
+
+
+def test_an_upload_is_data_and_a_typed_path_stays_in_the_workspace(server, browser, planted,
+                                                                    tmp_path):
+    """The dashboard is a shared server: an uploaded strategy class of one's own is refused
+    before its module is imported (the module on the server's path leaves no mark), a base:
+    outside the workspace is refused, and so is a sweep folder typed outside it."""
+    files = {"evil.yaml": (f"name: evil\nstrategies: [full, '{EVIL}:Foo']\n",
+                           "names a Python class of your own"),
+             "peek.yaml": ("name: peek\nbase: /etc/hostname\n",
+                           "outside the folders this server reads")}
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    open_page(page, server, "", HEADING)
+    page.get_by_role("button", name="Scenario:").click()
+    page.get_by_text("Upload a YAML file").click()
+    settle(page)
+    for name, (text, said) in files.items():
+        (tmp_path / name).write_text(text)
+        page.locator("[data-testid='stPopoverBody'] input[type='file']").set_input_files(
+            str(tmp_path / name))
+        settle(page)
+        page.get_by_role("button", name=f"Scenario: {name}").wait_for(timeout=30_000)
+        settle(page)
+        body = page.locator("[data-testid='stPopoverBody']")
+        if body.count() == 0 or not body.is_visible():
+            page.get_by_role("button", name=f"Scenario: {name}").click()
+            settle(page)
+        body.get_by_text(said).wait_for(timeout=30_000)
+        assert_clean(page, f"upload of {name}")
+    assert not planted.exists(), "the uploaded scenario's module was imported on the server"
+    page.keyboard.press("Escape")
+    open_page(page, server, "sweeps", "Sweep explorer")
+    page.get_by_role("radio", name="Open a sweep folder").click()
+    settle(page)
+    box = page.get_by_role("textbox", name="Or the path of a sweep folder")
+    box.fill("/etc")
+    box.press("Enter")
+    settle(page)
+    page.get_by_text("outside the folders this server reads").wait_for(timeout=30_000)
+    assert_clean(page, "a sweep folder typed outside the workspace")
     page.context.close()
