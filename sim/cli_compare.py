@@ -28,7 +28,8 @@ def run(
     out: Path | None = typer.Option(None, "--out", "-o",
                                     help="Folder for Parquet tables, scenario and manifest."),
     overwrite: bool = typer.Option(False, "--overwrite",
-                                   help="Replace results already in the --out folder."),
+                                   help="Replace the run already in the --out folder, as a "
+                                   "whole (its reports too)."),
     force: bool = typer.Option(False, "--force", help="Run even beyond the work and memory "
                                "limits (docs/errors.md)."),
     sweep: Path | None = typer.Option(None, "--sweep", help=SWEEP_HELP),

@@ -358,13 +358,30 @@ def test_a_comparison_too_big_to_finish_is_refused_up_front(case, tmp_path, caps
     assert out == "" and not (tmp_path / "out").exists()
 
 
-def test_a_horizon_beyond_the_fields_trend_names_the_growth_to_lower(tmp_path, capsys):
-    """Fifty years of the measured field growth (+17% a year) would need 25,000 labs: refused
-    with the setting to change, before any run."""
-    file = write(tmp_path / "long.yaml", "horizon_weeks: 2600\n")
+FIELD_TOO_BIG = {  # file -> (line, field blamed, what the message says)
+    "fifty years at the measured growth": (
+        "horizon_weeks: 2600\n", 1, "horizon_weeks:",
+        ["2,600 weeks run to", "other_labs.growth_per_year 0.17", "at most 1000",
+         "the horizon can be at most", "lower horizon_weeks"]),
+    "two years at a growth of 5": (
+        "name: g\nother_labs:\n  count: 100\n  growth_per_year: 5\n", 4,
+        "other_labs.growth_per_year:",
+        ["5 a year", "at most 1000", "lower growth_per_year"]),
+    "a field counted from 1950": (
+        "name: g\nother_labs:\n  as_of: 1950-01-01\n", 2, "other_labs.growth_per_year:",
+        ["as_of 1950-01-01", "passes the limit before the start", "move as_of"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIELD_TOO_BIG))
+def test_a_field_beyond_its_limit_names_the_input_that_grew_it(case, tmp_path, capsys):
+    """The labs rule is reported by its own inputs (issue 23, item 7): a long horizon names
+    horizon_weeks and how long it may be at this growth; a fast growth names the growth;
+    before any run, with the field's line."""
+    text, line, field, words = FIELD_TOO_BIG[case]
+    file = write(tmp_path / "long.yaml", text)
     code, out, err = call(capsys, "run", file, "--out", tmp_path / "out")
-    assert_one_message(code, err, "long.yaml", "other_labs", "growth_per_year 0.17",
-                       "at most 1000", "lower growth_per_year")
+    assert_one_message(code, err, f"long.yaml, line {line}: {field}", *words)
     assert out == "" and not (tmp_path / "out").exists()
 
 

@@ -156,7 +156,8 @@ def test_a_full_disk_keeps_nothing_half_written_and_says_what_was_kept(tmp_path,
     assert_one_message(code, err, str(out), "No space left on device", "printed above is all "
                        "that was kept")
     assert "staged" in stdout, "the comparison was printed before the write"
-    assert [p.name for p in out.iterdir()] == [], "nothing half-written is left"
+    assert not out.exists(), "nothing half-written is left"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.yaml"], "no staging or kept folder"
 
 
 def test_a_full_disk_during_a_sweep_keeps_the_finished_batches(tmp_path, monkeypatch, capsys):
@@ -351,6 +352,8 @@ def test_an_unreachable_scheduler_creates_nothing(tmp_path, monkeypatch, capsys)
 
 @pytest.mark.parametrize("held", ["runs.parquet", "notes.txt", "sub/"])
 def test_run_refuses_a_folder_of_older_results_unless_overwrite(held, tmp_path, capsys):
+    """A run's folder is replaced with --overwrite; a folder of one's own files never (the
+    whole folder is replaced, so they would be lost: tests/test_hardening_destinations.py)."""
     scenario = write(tmp_path / "s.yaml", SMALL)
     out = tmp_path / "out"
     old = out / held.rstrip("/")
@@ -359,9 +362,14 @@ def test_run_refuses_a_folder_of_older_results_unless_overwrite(held, tmp_path, 
     else:
         write(old, "older results")
     code, stdout, err = call(capsys, "run", scenario, "--out", out)
-    assert_one_message(code, err, str(out), "--out", "already holds results", "--overwrite")
+    assert_one_message(code, err, str(out), "--out", "already holds results" if
+                       held == "runs.parquet" else "files release-sim did not write")
     assert stdout == ""
-    code, _, _ = call(capsys, "run", scenario, "--out", out, "--overwrite")
+    code, _, err = call(capsys, "run", scenario, "--out", out, "--overwrite")
+    if held != "runs.parquet":
+        assert_one_message(code, err, str(out), "files release-sim did not write")
+        assert old.exists()
+        return
     assert code == 0 and len(pd.read_parquet(out / "runs.parquet")) == 2 * 3
 
 

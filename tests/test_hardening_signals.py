@@ -137,3 +137,47 @@ def test_sigterm_during_run_keeps_the_finished_replicates(tmp_path):
                             str(out), "--overwrite"], cwd=REPO, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert set(pd.read_parquet(out / "runs.parquet")["replicate"]) == {0, 1}
+
+
+LONG_BATCHES = ("name: long_batches\nlevers: [full, staged]\n"
+                "scenario: {horizon_weeks: 1200, replicates: 1}\n"
+                "uncertainties: {harm_weight: {low: 0.5, high: 2}}\n"
+                "design: {samples: 40}\nreplicates: 1\nbatch_runs: 100\n")
+
+
+@pytest.mark.parametrize("backend", [("--workers", "2"), ("--dask-local", "2")])
+def test_sigterm_stops_a_sweep_of_long_batches_within_seconds(tmp_path, backend):
+    """Issue 23, item 4: with batches of a minute or more, SIGTERM to the driver ends the
+    driver and its workers within seconds (the workers' batches are dropped, not waited
+    for; --resume runs them), and the message says what was kept."""
+    path, out = tmp_path / "s.yaml", tmp_path / "out"
+    path.write_text(LONG_BATCHES)
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "sweep", str(path), "--out",
+                             str(out), *backend], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        workers = wait_for_workers(proc.pid, 2)
+        deadline = time.time() + 120
+        while time.time() < deadline and sum(_cpu(w) for w in workers) < 2:
+            time.sleep(0.2)  # the workers are inside their first batch
+        workers = descendants(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        stopped = time.time()
+        _, err = proc.communicate(timeout=60)
+        took = time.time() - stopped
+        while alive(workers) and time.time() - stopped < 30:
+            time.sleep(0.2)
+        assert not alive(workers), "the workers outlived the sweep"
+        assert took < 20, f"the driver took {took:.0f} s to stop"
+        assert proc.returncode == 143 and "Traceback" not in err, err
+        assert re.search(r"interrupted: \d+ finished runs are kept in .*--resume", err), err
+    finally:
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _cpu(pid: int) -> float:
+    try:
+        return cpu_seconds(pid)
+    except OSError:
+        return 0.0
