@@ -133,6 +133,10 @@ def read_models(path: str | Path) -> Models:
         _refuse(shown, picked_name(raw, "compute"), negative, df.loc[negative, "compute"],
                 "a number of FLOP above 0, such as 3.14e+23")
     df = df[df["compute"] > 0].dropna(subset=["organization"])
+    if df.empty:
+        raise InputError(shown, picked_name(raw, "compute"), f"none of the {language} language "
+                         "models has a training compute above 0 (a number of FLOP, such as "
+                         "3.14e+23) and an organisation")
     dated = df.dropna(subset=["date"])
     if dated.empty:
         raise InputError(shown, "Publication date", "no language model with a training "
@@ -166,9 +170,10 @@ def _refuse(shown: str, column: str, rows: pd.Index, values: pd.Series, allowed:
     listed = ", ".join(f"line {i + 2}: {v!r}" for i, v in zip(rows[:3], values[:3],
                                                                strict=False))
     more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
-    raise InputError(shown, column, f"{len(rows)} language models hold a value that is not "
-                     f"{allowed} ({listed}{more}); leave a cell blank where the value is not "
-                     "known (the model is then left out, and counted)")
+    models = "1 language model holds" if len(rows) == 1 else f"{len(rows)} language models hold"
+    raise InputError(shown, column, f"{models} a value that is not {allowed} ({listed}{more}); "
+                     "leave a cell blank where the value is not known (the model is then left "
+                     "out, and counted)")
 
 
 def organisations_per_year(models: Models, orders: float = BAR_ORDERS) -> pd.DataFrame:

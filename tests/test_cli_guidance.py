@@ -55,7 +55,7 @@ def test_the_command_an_interrupted_run_suggests_works(tmp_path, capsys, monkeyp
     args = ["run", scenario, *[out if o == "D" else o for o in options]]
     if "--overwrite" in options:
         out.mkdir()
-        (out / "old.txt").write_text("an earlier run")
+        (out / "runs.parquet").write_text("an earlier run")
     monkeypatch.setattr(sim.api, "run_comparison", interrupted_after(1))
     code, _, err = call(capsys, *args)
     assert code == 130 and "Traceback" not in err, err

@@ -8,6 +8,7 @@ import csv
 
 import pytest
 
+from sim.errors import InputError
 from sim.field_trend import measure_growth, organisations_per_year, read_models
 from sim.scenario import OtherLabs
 from tests.hardening_helpers import assert_one_message, call, write
@@ -80,11 +81,19 @@ def test_the_command_prints_the_table_and_the_growth(capsys):
     assert "2017 to 2025 (least squares" in " ".join(out.split()), "the years the fit used"
 
 
-def test_rows_in_another_date_format_are_left_out_and_counted(tmp_path):
-    rows = [*doubling(years=4), ("Late Lab", "03/15/2019", "Language", 1e24)]
+def test_rows_with_a_blank_date_are_left_out_and_counted(tmp_path):
+    rows = [*doubling(years=4), ("Late Lab", "", "Language", 1e24)]
     g = measure_growth(dataset(tmp_path / "d.csv", rows), years=(2017, 2020))
     assert g.language_models == len(rows) and g.left_out == 1
     assert g.growth_per_year == pytest.approx(1.0)
+
+
+def test_a_row_in_another_date_format_is_named_not_dropped(tmp_path):
+    """A cell that holds something else than the column allows is a mistake in the file,
+    named with its line (issue 23: dropped silently, the years were blamed)."""
+    rows = [*doubling(years=4), ("Late Lab", "03/15/2019", "Language", 1e24)]
+    with pytest.raises(InputError, match=r"1 language model holds .*'03/15/2019'"):
+        measure_growth(dataset(tmp_path / "d.csv", rows), years=(2017, 2020))
 
 
 BAD = {
@@ -101,12 +110,14 @@ BAD = {
     "no language model": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                           "X,2020-01-01,Vision,1e20\n", "Domain: no row is a language model"),
     "no dates": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
-                 "X,soon,Language,1e20\n", "Publication date: no language model"),
+                 "X,soon,Language,1e20\n", "Publication date: 1 language model holds a value "
+                 "that is not a date"),
     "dates in another format": ("Organization,Publication date,Domain,Training compute (FLOP)"
                                 "\nX,03/15/2019,Language,1e20\n", "written YYYY-MM-DD"),
     "no compute numbers": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                            "X,2020-01-01,Language,lots\n",
-                           "Training compute (FLOP): none of the 1 language models"),
+                           "Training compute (FLOP): 1 language model holds a value that is not "
+                           "a number"),
     "compute of 0 or below": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                               "X,2020-01-01,Language,0\nY,2021-01-01,Language,-1e22\n",
                               "above 0"),
@@ -114,7 +125,7 @@ BAD = {
                         ",2020-01-01,Language,1e22\n", "and an organisation"),
     "too few years": ("Organization,Publication date,Domain,Training compute (FLOP)\n"
                       "X,2020-01-01,Language,1e20\nY,2021-01-01,Language,1e20\n",
-                      "--from/--to: 2 year(s) with counts"),
+                      "--data: 2 year(s) with counts"),
 }
 
 

@@ -67,7 +67,7 @@ def _cells(body, column: int, values: dict[int, str]) -> list[list[str]]:
 FIELD_FILES = {  # case -> (rows changed, option or column named, words)
     "compute written with its unit": (
         lambda b: _cells(b, 4, {3: "1e23 FLOP"}), "training_compute_flop",
-        ["1 language models hold a value that is not a number of FLOP", "line 5: '1e23 FLOP'",
+        ["1 language model holds a value that is not a number of FLOP", "line 5: '1e23 FLOP'",
          "leave a cell blank"]),
     "compute as words in many rows": (
         lambda b: _cells(b, 4, {1: "lots", 2: "unknown", 5: "tbd", 8: "?"}),
