@@ -347,3 +347,26 @@ def test_a_sweep_folder_stopped_before_its_manifest_is_taken_over(resume, tmp_pa
                         *(["--resume"] if resume else []))
     assert code == 0, err
     assert open_sweep(out).complete
+
+
+def test_a_file_destination_follows_the_same_rules(tmp_path, capsys):
+    """--out of a file (schema, calibrate history) and --chart: a dangling link or a loop is
+    refused before the work; a link to a file is written through (the file it names is
+    replaced, the link stays)."""
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere" / "schema.json")
+    (tmp_path / "loop_a").symlink_to(tmp_path / "loop_b")
+    (tmp_path / "loop_b").symlink_to(tmp_path / "loop_a")
+    for place, words in ((tmp_path / "dangling.json", "does not exist"),
+                         (tmp_path / "loop_a", "leads back to itself"),
+                         (tmp_path / "loop_a" / "schema.json", "leads back to itself")):
+        for args in (["schema", "--out", place],
+                     ["calibrate", "report", REPO / "sim" / "data" / "gpt2.yaml", "--chart",
+                      place]):
+            code, out, err = call(capsys, *args)
+            assert_one_message(code, err, str(place), args[-2], words)
+            assert "written" not in out
+    target = write(tmp_path / "real.json", "old")
+    (tmp_path / "link.json").symlink_to(target)
+    code, _, err = call(capsys, "schema", "--out", tmp_path / "link.json")
+    assert code == 0, err
+    assert (tmp_path / "link.json").is_symlink() and '"properties"' in target.read_text()
