@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.labels import strategy_label
 from sim.api import InputError
 from sim.uploads import scenario_from_text
+from tests.dashboard_helpers import APP, start
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 NS = "cmp:compare_main_strategies:"
 
 
@@ -26,14 +26,6 @@ def workspace(tmp_path_factory, monkeypatch):
 
     folders = [SCENARIOS_DIR, tmp_path_factory.getbasetemp()]
     monkeypatch.setenv(WORKSPACE_ENV, os.pathsep.join(str(f) for f in folders))
-
-
-def start(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def small(at: AppTest, replicates: int = 2, horizon: int = 12) -> AppTest:

@@ -21,8 +21,8 @@ from sim.errors import InputError
 from sim.uploads import SCENARIOS_DIR
 from sim.workspace import MODULES_ENV, WORKSPACE_ENV
 from tests.conftest import REPO
+from tests.dashboard_helpers import start
 
-APP = str(REPO / "dashboard" / "app.py")
 OUTSIDE = "outside the folders this server reads"
 CLASS = "names a Python class of your own"
 EVIL = "evil_release_strategy"  # a module whose import the tests watch for
@@ -113,14 +113,6 @@ def scenario_attacks(p: dict) -> dict[str, tuple[str, str, str]]:
             f"name: x\ncalibration: 'builtin:{Path(p['up']).with_suffix('')}'\n",
             "calibration", "no built-in calibration"),
     }
-
-
-def start(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception
-    return at
 
 
 def errors(at: AppTest) -> list[str]:
