@@ -116,7 +116,9 @@ def scenario_attacks(p: dict) -> dict[str, tuple[str, str, str]]:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    """What the page refuses with: error boxes, and a warning in words with the command line's
+    message under 'Details for researchers' (the Compare page's way)."""
+    return [e.value for e in at.error] + [c.value for c in at.code]
 
 
 def assert_refused(at: AppTest, case: str, field: str, rule: str, p: dict) -> None:
